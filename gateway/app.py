@@ -1,0 +1,36 @@
+"""The application factory: wires settings, routes, templates, static files, CSRF and error pages. No logic."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+
+from gateway.controllers import ROUTE_HANDLERS
+from gateway.deps import provide_storage
+from gateway.lifespan import storage_lifespan
+from gateway.responses import EXCEPTION_HANDLERS
+from gateway.settings import Settings
+from gateway.templating import make_template_config
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app; granian calls this with no argument (settings from the environment), tests pass their own."""
+    settings = settings or Settings.from_env()
+    static = create_static_files_router(
+        path="/static", directories=[settings.static_dir], name="static", include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[*ROUTE_HANDLERS, static],
+        dependencies={"storage": Provide(provide_storage, sync_to_thread=False)},
+        lifespan=[storage_lifespan],
+        state=State({"settings": settings}),
+        template_config=make_template_config(settings),
+        plugins=[HTMXPlugin()],
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_samesite="strict"),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=None,
+    )

@@ -1,0 +1,57 @@
+"""Walking a bucket: one page of a prefix at a time, as a page or as the htmx partial it includes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from gateway.explorer import breadcrumbs, check_bucket_name, check_prefix, folder_of
+from gateway.responses import VARY, page_or_partial, wants_partial
+from gateway.storage import S3Storage
+
+
+async def explorer_view(
+    request: Request[Any, Any, Any],
+    storage: S3Storage,
+    bucket: str,
+    prefix: str,
+    *,
+    token: str | None = None,
+    notice: str | None = None,
+) -> Template:
+    """A page of `prefix` (the first unless `token`), with breadcrumbs and toolbar: what every action shows after."""
+    listing = await storage.list_page(bucket, prefix, token)
+    folder = folder_of(prefix)
+    context = {
+        "listing": listing,
+        "folder": folder,
+        "crumbs": breadcrumbs(folder),
+        "search": prefix[len(folder) :],
+        "notice": notice,
+    }
+    return page_or_partial(request, "pages/browse.html", "partials/explorer.html", context)
+
+
+class BrowseController(Controller):
+    include_in_schema = False
+
+    @get("/b/{bucket:str}", name="browse")
+    async def browse(
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: str,
+        prefix: FromQuery[str] = "",
+        token: FromQuery[str | None] = None,
+    ) -> Template:
+        """A folder (prefix ending in '/') or a search (any other prefix); `token` asks for a later page."""
+        check_bucket_name(bucket)
+        check_prefix(prefix)
+        if token and wants_partial(request):
+            listing = await storage.list_page(bucket, prefix, token)
+            return Template(template_name="partials/rows.html", context={"listing": listing}, headers=VARY)
+        return await explorer_view(request, storage, bucket, prefix, token=token)

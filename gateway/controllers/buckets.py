@@ -1,0 +1,44 @@
+"""The bucket list: see, create and delete buckets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect
+
+from gateway.explorer import check_bucket_name
+from gateway.responses import page_or_partial, wants_partial
+from gateway.storage import S3Storage
+from gateway.templating import build_url
+
+
+async def bucket_list(request: Request[Any, Any, Any], storage: S3Storage, notice: str | None = None) -> Response[Any]:
+    buckets = await storage.list_buckets()
+    return page_or_partial(request, "pages/buckets.html", "partials/bucket_list.html", {"buckets": buckets, "notice": notice})
+
+
+class BucketsController(Controller):
+    include_in_schema = False
+
+    @get("/", name="buckets")
+    async def index(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[Any]:
+        return await bucket_list(request, storage)
+
+    @post("/buckets", name="bucket_create", status_code=200)
+    async def create(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[Any]:
+        form = await request.form()
+        bucket = check_bucket_name(str(form.get("name", "")).strip())
+        await storage.create_bucket(bucket)
+        if wants_partial(request):
+            return await bucket_list(request, storage, f"Created bucket {bucket}.")
+        return Redirect(build_url(request, "browse", bucket=bucket), status_code=303)
+
+    @post("/b/{bucket:str}/delete-bucket", name="bucket_delete", status_code=200)
+    async def delete(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: str) -> Response[Any]:
+        """Delete an empty bucket; the store refuses a non-empty one and the user is told why (409)."""
+        await storage.delete_bucket(check_bucket_name(bucket))
+        if wants_partial(request):
+            return await bucket_list(request, storage, f"Deleted bucket {bucket}.")
+        return Redirect(build_url(request, "buckets"), status_code=303)

@@ -1,0 +1,140 @@
+"""Acting on objects: download and upload by presigned URL, create folders, delete keys and whole folders.
+
+No object bytes pass through here: downloads are redirects to a URL signed at click time, and uploads get a
+presigned PUT that the browser sends straight to the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from gateway.controllers.browse import explorer_view
+from gateway.errors import BadRequest
+from gateway.explorer import (
+    check_bucket_name,
+    check_key,
+    check_prefix,
+    content_disposition,
+    folder_of,
+    folder_prefix,
+    new_folder_key,
+    parent_of,
+)
+from gateway.models import DeleteReport
+from gateway.responses import page_or_partial, wants_partial
+from gateway.storage import S3Storage
+from gateway.templating import build_url
+
+MAX_FILES_PER_REQUEST = 1000
+
+
+@dataclass
+class FileToUpload:
+    path: str
+    """Where the file goes, relative to the prefix: a name, or 'folder/sub/name' for a folder upload."""
+    type: str = ""
+
+
+@dataclass
+class UploadRequest:
+    prefix: str = ""
+    files: list[FileToUpload] = field(default_factory=list)
+
+
+async def after_change(
+    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, prefix: str, notice: str
+) -> Response[Any]:
+    """Show the folder again with what happened (htmx), or redirect to it (plain form)."""
+    location = build_url(request, "browse", {"prefix": prefix}, bucket=bucket)
+    if wants_partial(request):
+        view = await explorer_view(request, storage, bucket, prefix, notice=notice)
+        view.headers["HX-Replace-Url"] = location
+        return view
+    return Redirect(location, status_code=303)
+
+
+def describe(report: DeleteReport) -> str:
+    """Say exactly what went and what remains: a partial failure must not look like success."""
+    text = f"Deleted {report.deleted} object{'s' if report.deleted != 1 else ''}."
+    if report.failed:
+        remaining = "; ".join(f"{key} ({reason})" for key, reason in report.failed[:20])
+        more = f" and {len(report.failed) - 20} more" if len(report.failed) > 20 else ""
+        text += f" {len(report.failed)} could not be deleted and remain: {remaining}{more}."
+    return text
+
+
+class ObjectsController(Controller):
+    path = "/b/{bucket:str}"
+    include_in_schema = False
+
+    @get("/download", name="download")
+    async def download(self, storage: NamedDependency[S3Storage], bucket: str, key: FromQuery[str]) -> Redirect:
+        """303 to a GET URL signed now, which saves the object under its own name (non-ASCII included)."""
+        check_bucket_name(bucket)
+        await storage.head(bucket, check_key(key))  # a readable 404 here beats the store's XML later
+        url = storage.presign_get(bucket, key, content_disposition(key))
+        return Redirect(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+    @post("/uploads", name="upload_urls", status_code=200)
+    async def upload_urls(self, storage: NamedDependency[S3Storage], bucket: str, data: UploadRequest) -> dict[str, Any]:
+        """Presigned PUTs for a batch of files, saying which would replace an existing object."""
+        check_bucket_name(bucket)
+        prefix = check_prefix(data.prefix)
+        if not 1 <= len(data.files) <= MAX_FILES_PER_REQUEST:
+            raise BadRequest(f"Ask for 1 to {MAX_FILES_PER_REQUEST} files at a time.")
+        uploads = []
+        for spec in data.files:
+            key = check_key(prefix + spec.path)
+            content_type = spec.type or "application/octet-stream"
+            uploads.append(
+                {
+                    "key": key,
+                    "url": storage.presign_put(bucket, key, content_type),
+                    "headers": {"Content-Type": content_type},
+                    "exists": await storage.exists(bucket, key),
+                }
+            )
+        return {"uploads": uploads}
+
+    @post("/folders", name="folder_create", status_code=200)
+    async def create_folder(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: str) -> Response[Any]:
+        """A folder is a zero-byte object whose key ends in '/', as the S3 console makes them."""
+        form = await request.form()
+        parent = folder_of(check_prefix(str(form.get("prefix", ""))))
+        name = str(form.get("name", "")).strip()
+        await storage.put_empty(check_bucket_name(bucket), new_folder_key(parent, name))
+        return await after_change(request, storage, bucket, parent, f"Created folder {name}.")
+
+    @post("/delete", name="objects_delete", status_code=200)
+    async def delete_objects(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: str) -> Response[Any]:
+        """Delete the selected keys (one or many), then show where the user was."""
+        form = await request.form()
+        prefix = check_prefix(str(form.get("prefix", "")))
+        keys = [check_key(str(k)) for k in form.getall("key", [])]
+        if not keys:
+            raise BadRequest("Select at least one object to delete.")
+        report = await storage.delete_keys(check_bucket_name(bucket), keys)
+        return await after_change(request, storage, bucket, prefix, describe(report))
+
+    @get("/delete-folder", name="folder_delete_confirm")
+    async def confirm_delete_folder(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: str, prefix: FromQuery[str]
+    ) -> Template:
+        """Count first, so the confirmation says how many objects will go."""
+        folder = folder_prefix(prefix)
+        count = await storage.count_under(check_bucket_name(bucket), folder)
+        context = {"bucket": bucket, "folder": folder, "count": count, "parent": parent_of(folder)}
+        return page_or_partial(request, "pages/confirm_delete.html", "partials/confirm_delete.html", context)
+
+    @post("/delete-folder", name="folder_delete", status_code=200)
+    async def delete_folder(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: str) -> Response[Any]:
+        form = await request.form()
+        folder = folder_prefix(str(form.get("prefix", "")))
+        report = await storage.delete_folder(check_bucket_name(bucket), folder)
+        return await after_change(request, storage, bucket, parent_of(folder), f"Folder {folder}: " + describe(report))

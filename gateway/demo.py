@@ -1,0 +1,78 @@
+"""An embedded S3 for trying the explorer: moto's server on 127.0.0.1, seeded with a demo bucket.
+
+moto checks no signatures, so this is for looking around, never for real data.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from gateway.errors import StoreUnavailable
+
+DEMO_BUCKET = "demo"
+DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo-secret", "AWS_REGION": "us-east-1"}
+
+ODD_NAMES = [
+    "odd names/with space.txt",
+    "odd names/plus+sign.txt",
+    "odd names/100% done.txt",
+    "odd names/hash#tag.txt",
+    "odd names/question?.txt",
+    "odd names/ünïcødé – 日本語.txt",
+    "odd names/<script>alert(1)</script>.txt",
+    "odd names/double//slash.txt",
+    "/leading-slash.txt",
+]
+
+
+def start_moto() -> tuple[Any, str]:
+    """Start moto's server on a free loopback port; returns the server (call .stop()) and its endpoint URL."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        raise StoreUnavailable("The demo needs moto's server: pip install 's3-manager[demo]'.") from None
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request drowns the gateway's own
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    return server, f"http://{host}:{port}"
+
+
+def demo_keys() -> dict[str, bytes]:
+    """A few hundred objects in nested folders, including names that break naive explorers."""
+    objects = {"README.txt": b"Welcome to the s3-manager demo. Everything here lives in an embedded moto server.\n"}
+    for section in ("guide", "api", "deploy"):
+        for page in range(1, 6):
+            objects[f"docs/{section}/page-{page}.md"] = f"# {section} page {page}\n".encode()
+    for day in range(1, 25):
+        for hour in range(0, 24, 3):
+            objects[f"logs/2026/11/{day:02d}/app-{hour:02d}.log"] = f"2026-11-{day:02d}T{hour:02d}:00Z started\n".encode()
+    for n in range(450):  # more than one page, to show paging
+        objects[f"data/many/item-{n:04d}.json"] = f'{{"item": {n}}}\n'.encode()
+    for name in ODD_NAMES:
+        objects[name] = f"the key is {name!r}\n".encode()
+    objects["empty-folder/"] = b""
+    return objects
+
+
+def seed(client: Any, origins: list[str]) -> None:
+    """Create the demo bucket with CORS for the explorer's origins (browser uploads need it) and fill it."""
+    client.create_bucket(Bucket=DEMO_BUCKET)
+    client.create_bucket(Bucket="scratch")
+    for bucket in (DEMO_BUCKET, "scratch"):
+        client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [cors_rule(origins)]})
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda item: client.put_object(Bucket=DEMO_BUCKET, Key=item[0], Body=item[1]), demo_keys().items()))
+
+
+def cors_rule(origins: list[str]) -> dict[str, Any]:
+    """The bucket CORS rule browser uploads need: the explorer's origin may PUT and read ETag."""
+    return {
+        "AllowedOrigins": origins,
+        "AllowedMethods": ["GET", "PUT", "POST", "HEAD"],
+        "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag", "Location"],
+        "MaxAgeSeconds": 3000,
+    }

@@ -1,0 +1,85 @@
+"""How results and errors become HTML: a full page, or for htmx the partial that page includes.
+
+Errors have this one home. A page request gets pages/error.html with the true status; an htmx request gets the
+message swapped into the #flash region, so the page around it keeps working.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
+from litestar.plugins.htmx import HTMXTemplate
+from litestar.response import Template
+
+from gateway.errors import GatewayError
+
+log = logging.getLogger("gateway")
+
+VARY = {"Vary": "HX-Request"}
+
+
+def wants_partial(request: Request[Any, Any, Any]) -> bool:
+    """True for htmx swaps; a history restore (reload of a pushed URL after cache loss) needs the full page."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+
+
+def page_or_partial(
+    request: Request[Any, Any, Any], page: str, partial: str, context: dict[str, Any], *, status_code: int = 200
+) -> Template:
+    """Render `partial` for htmx and `page` (which includes `partial`) otherwise."""
+    context = {"notice": None, **context}
+    name = partial if wants_partial(request) else page
+    return Template(template_name=name, context=context, headers=VARY, status_code=status_code)
+
+
+def error_response(request: Request[Any, Any, Any], status_code: int, message: str) -> Response[Any]:
+    if "application/json" in request.headers.get("accept", ""):
+        return Response({"message": message}, status_code=status_code)
+    if wants_partial(request):
+        return HTMXTemplate(
+            template_name="partials/flash.html",
+            context={"notice": message, "level": "error"},
+            re_target="#flash",
+            re_swap="innerHTML",
+            status_code=status_code,
+            headers=VARY,
+        )
+    return Template(
+        template_name="pages/error.html",
+        context={"status_code": status_code, "message": message, "notice": None},
+        status_code=status_code,
+        headers=VARY,
+    )
+
+
+def on_gateway_error(request: Request[Any, Any, Any], exc: GatewayError) -> Response[Any]:
+    return error_response(request, exc.status_code, exc.message)
+
+
+def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Litestar's own refusals (missing parameter, unknown route, CSRF), in words instead of JSON."""
+    message = exc.detail
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        names = ", ".join(str(e.get("key")) for e in exc.extra if isinstance(e, dict) and e.get("key"))
+        message = f"Missing or invalid parameter: {names}." if names else "The request is not valid."
+    elif isinstance(exc, PermissionDeniedException) and "CSRF" in exc.detail:
+        message = "The form was stale or did not come from this site (CSRF check failed): reload the page and retry."
+    elif exc.status_code == 404:
+        message = "There is no page at this address."
+    return error_response(request, exc.status_code, message)
+
+
+def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Log the traceback for the operator; show the user a sentence, never the traceback."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(request, 500, "Something went wrong in the gateway; the error was logged.")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    GatewayError: on_gateway_error,
+    HTTPException: on_http_error,
+    Exception: on_unexpected_error,
+}

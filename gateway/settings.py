@@ -1,0 +1,103 @@
+"""Configuration from the environment: the only module that reads it.
+
+Credentials are deliberately absent: boto3's own chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, instance roles ...)
+finds them, so every way AWS users already configure tools keeps working.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ADDRESSING_STYLES = ("auto", "path", "virtual")
+
+
+class SettingsError(ValueError):
+    """A variable holds a value we cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the gateway needs to know, with a default for each field."""
+
+    endpoint_url: str | None = None
+    """S3_ENDPOINT_URL: where the gateway talks to the store; unset means AWS."""
+
+    public_endpoint_url: str | None = None
+    """S3_PUBLIC_ENDPOINT_URL: where browsers reach the store, if not at endpoint_url. URLs are signed for it."""
+
+    region: str | None = None
+    """AWS_REGION (or AWS_DEFAULT_REGION): the region requests are signed for."""
+
+    addressing_style: str = "auto"
+    """S3_ADDRESSING_STYLE: auto, path or virtual. Path suits MinIO, SeaweedFS and moto."""
+
+    connect_timeout: float = 3.0
+    """S3_CONNECT_TIMEOUT: seconds to wait for a connection to the store."""
+
+    read_timeout: float = 10.0
+    """S3_READ_TIMEOUT: seconds to wait for the store to answer."""
+
+    page_size: int = 200
+    """S3M_PAGE_SIZE: rows per listing page (1 to 1000, S3's own cap)."""
+
+    url_expires: int = 3600
+    """S3M_URL_EXPIRES: lifetime in seconds of the presigned URLs the explorer hands out."""
+
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    """S3M_SECRET_KEY: signs CSRF tokens. Set it when several replicas serve the same users."""
+
+    template_dir: Path = ROOT / "templates"
+    static_dir: Path = ROOT / "static"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """Read the variables above; an unset or empty variable keeps its default."""
+
+        def get(name: str) -> str | None:
+            return environ.get(name) or None
+
+        values: dict[str, object] = {
+            "endpoint_url": get("S3_ENDPOINT_URL"),
+            "public_endpoint_url": get("S3_PUBLIC_ENDPOINT_URL"),
+            "region": get("AWS_REGION") or get("AWS_DEFAULT_REGION"),
+            "addressing_style": get("S3_ADDRESSING_STYLE"),
+            "connect_timeout": _number(environ, "S3_CONNECT_TIMEOUT", float),
+            "read_timeout": _number(environ, "S3_READ_TIMEOUT", float),
+            "page_size": _number(environ, "S3M_PAGE_SIZE", int),
+            "url_expires": _number(environ, "S3M_URL_EXPIRES", int),
+            "secret_key": get("S3M_SECRET_KEY"),
+        }
+        settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse values the store or browsers would reject later, with a message that says where."""
+        if self.addressing_style not in ADDRESSING_STYLES:
+            raise SettingsError(f"S3_ADDRESSING_STYLE must be one of {', '.join(ADDRESSING_STYLES)}, not {self.addressing_style!r}")
+        for name, url in (("S3_ENDPOINT_URL", self.endpoint_url), ("S3_PUBLIC_ENDPOINT_URL", self.public_endpoint_url)):
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise SettingsError(f"{name} must start with http:// or https://, not {url!r}")
+        if not 1 <= self.page_size <= 1000:
+            raise SettingsError(f"S3M_PAGE_SIZE must be between 1 and 1000, not {self.page_size}")
+        if not 1 <= self.url_expires <= 604800:
+            raise SettingsError(f"S3M_URL_EXPIRES must be between 1 and 604800 (SigV4's 7 days), not {self.url_expires}")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+            raise SettingsError("S3_CONNECT_TIMEOUT and S3_READ_TIMEOUT must be positive")
+
+
+def _number(environ: Mapping[str, str], name: str, kind: type[int] | type[float]) -> int | float | None:
+    raw = environ.get(name)
+    if not raw:
+        return None
+    try:
+        return kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a {kind.__name__}, not {raw!r}") from None
+

@@ -1,0 +1,202 @@
+"""The one adapter over boto3: typed results in, gateway errors out, blocking calls kept off the event loop.
+
+Two clients: `api` talks to the store at S3_ENDPOINT_URL; `signer` only presigns, for the address browsers use
+(S3_PUBLIC_ENDPOINT_URL). SigV4 signs the host, so a URL cannot be rewritten to another address after signing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio.to_thread
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, NotFound, StoreError, StoreUnavailable
+from gateway.explorer import is_under, last_segment
+from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry
+from gateway.settings import Settings
+
+T = TypeVar("T")
+DELETE_BATCH = 1000  # DeleteObjects' own limit
+UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
+
+
+def make_client(settings: Settings, endpoint_url: str | None, *, attempts: int = 2, timeout: float | None = None) -> Any:
+    """A boto3 S3 client that non-AWS stores accept: SigV4, chosen addressing, checksums only when required."""
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": settings.addressing_style},
+        connect_timeout=timeout or settings.connect_timeout,
+        read_timeout=timeout or settings.read_timeout,
+        retries={"max_attempts": attempts, "mode": "standard"},
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    return boto3.session.Session().client("s3", endpoint_url=endpoint_url, region_name=settings.region, config=config)
+
+
+class S3Storage:
+    """Everything the gateway asks of the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.api = make_client(settings, settings.endpoint_url)
+        self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url)
+        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=2.0)
+
+    def close(self) -> None:
+        for client in (self.api, self.signer, self.prober):
+            client.close()
+
+    async def _run(self, fn: Callable[[], T], bucket: str = "", key: str = "") -> T:
+        def guarded() -> T:
+            with translated(bucket, key, self.settings.endpoint_url):
+                return fn()
+
+        return await anyio.to_thread.run_sync(guarded)
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers within about two seconds."""
+        await self._run(self.prober.list_buckets)
+
+    async def list_buckets(self) -> list[Bucket]:
+        answer = await self._run(self.api.list_buckets)
+        return [Bucket(name=b["Name"], created=b.get("CreationDate")) for b in answer.get("Buckets", [])]
+
+    async def create_bucket(self, bucket: str) -> None:
+        params: dict[str, Any] = {"Bucket": bucket}
+        if self.settings.region and self.settings.region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": self.settings.region}
+        await self._run(partial(self.api.create_bucket, **params), bucket)
+
+    async def delete_bucket(self, bucket: str) -> None:
+        await self._run(partial(self.api.delete_bucket, Bucket=bucket), bucket)
+
+    async def list_page(self, bucket: str, prefix: str, token: str | None = None) -> Listing:
+        """One page of `prefix`, split at '/': never more than page_size entries per call to the store."""
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "Delimiter": "/", "MaxKeys": self.settings.page_size}
+        if token:
+            params["ContinuationToken"] = token
+        answer = await self._run(partial(self.api.list_objects_v2, **params), bucket)
+        folders = [Folder(prefix=p["Prefix"], name=last_segment(p["Prefix"])) for p in answer.get("CommonPrefixes", [])]
+        objects = [
+            ObjectEntry(key=o["Key"], name=last_segment(o["Key"]), size=o["Size"], modified=o.get("LastModified"))
+            for o in answer.get("Contents", [])
+            if o["Key"] != prefix  # the folder's own marker object is the folder, not a row in it
+        ]
+        next_token = answer.get("NextContinuationToken") if answer.get("IsTruncated") else None
+        return Listing(bucket=bucket, prefix=prefix, folders=folders, objects=objects, next_token=next_token)
+
+    async def head(self, bucket: str, key: str) -> dict[str, Any]:
+        return await self._run(partial(self.api.head_object, Bucket=bucket, Key=key), bucket, key)
+
+    async def exists(self, bucket: str, key: str) -> bool:
+        try:
+            await self.head(bucket, key)
+        except NotFound:
+            return False
+        return True
+
+    async def put_empty(self, bucket: str, key: str) -> None:
+        await self._run(partial(self.api.put_object, Bucket=bucket, Key=key, Body=b""), bucket, key)
+
+    async def count_under(self, bucket: str, folder: str) -> int:
+        """How many keys a recursive delete of `folder` would remove right now."""
+        return await self._run(lambda: sum(len(page) for page in self._pages_under(bucket, folder)), bucket)
+
+    async def delete_keys(self, bucket: str, keys: list[str]) -> DeleteReport:
+        return await self._run(lambda: self._delete_batch(bucket, keys), bucket)
+
+    async def delete_folder(self, bucket: str, folder: str) -> DeleteReport:
+        """Delete every key under `folder`, a page at a time; the report lists any key that remains."""
+
+        def work() -> DeleteReport:
+            deleted, failed = 0, []
+            for page in self._pages_under(bucket, folder):
+                report = self._delete_batch(bucket, page)
+                deleted += report.deleted
+                failed += report.failed
+            return DeleteReport(deleted=deleted, failed=failed)
+
+        return await self._run(work, bucket)
+
+    def presign_get(self, bucket: str, key: str, disposition: str) -> str:
+        params = {"Bucket": bucket, "Key": key, "ResponseContentDisposition": disposition}
+        return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self.settings.url_expires)
+
+    def presign_put(self, bucket: str, key: str, content_type: str) -> str:
+        """A PUT URL that only accepts this Content-Type header: the browser must send exactly it."""
+        params = {"Bucket": bucket, "Key": key, "ContentType": content_type}
+        return self.signer.generate_presigned_url("put_object", Params=params, ExpiresIn=self.settings.url_expires)
+
+    def _pages_under(self, bucket: str, folder: str) -> Iterator[list[str]]:
+        if not folder.endswith("/"):
+            raise BadRequest("A recursive operation needs a folder prefix ending in '/'.")
+        paginator = self.api.get_paginator("list_objects_v2")
+        for answer in paginator.paginate(Bucket=bucket, Prefix=folder, PaginationConfig={"PageSize": DELETE_BATCH}):
+            # The store already filtered by prefix; checking again costs nothing and guards against a store bug.
+            yield [o["Key"] for o in answer.get("Contents", []) if is_under(o["Key"], folder)]
+
+    def _delete_batch(self, bucket: str, keys: list[str]) -> DeleteReport:
+        deleted, failed = 0, []
+        for start in range(0, len(keys), DELETE_BATCH):
+            chunk = keys[start : start + DELETE_BATCH]
+            answer = self.api.delete_objects(
+                Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
+            )
+            errors = [(e["Key"], e.get("Message") or e.get("Code", "refused")) for e in answer.get("Errors", [])]
+            deleted += len(chunk) - len(errors)
+            failed += errors
+        return DeleteReport(deleted=deleted, failed=failed)
+
+
+@contextmanager
+def translated(bucket: str, key: str, endpoint: str | None) -> Iterator[None]:
+    """Turn boto3's exceptions into gateway errors with a sentence a user can act on."""
+    try:
+        yield
+    except GatewayError:
+        raise
+    except ClientError as exc:
+        raise from_client_error(exc, bucket, key) from exc
+    except UNREACHABLE as exc:
+        raise StoreUnavailable(f"The store at {endpoint or 'AWS'} did not answer: {exc}") from exc
+    except NoCredentialsError as exc:
+        raise StoreUnavailable("No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.") from exc
+    except BotoCoreError as exc:
+        raise StoreError(f"The request to the store failed: {exc}") from exc
+
+
+def from_client_error(exc: ClientError, bucket: str, key: str) -> GatewayError:
+    """Map the store's error code to the status that tells the truth."""
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    detail = error.get("Message") or code
+    if code == "NoSuchBucket":
+        return NotFound(f"Bucket {bucket!r} does not exist.")
+    if code in {"NoSuchKey", "404", "NotFound"}:
+        return NotFound(f"There is no object {key!r} in bucket {bucket!r}." if key else f"Not found in {bucket!r}.")
+    if code in {"AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled"}:
+        return AccessDenied(f"The store refused access to {bucket or 'the buckets'}: {detail}")
+    if code == "BucketNotEmpty":
+        return Conflict(f"Bucket {bucket!r} is not empty: delete its objects first.")
+    if code in {"BucketAlreadyExists", "BucketAlreadyOwnedByYou"}:
+        return Conflict(f"Bucket {bucket!r} already exists.")
+    if code in {"InvalidBucketName", "KeyTooLongError", "InvalidArgument"}:
+        return BadRequest(f"The store rejected the request: {detail}")
+    if code in {"SlowDown", "ServiceUnavailable", "503", "InternalError", "500"}:
+        return StoreUnavailable(f"The store is unavailable right now ({code}): {detail}")
+    return StoreError(f"The store answered {code}: {detail}")

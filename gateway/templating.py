@@ -1,0 +1,44 @@
+"""The Jinja environment: autoescaping, StrictUndefined, and the few helpers templates need."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from gateway.explorer import human_size
+from gateway.settings import Settings
+
+Query = Mapping[str, str | None] | None
+
+
+def build_url(request: Request[Any, Any, Any], route_name: str, query: Query = None, **path: Any) -> str:
+    """A route's URL with a query string. Keys travel in the query, percent-encoded, so they arrive unchanged."""
+    url: str = request.app.route_reverse(route_name, **path)
+    params = {k: v for k, v in (query or {}).items() if v}
+    return f"{url}?{urlencode(params, quote_via=quote)}" if params else url
+
+
+def link(context: Mapping[str, Any], route_name: str, query: Query = None, **path: Any) -> str:
+    """`build_url` for templates, which know the request from their context."""
+    return build_url(context["request"], route_name, query, **path)
+
+
+def isotime(value: datetime | None) -> str:
+    """A timestamp as 2026-11-24 22:10 UTC, or an empty cell."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
+    env = Environment(loader=FileSystemLoader(settings.template_dir), autoescape=True, undefined=StrictUndefined)
+    env.filters["filesize"] = human_size
+    env.filters["isotime"] = isotime
+    engine = JinjaTemplateEngine.from_environment(env)
+    engine.register_template_callable("link", link)
+    return TemplateConfig(instance=engine)
