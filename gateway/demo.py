@@ -21,7 +21,7 @@ ODD_NAMES = [
     "odd names/hash#tag.txt",
     "odd names/question?.txt",
     "odd names/ünïcødé – 日本語.txt",
-    "odd names/<script>alert(1)</script>.txt",
+    "odd names/<img src=x onerror=alert(1)>.txt",
     "odd names/double//slash.txt",
     "/leading-slash.txt",
 ]

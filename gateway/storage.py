@@ -77,6 +77,13 @@ class S3Storage:
         return [Bucket(name=b["Name"], created=b.get("CreationDate")) for b in answer.get("Buckets", [])]
 
     async def create_bucket(self, bucket: str) -> None:
+        """Create `bucket`; refuse one that exists (us-east-1 answers 200 to re-creating your own bucket)."""
+        try:
+            await self._run(partial(self.api.head_bucket, Bucket=bucket), bucket)
+        except NotFound:
+            pass
+        else:
+            raise Conflict(f"Bucket {bucket!r} already exists.")
         params: dict[str, Any] = {"Bucket": bucket}
         if self.settings.region and self.settings.region != "us-east-1":
             params["CreateBucketConfiguration"] = {"LocationConstraint": self.settings.region}

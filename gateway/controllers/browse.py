@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from gateway.explorer import breadcrumbs, check_bucket_name, check_prefix, folder_of
@@ -44,7 +44,7 @@ class BrowseController(Controller):
         self,
         request: Request[Any, Any, Any],
         storage: NamedDependency[S3Storage],
-        bucket: str,
+        bucket: FromPath[str],
         prefix: FromQuery[str] = "",
         token: FromQuery[str | None] = None,
     ) -> Template:

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from gateway.explorer import check_bucket_name
@@ -36,7 +37,7 @@ class BucketsController(Controller):
         return Redirect(build_url(request, "browse", bucket=bucket), status_code=303)
 
     @post("/b/{bucket:str}/delete-bucket", name="bucket_delete", status_code=200)
-    async def delete(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: str) -> Response[Any]:
+    async def delete(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Response[Any]:
         """Delete an empty bucket; the store refuses a non-empty one and the user is told why (409)."""
         await storage.delete_bucket(check_bucket_name(bucket))
         if wants_partial(request):

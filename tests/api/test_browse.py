@@ -1,0 +1,107 @@
+"""Walking prefixes: folders, breadcrumbs, paging by continuation token, search, pages vs partials."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from litestar.testing import TestClient
+
+from gateway.demo import ODD_NAMES
+from tests.conftest import put, soup
+
+HTMX = {"HX-Request": "true"}
+
+
+def query(href: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(href).query, keep_blank_values=True).items()}
+
+
+def rows(html: Any) -> tuple[list[str], list[str]]:
+    """(folder prefixes, object keys) as the page links them, decoded from the hrefs."""
+    folders = [query(a["href"])["prefix"] for a in html.select("tr.folder a.folder-link")]
+    keys = [query(a["href"])["key"] for a in html.select("tr.object a.download")]
+    return folders, keys
+
+
+def test_a_bucket_root_shows_folders_and_objects(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "top.txt", "docs/a.md", "docs/deep/b.md", "logs/x.log")
+    html = soup(client.get(f"/b/{bucket}").text)
+    assert rows(html) == (["docs/", "logs/"], ["top.txt"])
+
+
+def test_a_folder_has_breadcrumbs_and_hides_its_own_marker(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "docs/", "docs/deep/", "docs/deep/b.md")
+    page = client.get(f"/b/{bucket}", params={"prefix": "docs/deep/"})
+    html = soup(page.text)
+    assert [a.text for a in html.select(".crumbs a")] == ["buckets", bucket, "docs", "deep"]
+    assert rows(html) == ([], ["docs/deep/b.md"])
+
+
+def test_paging_walks_every_key_once_without_listing_ahead(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    keys = [f"many/k{n:04d}" for n in range(130)]  # page_size is 50 in the tests
+    put(s3, bucket, *keys)
+    html = soup(client.get(f"/b/{bucket}", params={"prefix": "many/"}).text)
+    seen = rows(html)[1]
+    assert len(seen) == 50
+    while more := html.select_one("#more-rows a"):
+        answer = client.get(more["hx-get"], headers=HTMX)
+        assert answer.status_code == 200
+        html = soup(answer.text)
+        assert html.select_one("#explorer") is None  # rows only: appended, not a new view
+        seen += rows(html)[1]
+    assert seen == keys
+
+
+def test_a_prefix_search_lists_matches_and_keeps_the_folder_breadcrumbs(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "logs/app-1.log", "logs/app-2.log", "logs/db-1.log", "logs/apps/x")
+    html = soup(client.get(f"/b/{bucket}", params={"prefix": "logs/app"}).text)
+    assert rows(html) == (["logs/apps/"], ["logs/app-1.log", "logs/app-2.log"])
+    assert [a.text for a in html.select(".crumbs a")][-1] == "logs"
+    assert "app" in html.select_one(".search-term").text
+
+
+def test_awkward_keys_are_listed_exactly_and_rendered_inert(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    long_key = "long/" + "k" * 1019
+    put(s3, bucket, *ODD_NAMES, long_key)
+    html = soup(client.get(f"/b/{bucket}", params={"prefix": "odd names/"}).text)
+    folders, keys = rows(html)
+    assert sorted(keys) == sorted(k for k in ODD_NAMES if k.startswith("odd names/") and "//" not in k)
+    assert folders == ["odd names/double/"]
+    assert html.select("#rows img") == []  # the name is text, not markup
+    assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "odd names/double//"}).text))[1] == ["odd names/double//slash.txt"]
+    assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "/"}).text))[1] == ["/leading-slash.txt"]
+    assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "long/"}).text))[1] == [long_key]
+
+
+def test_htmx_gets_the_partial_and_a_history_restore_the_page(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "a/b.txt")
+    partial = client.get(f"/b/{bucket}", params={"prefix": "a/"}, headers=HTMX)
+    assert soup(partial.text).find("html") is None
+    assert soup(partial.text).select_one("section#explorer") is not None
+    restore = client.get(f"/b/{bucket}", params={"prefix": "a/"}, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert soup(restore.text).find("html") is not None
+    assert partial.headers["vary"] == restore.headers["vary"] == "HX-Request"
+
+
+def test_an_unknown_bucket_is_a_404_page_or_message(client: TestClient[Any]) -> None:
+    page = client.get("/b/no-such-bucket-here")
+    assert page.status_code == 404
+    assert "does not exist" in soup(page.text).select_one(".notice.error").text
+    partial = client.get("/b/no-such-bucket-here", headers=HTMX)
+    assert partial.status_code == 404
+    assert partial.headers["hx-retarget"] == "#flash"
+    assert soup(partial.text).find("html") is None
+
+
+def test_bad_input_gets_a_readable_error_not_a_traceback(client: TestClient[Any], bucket: str) -> None:
+    for url, status in [
+        ("/b/Not_A_Bucket", 400),
+        (f"/b/{bucket}?prefix=" + "p" * 1025, 400),
+        (f"/b/{bucket}/download", 400),  # no key
+        ("/no/such/page", 404),
+    ]:
+        answer = client.get(url)
+        assert answer.status_code == status, url
+        assert soup(answer.text).select_one(".notice.error").text.strip()
+        assert "Traceback" not in answer.text

@@ -1,0 +1,83 @@
+"""Liveness, readiness, and a store that is down, slow or comes back: clear 503s, and recovery without restart."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from moto.server import ThreadedMotoServer
+
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.conftest import soup
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(name="silent_store")
+def fx_silent_store() -> Iterator[str]:
+    """A TCP listener that accepts connections and never answers: a store that hangs."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_healthz_and_readyz_when_the_store_answers(client: TestClient[Any]) -> None:
+    assert (client.get("/healthz").status_code, client.get("/healthz").text) == (200, "ok")
+    assert (client.get("/readyz").status_code, client.get("/readyz").text) == (200, "ready")
+
+
+def test_a_store_that_refuses_connections_gives_503_and_the_gateway_recovers(aws_env: None) -> None:
+    port = free_port()
+    settings = Settings(endpoint_url=f"http://127.0.0.1:{port}", region="us-east-1", addressing_style="path")
+    with TestClient(app=create_app(settings)) as client:
+        assert client.get("/healthz").status_code == 200  # alive: no I/O
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.text.startswith("not ready: The store at http://127.0.0.1:")
+        page = client.get("/")
+        assert page.status_code == 503
+        assert "did not answer" in soup(page.text).select_one(".notice.error").text
+
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+        try:
+            assert client.get("/readyz").status_code == 200
+            assert client.get("/").status_code == 200
+        finally:
+            server.stop()
+
+
+def test_a_store_that_hangs_times_out_into_a_503(aws_env: None, silent_store: str) -> None:
+    settings = Settings(endpoint_url=silent_store, region="us-east-1", addressing_style="path", read_timeout=0.5)
+    with TestClient(app=create_app(settings), timeout=30) as client:
+        page = client.get("/b/some-bucket", headers={"HX-Request": "true"})
+        assert page.status_code == 503
+        assert page.headers["hx-retarget"] == "#flash"
+        assert "did not answer" in soup(page.text).text
+        assert client.get("/readyz").status_code == 503
