@@ -1,0 +1,159 @@
+"""The gateway under granian (a real server process), behind a proxy that counts every byte, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.conftest import require
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class CountingProxy(socketserver.ThreadingTCPServer):
+    """Forwards loopback TCP to the gateway and counts the bytes each way: proof that object bytes go elsewhere."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.to_gateway = 0
+        self.from_gateway = 0
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), ProxyHandler)
+
+    def count(self, direction: str, n: int) -> None:
+        with self.lock:
+            setattr(self, direction, getattr(self, direction) + n)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.to_gateway = self.from_gateway = 0
+
+
+class ProxyHandler(socketserver.BaseRequestHandler):
+    server: CountingProxy
+
+    def handle(self) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.server.upstream_port))
+        back = threading.Thread(target=self.pump, args=(upstream, self.request, "from_gateway"), daemon=True)
+        back.start()
+        self.pump(self.request, upstream, "to_gateway")
+        back.join(timeout=5)
+        upstream.close()
+
+    def pump(self, source: socket.socket, sink: socket.socket, direction: str) -> None:
+        try:
+            while chunk := source.recv(65536):
+                self.server.count(direction, len(chunk))
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            try:
+                sink.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+
+@dataclass
+class LiveGateway:
+    url: str
+    proxy: CountingProxy
+
+
+@pytest.fixture(name="live_gateway", scope="session")
+def fx_live_gateway(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGateway]:
+    """`s3-manager serve` (granian, one worker) against the moto server, reached through the counting proxy."""
+    port = free_port()
+    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_PAGE_SIZE": "200"}
+    log = (tmp_path_factory.mktemp("granian") / "granian.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        proxy = CountingProxy(port)
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        yield LiveGateway(url=f"http://127.0.0.1:{proxy.server_address[1]}", proxy=proxy)
+        proxy.shutdown()
+        proxy.server_close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"granian exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {limit} s")
+
+
+@pytest.fixture(name="chromium", scope="session")
+def fx_chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (which must not download a browser of its own)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None, "the playwright Python package")
+    require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(name="page")
+def fx_page(chromium: Any, live_gateway: LiveGateway) -> Iterator[Any]:
+    """A fresh browser context (own cookies) on the live gateway; any page error fails the test."""
+    context = chromium.new_context(base_url=live_gateway.url, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"script errors in the page: {errors}"

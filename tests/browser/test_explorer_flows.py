@@ -1,0 +1,203 @@
+"""What a person does in the explorer, in headless Chromium against granian and a moto server."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.demo import ODD_NAMES
+from tests.browser.conftest import LiveGateway
+from tests.conftest import all_keys, put
+
+pytestmark = pytest.mark.browser
+
+
+def row_link(page: Any, name: str) -> Any:
+    return page.locator("#rows a", has_text=re.compile(f"^{re.escape(name)}/?$"))
+
+
+def test_upload_by_file_input_download_and_delete_without_bytes_through_the_gateway(
+    page: Any, live_gateway: LiveGateway, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    body = os.urandom(3 * 1024 * 1024)
+    source = tmp_path / "big file ü.bin"
+    source.write_bytes(body)
+    page.goto(f"/b/{bucket}")
+    live_gateway.proxy.reset()
+
+    page.set_input_files("input.upload-input[multiple]", str(source))
+    page.wait_for_selector(".upload.done")
+    row_link(page, "big file ü.bin").wait_for()
+    assert s3.get_object(Bucket=bucket, Key="big file ü.bin")["Body"].read() == body
+
+    with page.expect_download() as download:
+        row_link(page, "big file ü.bin").click()
+    saved = tmp_path / "downloaded.bin"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "big file ü.bin"
+    assert saved.read_bytes() == body
+
+    # 3 MiB went up and 3 MiB came down; the gateway saw only page fragments, JSON and redirects.
+    assert live_gateway.proxy.to_gateway < 64 * 1024, live_gateway.proxy.to_gateway
+    assert live_gateway.proxy.from_gateway < 256 * 1024, live_gateway.proxy.from_gateway
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("tr.object", has_text="big file ü.bin").get_by_role("button", name="Delete").click()
+    page.wait_for_selector("#flash .notice:text('Deleted 1 object.')")
+    assert all_keys(s3, bucket) == []
+
+
+def test_upload_by_drag_and_drop(page: Any, s3: Any, bucket: str) -> None:
+    body = os.urandom(200_000)
+    page.goto(f"/b/{bucket}")
+    transfer = page.evaluate_handle(
+        """(b64) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "dropped.bin", { type: "application/octet-stream" }));
+            return transfer;
+        }""",
+        base64.b64encode(body).decode(),
+    )
+    page.dispatch_event("#explorer", "dragover", {"dataTransfer": transfer})
+    assert "dragging" in (page.get_attribute("#explorer", "class") or "")
+    page.dispatch_event("#explorer", "drop", {"dataTransfer": transfer})
+    row_link(page, "dropped.bin").wait_for()
+    assert s3.get_object(Bucket=bucket, Key="dropped.bin")["Body"].read() == body
+
+
+def test_upload_a_whole_folder_into_the_current_folder(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
+    tree = tmp_path / "album"
+    (tree / "2026" / "nov").mkdir(parents=True)
+    (tree / "cover.txt").write_text("cover")
+    (tree / "2026" / "nov" / "a b.txt").write_text("deep")
+    put(s3, bucket, "photos/")
+    page.goto(f"/b/{bucket}?prefix=photos%2F")
+    page.set_input_files("input.upload-input[webkitdirectory]", str(tree))
+    page.wait_for_function("document.querySelectorAll('.upload.done').length === 2")
+    row_link(page, "album").wait_for()
+    assert sorted(all_keys(s3, bucket)) == ["photos/", "photos/album/2026/nov/a b.txt", "photos/album/cover.txt"]
+
+
+def test_replacing_an_existing_object_asks_first(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
+    put(s3, bucket, "same.txt", body=b"original")
+    (tmp_path / "same.txt").write_bytes(b"replacement")
+    page.goto(f"/b/{bucket}")
+
+    with page.expect_event("dialog") as asked:
+        page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
+    assert "1 file(s) already exist and would be replaced:\nsame.txt" in asked.value.message
+    asked.value.dismiss()
+    page.wait_for_timeout(500)
+    assert page.locator(".upload").count() == 0
+    assert s3.get_object(Bucket=bucket, Key="same.txt")["Body"].read() == b"original"
+
+    with page.expect_event("dialog") as asked:
+        page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
+    asked.value.accept()
+    page.wait_for_selector(".upload.done")
+    assert s3.get_object(Bucket=bucket, Key="same.txt")["Body"].read() == b"replacement"
+
+
+def test_cancel_stops_an_upload(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
+    (tmp_path / "slow.bin").write_bytes(os.urandom(4 * 1024 * 1024))
+    page.goto(f"/b/{bucket}")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 64 * 1024},
+    )
+    page.set_input_files("input.upload-input[multiple]", str(tmp_path / "slow.bin"))
+    page.wait_for_selector(".upload .state:text('0 %')")
+    page.locator(".upload button", has_text="Cancel").click()
+    page.wait_for_selector(".upload.failed .state:text('cancelled')")
+    page.wait_for_timeout(500)
+    assert all_keys(s3, bucket) == []
+
+
+def test_page_through_2500_keys(page: Any, s3: Any, bucket: str) -> None:
+    keys = [f"many/item-{n:05d}.txt" for n in range(2500)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda key: put(s3, bucket, key), keys))
+    page.goto(f"/b/{bucket}?prefix=many%2F")
+    assert page.locator("tr.object").count() == 200  # the first page only
+    while page.locator("#more-rows").count():
+        page.locator("#more-rows a").scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('tr.object').length > n || !document.querySelector('#more-rows')",
+            arg=page.locator("tr.object").count(),
+        )
+    names = page.locator("tr.object a.download").all_inner_texts()
+    assert names == [key.removeprefix("many/") for key in keys]
+
+    page.fill(".row-filter", "item-0249")
+    visible = page.locator("tr.object:not([hidden]) a.download").all_inner_texts()
+    assert visible == [f"item-0249{n}.txt" for n in range(10)]
+
+
+def test_walk_folders_with_breadcrumbs_back_forward_and_reload(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "a/b/c.txt", "a/top.txt", "root.txt")
+    page.goto(f"/b/{bucket}")
+    row_link(page, "a").click()
+    page.wait_for_url(re.compile(r"prefix=a%2F$"))
+    row_link(page, "top.txt").wait_for()
+    row_link(page, "b").click()
+    page.wait_for_url(re.compile(r"prefix=a%2Fb%2F$"))
+    row_link(page, "c.txt").wait_for()
+    assert page.locator(".crumbs a").all_inner_texts() == ["buckets", bucket, "a", "b"]
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"prefix=a%2F$"))
+    row_link(page, "top.txt").wait_for()
+    page.go_back()
+    page.wait_for_url(re.compile(f"/b/{bucket}$"))
+    row_link(page, "root.txt").wait_for()
+    page.go_forward()
+    page.wait_for_url(re.compile(r"prefix=a%2F$"))
+    row_link(page, "b").wait_for()
+    page.reload()
+    row_link(page, "top.txt").wait_for()
+
+    page.locator(".crumbs a", has_text=bucket).click()
+    page.wait_for_url(re.compile(f"/b/{bucket}$"))
+    page.fill("input[name=prefix]", "a/b/")
+    page.locator(".toolbar button", has_text="Go").click()
+    page.wait_for_url(re.compile(r"prefix=a%2Fb%2F$"))
+    row_link(page, "c.txt").wait_for()
+
+
+def test_create_a_folder_then_delete_it_recursively_after_confirming(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "keep/b/1", "keep/b/2", "keep/bc/3")
+    page.goto(f"/b/{bucket}?prefix=keep%2F")
+    page.fill("input[name=name]", "fresh")
+    page.locator("button", has_text="Create folder").click()
+    row_link(page, "fresh").wait_for()
+    assert "keep/fresh/" in all_keys(s3, bucket)
+
+    page.locator("tr.folder[data-name='b']").get_by_role("link", name="Delete…").click()
+    page.wait_for_selector("text=This deletes")
+    assert page.locator(".count").inner_text() == "2"
+    page.locator("button", has_text="Delete 2 objects").click()
+    page.wait_for_selector("#flash .notice:text('Folder keep/b/: Deleted 2 objects.')")
+    assert sorted(all_keys(s3, bucket)) == ["keep/bc/3", "keep/fresh/"]
+
+
+def test_awkward_names_render_as_text(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
+    put(s3, bucket, *ODD_NAMES)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"/b/{bucket}?prefix=odd+names%2F")
+    row_link(page, "<img src=x onerror=alert(1)>.txt").wait_for()
+    assert page.locator("#rows img").count() == 0
+    with page.expect_download() as download:
+        row_link(page, "hash#tag.txt").click()
+    assert download.value.suggested_filename == "hash#tag.txt"
+    page.wait_for_timeout(300)
+    assert dialogs == []
