@@ -6,6 +6,7 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
@@ -33,4 +34,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_samesite="strict"),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=None,
+        # Only our own logger: boto3's INFO chatter about credentials would bury it. Unexpected errors are
+        # logged once, by responses.on_unexpected_error.
+        logging_config=LoggingConfig(
+            configure_root_logger=False,
+            loggers={"gateway": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False}},
+            log_exceptions="never",
+        ),
     )

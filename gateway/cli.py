@@ -63,8 +63,12 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     run.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
-    run.add_argument("--workers", type=int, default=int(os.environ.get("S3M_WORKERS", "1")),
-                     help="worker processes (default: S3M_WORKERS or 1)")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("S3M_WORKERS", "1")),
+        help="worker processes (default: S3M_WORKERS or 1)",
+    )
     run.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
 
     try_it = commands.add_parser(

@@ -20,7 +20,7 @@ ODD_NAMES = [
     "odd names/100% done.txt",
     "odd names/hash#tag.txt",
     "odd names/question?.txt",
-    "odd names/ünïcødé – 日本語.txt",
+    "odd names/ünïcødé — 日本語.txt",
     "odd names/<img src=x onerror=alert(1)>.txt",
     "odd names/double//slash.txt",
     "/leading-slash.txt",
@@ -48,7 +48,9 @@ def demo_keys() -> dict[str, bytes]:
             objects[f"docs/{section}/page-{page}.md"] = f"# {section} page {page}\n".encode()
     for day in range(1, 25):
         for hour in range(0, 24, 3):
-            objects[f"logs/2026/11/{day:02d}/app-{hour:02d}.log"] = f"2026-11-{day:02d}T{hour:02d}:00Z started\n".encode()
+            objects[f"logs/2026/11/{day:02d}/app-{hour:02d}.log"] = (
+                f"2026-11-{day:02d}T{hour:02d}:00Z started\n".encode()
+            )
     for n in range(450):  # more than one page, to show paging
         objects[f"data/many/item-{n:04d}.json"] = f'{{"item": {n}}}\n'.encode()
     for name in ODD_NAMES:
@@ -64,7 +66,9 @@ def seed(client: Any, origins: list[str]) -> None:
     for bucket in (DEMO_BUCKET, "scratch"):
         client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [cors_rule(origins)]})
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda item: client.put_object(Bucket=DEMO_BUCKET, Key=item[0], Body=item[1]), demo_keys().items()))
+        list(
+            pool.map(lambda item: client.put_object(Bucket=DEMO_BUCKET, Key=item[0], Body=item[1]), demo_keys().items())
+        )
 
 
 def cors_rule(origins: list[str]) -> dict[str, Any]:

@@ -80,14 +80,18 @@ class Settings:
     def check(self) -> None:
         """Refuse values the store or browsers would reject later, with a message that says where."""
         if self.addressing_style not in ADDRESSING_STYLES:
-            raise SettingsError(f"S3_ADDRESSING_STYLE must be one of {', '.join(ADDRESSING_STYLES)}, not {self.addressing_style!r}")
+            raise SettingsError(
+                f"S3_ADDRESSING_STYLE must be one of {', '.join(ADDRESSING_STYLES)}, not {self.addressing_style!r}"
+            )
         for name, url in (("S3_ENDPOINT_URL", self.endpoint_url), ("S3_PUBLIC_ENDPOINT_URL", self.public_endpoint_url)):
             if url is not None and not url.startswith(("http://", "https://")):
                 raise SettingsError(f"{name} must start with http:// or https://, not {url!r}")
         if not 1 <= self.page_size <= 1000:
             raise SettingsError(f"S3M_PAGE_SIZE must be between 1 and 1000, not {self.page_size}")
         if not 1 <= self.url_expires <= 604800:
-            raise SettingsError(f"S3M_URL_EXPIRES must be between 1 and 604800 (SigV4's 7 days), not {self.url_expires}")
+            raise SettingsError(
+                f"S3M_URL_EXPIRES must be between 1 and 604800 (SigV4's 7 days), not {self.url_expires}"
+            )
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise SettingsError("S3_CONNECT_TIMEOUT and S3_READ_TIMEOUT must be positive")
 
@@ -100,4 +104,3 @@ def _number(environ: Mapping[str, str], name: str, kind: type[int] | type[float]
         return kind(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a {kind.__name__}, not {raw!r}") from None
-

@@ -34,7 +34,9 @@ DELETE_BATCH = 1000  # DeleteObjects' own limit
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
-def make_client(settings: Settings, endpoint_url: str | None, *, attempts: int = 2, timeout: float | None = None) -> Any:
+def make_client(
+    settings: Settings, endpoint_url: str | None, *, attempts: int = 2, timeout: float | None = None
+) -> Any:
     """A boto3 S3 client that non-AWS stores accept: SigV4, chosen addressing, checksums only when required."""
     config = Config(
         signature_version="s3v4",
@@ -94,7 +96,12 @@ class S3Storage:
 
     async def list_page(self, bucket: str, prefix: str, token: str | None = None) -> Listing:
         """One page of `prefix`, split at '/': never more than page_size entries per call to the store."""
-        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "Delimiter": "/", "MaxKeys": self.settings.page_size}
+        params: dict[str, Any] = {
+            "Bucket": bucket,
+            "Prefix": prefix,
+            "Delimiter": "/",
+            "MaxKeys": self.settings.page_size,
+        }
         if token:
             params["ContinuationToken"] = token
         answer = await self._run(partial(self.api.list_objects_v2, **params), bucket)
@@ -182,7 +189,9 @@ def translated(bucket: str, key: str, endpoint: str | None) -> Iterator[None]:
     except UNREACHABLE as exc:
         raise StoreUnavailable(f"The store at {endpoint or 'AWS'} did not answer: {exc}") from exc
     except NoCredentialsError as exc:
-        raise StoreUnavailable("No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.") from exc
+        raise StoreUnavailable(
+            "No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+        ) from exc
     except BotoCoreError as exc:
         raise StoreError(f"The request to the store failed: {exc}") from exc
 

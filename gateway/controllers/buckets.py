@@ -17,7 +17,9 @@ from gateway.templating import build_url
 
 async def bucket_list(request: Request[Any, Any, Any], storage: S3Storage, notice: str | None = None) -> Response[Any]:
     buckets = await storage.list_buckets()
-    return page_or_partial(request, "pages/buckets.html", "partials/bucket_list.html", {"buckets": buckets, "notice": notice})
+    return page_or_partial(
+        request, "pages/buckets.html", "partials/bucket_list.html", {"buckets": buckets, "notice": notice}
+    )
 
 
 class BucketsController(Controller):
@@ -37,7 +39,9 @@ class BucketsController(Controller):
         return Redirect(build_url(request, "browse", bucket=bucket), status_code=303)
 
     @post("/b/{bucket:str}/delete-bucket", name="bucket_delete", status_code=200)
-    async def delete(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Response[Any]:
+    async def delete(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
         """Delete an empty bucket; the store refuses a non-empty one and the user is told why (409)."""
         await storage.delete_bucket(check_bucket_name(bucket))
         if wants_partial(request):

@@ -74,7 +74,9 @@ class ObjectsController(Controller):
     include_in_schema = False
 
     @get("/download", name="download")
-    async def download(self, storage: NamedDependency[S3Storage], bucket: FromPath[str], key: FromQuery[str]) -> Redirect:
+    async def download(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], key: FromQuery[str]
+    ) -> Redirect:
         """303 to a GET URL signed now, which saves the object under its own name (non-ASCII included)."""
         check_bucket_name(bucket)
         await storage.head(bucket, check_key(key))  # a readable 404 here beats the store's XML later
@@ -82,7 +84,9 @@ class ObjectsController(Controller):
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store"})
 
     @post("/uploads", name="upload_urls", status_code=200)
-    async def upload_urls(self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[UploadRequest]) -> dict[str, Any]:
+    async def upload_urls(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[UploadRequest]
+    ) -> dict[str, Any]:
         """Presigned PUTs for a batch of files, saying which would replace an existing object."""
         check_bucket_name(bucket)
         prefix = check_prefix(data.prefix)
@@ -103,7 +107,9 @@ class ObjectsController(Controller):
         return {"uploads": uploads}
 
     @post("/folders", name="folder_create", status_code=200)
-    async def create_folder(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Response[Any]:
+    async def create_folder(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
         """A folder is a zero-byte object whose key ends in '/', as the S3 console makes them."""
         form = await request.form()
         parent = folder_of(check_prefix(str(form.get("prefix", ""))))
@@ -112,7 +118,9 @@ class ObjectsController(Controller):
         return await after_change(request, storage, bucket, parent, f"Created folder {name}.")
 
     @post("/delete", name="objects_delete", status_code=200)
-    async def delete_objects(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Response[Any]:
+    async def delete_objects(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
         """Delete the selected keys (one or many), then show where the user was."""
         form = await request.form()
         prefix = check_prefix(str(form.get("prefix", "")))
@@ -124,7 +132,11 @@ class ObjectsController(Controller):
 
     @get("/delete-folder", name="folder_delete_confirm")
     async def confirm_delete_folder(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str], prefix: FromQuery[str]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str],
     ) -> Template:
         """Count first, so the confirmation says how many objects will go."""
         folder = folder_prefix(prefix)
@@ -133,7 +145,9 @@ class ObjectsController(Controller):
         return page_or_partial(request, "pages/confirm_delete.html", "partials/confirm_delete.html", context)
 
     @post("/delete-folder", name="folder_delete", status_code=200)
-    async def delete_folder(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Response[Any]:
+    async def delete_folder(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
         form = await request.form()
         folder = folder_prefix(str(form.get("prefix", "")))
         report = await storage.delete_folder(check_bucket_name(bucket), folder)

@@ -4,6 +4,7 @@
 
 (() => {
   const CONCURRENT_UPLOADS = 4;
+  const MAX_SINGLE_PUT = 5 * 1024 ** 3; // S3 refuses a single PUT above 5 GiB; larger files need multipart
   const BATCH = 1000; // the gateway signs at most this many files per request
 
   const explorer = () => document.getElementById("explorer");
@@ -78,8 +79,11 @@
   }
 
   // --- uploads -----------------------------------------------------------------------------------------
-  async function uploadAll(items) {
+  async function uploadAll(picked) {
     const here = explorer();
+    const tooBig = picked.filter(({ file }) => file.size > MAX_SINGLE_PUT);
+    if (tooBig.length) flash(`Not uploaded, larger than 5 GiB (S3's limit for one PUT): ${tooBig.map((i) => i.path).join(", ")}`);
+    const items = picked.filter(({ file }) => file.size <= MAX_SINGLE_PUT);
     if (!items.length || !here) return;
     const { uploadUrl, folder, refreshUrl } = here.dataset;
     const tasks = [];

@@ -53,7 +53,9 @@ def test_paging_walks_every_key_once_without_listing_ahead(client: TestClient[An
     assert seen == keys
 
 
-def test_a_prefix_search_lists_matches_and_keeps_the_folder_breadcrumbs(client: TestClient[Any], s3: Any, bucket: str) -> None:
+def test_a_prefix_search_lists_matches_and_keeps_the_folder_breadcrumbs(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
     put(s3, bucket, "logs/app-1.log", "logs/app-2.log", "logs/db-1.log", "logs/apps/x")
     html = soup(client.get(f"/b/{bucket}", params={"prefix": "logs/app"}).text)
     assert rows(html) == (["logs/apps/"], ["logs/app-1.log", "logs/app-2.log"])
@@ -69,7 +71,9 @@ def test_awkward_keys_are_listed_exactly_and_rendered_inert(client: TestClient[A
     assert sorted(keys) == sorted(k for k in ODD_NAMES if k.startswith("odd names/") and "//" not in k)
     assert folders == ["odd names/double/"]
     assert html.select("#rows img") == []  # the name is text, not markup
-    assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "odd names/double//"}).text))[1] == ["odd names/double//slash.txt"]
+    assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "odd names/double//"}).text))[1] == [
+        "odd names/double//slash.txt"
+    ]
     assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "/"}).text))[1] == ["/leading-slash.txt"]
     assert rows(soup(client.get(f"/b/{bucket}", params={"prefix": "long/"}).text))[1] == [long_key]
 
@@ -79,7 +83,9 @@ def test_htmx_gets_the_partial_and_a_history_restore_the_page(client: TestClient
     partial = client.get(f"/b/{bucket}", params={"prefix": "a/"}, headers=HTMX)
     assert soup(partial.text).find("html") is None
     assert soup(partial.text).select_one("section#explorer") is not None
-    restore = client.get(f"/b/{bucket}", params={"prefix": "a/"}, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    restore = client.get(
+        f"/b/{bucket}", params={"prefix": "a/"}, headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
     assert soup(restore.text).find("html") is not None
     assert partial.headers["vary"] == restore.headers["vary"] == "HX-Request"
 

@@ -81,3 +81,16 @@ def test_a_store_that_hangs_times_out_into_a_503(aws_env: None, silent_store: st
         assert page.headers["hx-retarget"] == "#flash"
         assert "did not answer" in soup(page.text).text
         assert client.get("/readyz").status_code == 503
+
+
+def test_an_unexpected_error_is_a_500_page_without_a_traceback(
+    client: TestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(client.app.state.storage, "list_buckets", broken)
+    page = client.get("/")
+    assert page.status_code == 500
+    assert "the error was logged" in soup(page.text).select_one(".notice.error").text
+    assert "secret internals" not in page.text and "Traceback" not in page.text

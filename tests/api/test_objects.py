@@ -17,7 +17,9 @@ HTMX = {"HX-Request": "true"}
 AWKWARD = [*ODD_NAMES, "a//b", "long/" + "é" * 509, "sp ace/+plus/%25/#/?/x"]
 
 
-def upload_through_gateway(client: TestClient[Any], bucket: str, prefix: str, path: str, body: bytes, kind: str = "") -> str:
+def upload_through_gateway(
+    client: TestClient[Any], bucket: str, prefix: str, path: str, body: bytes, kind: str = ""
+) -> str:
     """Ask the gateway for a PUT URL and send the bytes straight to the store, as the page's script does."""
     answer = client.post(f"/b/{bucket}/uploads", json={"prefix": prefix, "files": [{"path": path, "type": kind}]})
     assert answer.status_code == 200, answer.text
@@ -49,7 +51,9 @@ def test_awkward_keys_round_trip_exactly(client: TestClient[Any], s3: Any, bucke
     assert all_keys(s3, bucket) == []
 
 
-def test_download_is_a_fresh_redirect_that_saves_under_the_real_name(client: TestClient[Any], s3: Any, bucket: str) -> None:
+def test_download_is_a_fresh_redirect_that_saves_under_the_real_name(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
     put(s3, bucket, "reports/Résumé 2026.pdf", body=b"%PDF-1.4")
     redirect = client.get(f"/b/{bucket}/download", params={"key": "reports/Résumé 2026.pdf"}, follow_redirects=False)
     location = redirect.headers["location"]
@@ -69,7 +73,9 @@ def test_downloading_a_missing_key_is_a_404_page(client: TestClient[Any], bucket
     assert "no object 'nope.txt'" in soup(answer.text).select_one(".notice.error").text
 
 
-def test_upload_urls_sign_the_content_type_and_flag_existing_keys(client: TestClient[Any], s3: Any, bucket: str) -> None:
+def test_upload_urls_sign_the_content_type_and_flag_existing_keys(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
     put(s3, bucket, "in/old.txt")
     answer = client.post(
         f"/b/{bucket}/uploads",

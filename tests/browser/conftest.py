@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -80,10 +81,8 @@ class ProxyHandler(socketserver.BaseRequestHandler):
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 sink.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
 
 
 @dataclass
@@ -99,7 +98,10 @@ def fx_live_gateway(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
     env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_PAGE_SIZE": "200"}
     log = (tmp_path_factory.mktemp("granian") / "granian.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)

@@ -1,0 +1,90 @@
+"""First page of a huge prefix vs a tiny one: the gateway must cost the same whatever the prefix holds.
+
+Starts a moto server in this process, fills one prefix with --keys objects and another with 10, then times:
+  bare   list_objects_v2(MaxKeys=page) straight to the store (the baseline: the one call the page makes)
+  page   GET /b/{bucket}?prefix=... on the gateway, in-process (listing + rendering)
+and prints medians and ratios measured in this run. moto's own listing grows with the bucket (it scans every key),
+so the figure that speaks for the gateway is page/bare on the big prefix: the gateway's overhead on top of the store.
+
+    python bench/first_page.py [--keys 100000] [--rounds 20] [--json bench/results/first_page.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"})
+
+from litestar.testing import TestClient  # noqa: E402
+from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
+from moto.s3.models import s3_backends  # noqa: E402
+
+from gateway.app import create_app  # noqa: E402
+from gateway.demo import start_moto  # noqa: E402
+from gateway.settings import Settings  # noqa: E402
+from gateway.storage import make_client  # noqa: E402
+
+BUCKET = "bench"
+
+
+def median_ms(fn: Any, rounds: int) -> float:
+    fn()  # warm up
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keys", type=int, default=100_000, help="objects in the big prefix (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=20, help="timed requests per figure (default: %(default)s)")
+    parser.add_argument("--json", type=Path, default=Path("bench/results/first_page.json"), help="where to write results")
+    args = parser.parse_args()
+
+    server, endpoint = start_moto()
+    try:
+        settings = Settings(endpoint_url=endpoint, region="us-east-1", addressing_style="path")
+        s3 = make_client(settings, endpoint)
+        s3.create_bucket(Bucket=BUCKET)
+        # Seed through moto's backend, in this process: 100,000 PUTs over HTTP would take minutes.
+        backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+        for n in range(args.keys):
+            backend.put_object(BUCKET, f"big/item-{n:07d}", b"x")
+        for n in range(10):
+            backend.put_object(BUCKET, f"small/item-{n:07d}", b"x")
+
+        figures: dict[str, float] = {}
+        with TestClient(app=create_app(settings)) as client:
+            for name in ("small", "big"):
+                params = {"Bucket": BUCKET, "Prefix": f"{name}/", "Delimiter": "/", "MaxKeys": settings.page_size}
+                figures[f"bare_{name}_ms"] = median_ms(lambda p=params: s3.list_objects_v2(**p), args.rounds)
+                url = f"/b/{BUCKET}?prefix={name}/"
+                figures[f"page_{name}_ms"] = median_ms(lambda u=url: client.get(u).raise_for_status(), args.rounds)
+    finally:
+        server.stop()
+
+    ratios = {
+        "page_big / bare_big (gateway overhead)": figures["page_big_ms"] / figures["bare_big_ms"],
+        "page_big / page_small": figures["page_big_ms"] / figures["page_small_ms"],
+        "bare_big / bare_small (the store's own growth)": figures["bare_big_ms"] / figures["bare_small_ms"],
+    }
+    print(f"first page of a prefix: {args.keys} keys vs 10 keys, page size {settings.page_size}, median of {args.rounds}")
+    for name, value in figures.items():
+        print(f"  {name:<48} {value:9.2f} ms")
+    for name, value in ratios.items():
+        print(f"  {name:<48} {value:9.2f} x")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"keys": args.keys, "figures": figures, "ratios": ratios}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
