@@ -19,16 +19,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"})
+from litestar.testing import TestClient
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.s3.models import s3_backends
 
-from litestar.testing import TestClient  # noqa: E402
-from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
-from moto.s3.models import s3_backends  # noqa: E402
-
-from gateway.app import create_app  # noqa: E402
-from gateway.demo import start_moto  # noqa: E402
-from gateway.settings import Settings  # noqa: E402
-from gateway.storage import make_client  # noqa: E402
+from gateway.app import create_app
+from gateway.demo import start_moto
+from gateway.settings import Settings
+from gateway.storage import make_client
 
 BUCKET = "bench"
 
@@ -47,8 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=100_000, help="objects in the big prefix (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=20, help="timed requests per figure (default: %(default)s)")
-    parser.add_argument("--json", type=Path, default=Path("bench/results/first_page.json"), help="where to write results")
+    parser.add_argument("--json", type=Path, default=Path("bench/results/first_page.json"), help="results file")
     args = parser.parse_args()
+    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"})
 
     server, endpoint = start_moto()
     try:
@@ -77,7 +76,7 @@ def main() -> None:
         "page_big / page_small": figures["page_big_ms"] / figures["page_small_ms"],
         "bare_big / bare_small (the store's own growth)": figures["bare_big_ms"] / figures["bare_small_ms"],
     }
-    print(f"first page of a prefix: {args.keys} keys vs 10 keys, page size {settings.page_size}, median of {args.rounds}")
+    print(f"first page: {args.keys} keys vs 10 keys, page size {settings.page_size}, median of {args.rounds} requests")
     for name, value in figures.items():
         print(f"  {name:<48} {value:9.2f} ms")
     for name, value in ratios.items():
