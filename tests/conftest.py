@@ -6,6 +6,10 @@ On a laptop a missing tool (Chromium, ...) skips its tests; with S3M_REQUIRE_ALL
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -95,3 +99,23 @@ def all_keys(s3: Any, bucket: str, prefix: str = "") -> list[str]:
 
 def soup(text: str) -> BeautifulSoup:
     return BeautifulSoup(text, "html.parser")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"granian exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {limit} s")

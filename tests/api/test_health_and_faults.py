@@ -13,13 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import soup
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.conftest import free_port, soup
 
 
 @pytest.fixture(name="silent_store")

@@ -1,0 +1,80 @@
+"""The s3-manager command as users run it: help texts, the one-command demo, and serve with several workers."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port, soup, wait_until_healthy
+
+COMMAND = [sys.executable, "-m", "gateway.cli"]
+
+
+@contextmanager
+def running(args: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `s3-manager ARGS --port P` until the block ends; yields its base URL. Stopped by Ctrl-C, like a user."""
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [*COMMAND, *args, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env or os.environ.copy()
+        )
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                assert process.wait(timeout=15) == 0
+            finally:
+                if process.poll() is None:
+                    process.kill()
+
+
+@pytest.mark.parametrize(("args", "says"), [([], "serve"), (["serve"], "S3_ENDPOINT_URL"), (["demo"], "moto")])
+def test_help_explains_each_command(args: list[str], says: str) -> None:
+    answer = subprocess.run([*COMMAND, *args, "--help"], capture_output=True, text=True, check=True)
+    assert says in answer.stdout
+
+
+def test_a_bad_setting_stops_serve_with_the_variable_named() -> None:
+    env = {**os.environ, "S3M_PAGE_SIZE": "many"}
+    answer = subprocess.run([*COMMAND, "serve", "--port", "1"], capture_output=True, text=True, env=env)
+    assert answer.returncode == 2
+    assert "S3M_PAGE_SIZE must be a int, not 'many'" in answer.stderr
+
+
+def test_the_demo_serves_its_seeded_bucket(tmp_path: Path) -> None:
+    with running(["demo"], tmp_path / "demo.log") as url:
+        assert httpx.get(f"{url}/readyz").status_code == 200
+        buckets = [a.text for a in soup(httpx.get(url).text).select("a.bucket")]
+        assert buckets == ["demo", "scratch"]
+        many = soup(httpx.get(f"{url}/b/demo", params={"prefix": "data/many/"}).text)
+        assert len(many.select("tr.object")) == 200 and many.select_one("#more-rows")
+    assert re.search(r"explorer at http://127\.0\.0\.1:\d+/", (tmp_path / "demo.log").read_text())
+
+
+def test_forms_work_whichever_of_two_workers_answers(moto_endpoint: str, tmp_path: Path) -> None:
+    """Workers share the CSRF secret: a token from one worker's page is valid on the other."""
+    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path"}
+    env.pop("S3M_SECRET_KEY", None)
+    fresh_connections = httpx.Limits(max_keepalive_connections=0)  # one kept-alive connection sticks to one worker
+    with (
+        running(["serve", "--workers", "2"], tmp_path / "serve.log", env) as url,
+        httpx.Client(base_url=url, limits=fresh_connections) as client,
+    ):
+        client.get("/")
+        token = client.cookies["csrftoken"]
+        for n in range(12):
+            name = f"w{n}-{uuid.uuid4().hex[:8]}"
+            made = client.post("/buckets", data={"name": name, "_csrf_token": token}, follow_redirects=False)
+            assert made.status_code == 303, made.text
