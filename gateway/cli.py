@@ -51,6 +51,11 @@ def demo(host: str, port: int) -> None:
         server.stop()
 
 
+def add_address(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    command.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="s3-manager", description="A stateless S3 explorer and presigning gateway.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -61,8 +66,7 @@ def parser() -> argparse.ArgumentParser:
         description="Serve the explorer with granian. The store comes from S3_ENDPOINT_URL (unset: AWS) and "
         "boto3's usual credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, ...); see the README for every variable.",
     )
-    run.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    run.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    add_address(run)
     run.add_argument(
         "--workers",
         type=int,
@@ -77,8 +81,7 @@ def parser() -> argparse.ArgumentParser:
         description="Start an embedded S3 (moto's server, on 127.0.0.1) with a 'demo' bucket of nested folders "
         "and a few hundred files, then serve the explorer against it. Nothing is written to disk.",
     )
-    try_it.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    try_it.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    add_address(try_it)
     return root
 
 
