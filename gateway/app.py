@@ -7,9 +7,12 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
+from gateway import __version__
 from gateway.controllers import ROUTE_HANDLERS
 from gateway.deps import provide_storage
 from gateway.lifespan import storage_lifespan
@@ -31,9 +34,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings}),
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
-        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_samesite="strict"),
+        # The JSON routes are for programs and Uppy, not forms: they take JSON bodies only (see controllers/api.py).
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_samesite="strict", exclude=["^/api/", "^/s3/"]),
         exception_handlers=EXCEPTION_HANDLERS,
-        openapi_config=None,
+        openapi_config=OpenAPIConfig(
+            title="s3-manager",
+            version=__version__,
+            description="Presigned URLs for any S3-compatible store: object bytes never pass through the gateway.",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
         # Only our own logger: boto3's INFO chatter about credentials would bury it. Unexpected errors are
         # logged once, by responses.on_unexpected_error.
         logging_config=LoggingConfig(

@@ -107,3 +107,39 @@ def human_size(size: int) -> str:
             return f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"
+
+
+MAX_PARTS = 10_000  # S3's limit on the parts of one multipart upload
+MAX_SIGNED_AT_ONCE = 1000
+
+
+def check_expires(requested: int | None, default: int, maximum: int) -> int:
+    """A URL lifetime in seconds: the default when not asked, refused above the configured maximum."""
+    if requested is None:
+        return default
+    if not 1 <= requested <= maximum:
+        raise BadRequest(f"expires must be between 1 and {maximum} seconds, not {requested}.")
+    return requested
+
+
+def check_part_number(number: int) -> int:
+    if not 1 <= number <= MAX_PARTS:
+        raise BadRequest(f"Part numbers run from 1 to {MAX_PARTS}, not {number}.")
+    return number
+
+
+def parse_part_numbers(text: str) -> list[int]:
+    """'1,2,5-8' -> [1, 2, 5, 6, 7, 8]: part numbers for a batch of URLs, at most 1,000 of them."""
+    numbers: set[int] = set()
+    try:
+        for item in filter(None, (piece.strip() for piece in text.split(","))):
+            first, _, last = item.partition("-")
+            low, high = int(first), int(last or first)
+            if high - low >= MAX_SIGNED_AT_ONCE or high < low:
+                raise BadRequest(f"The part range {item!r} is backwards or longer than {MAX_SIGNED_AT_ONCE}.")
+            numbers.update(range(low, high + 1))
+    except ValueError:
+        raise BadRequest(f"parts must look like '1,2,5-8', not {text!r}.") from None
+    if not 1 <= len(numbers) <= MAX_SIGNED_AT_ONCE:
+        raise BadRequest(f"Ask for 1 to {MAX_SIGNED_AT_ONCE} part numbers at a time.")
+    return [check_part_number(n) for n in sorted(numbers)]

@@ -53,3 +53,31 @@ class DeleteReport:
 
     deleted: int
     failed: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One uploaded part of a multipart upload, as ListParts reports it."""
+
+    number: int
+    etag: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    """A multipart upload that was started and neither completed nor aborted."""
+
+    key: str
+    upload_id: str
+    initiated: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostPolicy:
+    """What a form upload may carry: a size range, and an exact Content-Type or a prefix of one."""
+
+    max_size: int
+    min_size: int = 0
+    content_type: str | None = None
+    content_type_prefix: str | None = None

@@ -19,6 +19,7 @@ from gateway.errors import GatewayError
 log = logging.getLogger("gateway")
 
 VARY = {"Vary": "HX-Request"}
+JSON_PATHS = ("/api/", "/s3/")
 
 
 def wants_partial(request: Request[Any, Any, Any]) -> bool:
@@ -36,7 +37,7 @@ def page_or_partial(
 
 
 def error_response(request: Request[Any, Any, Any], status_code: int, message: str) -> Response[Any]:
-    if "application/json" in request.headers.get("accept", ""):
+    if request.url.path.startswith(JSON_PATHS) or "application/json" in request.headers.get("accept", ""):
         return Response({"message": message}, status_code=status_code)
     if wants_partial(request):
         return HTMXTemplate(

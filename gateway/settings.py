@@ -49,6 +49,27 @@ class Settings:
     url_expires: int = 3600
     """S3M_URL_EXPIRES: lifetime in seconds of the presigned URLs the explorer hands out."""
 
+    max_url_expires: int = 86400
+    """S3M_MAX_URL_EXPIRES: the longest lifetime in seconds an API caller may ask for (at most SigV4's 604800)."""
+
+    max_upload_size: int = 5 * 1024**3
+    """S3M_MAX_UPLOAD_SIZE: the largest object a POST policy admits, in bytes (S3's own cap for one POST: 5 GiB)."""
+
+    multipart_threshold: int = 100 * 1024**2
+    """S3M_MULTIPART_THRESHOLD: files larger than this many bytes upload from the explorer in parts."""
+
+    part_size: int = 8 * 1024**2
+    """S3M_PART_SIZE: the explorer's part size in bytes (S3's minimum: 5 MiB), raised when a file needs >10,000."""
+
+    upload_bucket: str | None = None
+    """S3M_UPLOAD_BUCKET: where the Uppy-compatible /s3/ routes put uploads, unless metadata may choose."""
+
+    upload_prefix: str = ""
+    """S3M_UPLOAD_PREFIX: the key prefix of those uploads."""
+
+    upload_target_from_metadata: bool = False
+    """S3M_UPLOAD_TARGET_FROM_METADATA: let an upload's metadata (bucket, prefix) choose where it goes."""
+
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     """S3M_SECRET_KEY: signs CSRF tokens. Set it when several replicas serve the same users."""
 
@@ -71,6 +92,13 @@ class Settings:
             "read_timeout": _number(environ, "S3_READ_TIMEOUT", float),
             "page_size": _number(environ, "S3M_PAGE_SIZE", int),
             "url_expires": _number(environ, "S3M_URL_EXPIRES", int),
+            "max_url_expires": _number(environ, "S3M_MAX_URL_EXPIRES", int),
+            "max_upload_size": _number(environ, "S3M_MAX_UPLOAD_SIZE", int),
+            "multipart_threshold": _number(environ, "S3M_MULTIPART_THRESHOLD", int),
+            "part_size": _number(environ, "S3M_PART_SIZE", int),
+            "upload_bucket": get("S3M_UPLOAD_BUCKET"),
+            "upload_prefix": get("S3M_UPLOAD_PREFIX"),
+            "upload_target_from_metadata": _flag(environ, "S3M_UPLOAD_TARGET_FROM_METADATA"),
             "secret_key": get("S3M_SECRET_KEY"),
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
@@ -92,6 +120,15 @@ class Settings:
             raise SettingsError(
                 f"S3M_URL_EXPIRES must be between 1 and 604800 (SigV4's 7 days), not {self.url_expires}"
             )
+        if not self.url_expires <= self.max_url_expires <= 604800:
+            raise SettingsError(
+                f"S3M_MAX_URL_EXPIRES must be between S3M_URL_EXPIRES ({self.url_expires}) and 604800, "
+                f"not {self.max_url_expires}"
+            )
+        if self.part_size < 5 * 1024**2:
+            raise SettingsError(f"S3M_PART_SIZE must be at least 5 MiB (5242880), S3's minimum, not {self.part_size}")
+        if self.max_upload_size < 1 or self.multipart_threshold < 1:
+            raise SettingsError("S3M_MAX_UPLOAD_SIZE and S3M_MULTIPART_THRESHOLD must be positive")
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise SettingsError("S3_CONNECT_TIMEOUT and S3_READ_TIMEOUT must be positive")
 
@@ -104,3 +141,14 @@ def _number(environ: Mapping[str, str], name: str, kind: type[int] | type[float]
         return kind(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a {kind.__name__}, not {raw!r}") from None
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool | None:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")

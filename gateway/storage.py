@@ -26,7 +26,7 @@ from botocore.exceptions import (
 
 from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, NotFound, StoreError, StoreUnavailable
 from gateway.explorer import is_under, last_segment
-from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry
+from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry, Part, PendingUpload, PostPolicy
 from gateway.settings import Settings
 
 T = TypeVar("T")
@@ -94,14 +94,11 @@ class S3Storage:
     async def delete_bucket(self, bucket: str) -> None:
         await self._run(partial(self.api.delete_bucket, Bucket=bucket), bucket)
 
-    async def list_page(self, bucket: str, prefix: str, token: str | None = None) -> Listing:
-        """One page of `prefix`, split at '/': never more than page_size entries per call to the store."""
-        params: dict[str, Any] = {
-            "Bucket": bucket,
-            "Prefix": prefix,
-            "Delimiter": "/",
-            "MaxKeys": self.settings.page_size,
-        }
+    async def list_page(self, bucket: str, prefix: str, token: str | None = None, *, flat: bool = False) -> Listing:
+        """One page of `prefix`, split at '/' unless `flat`: never more than page_size entries per call."""
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": self.settings.page_size}
+        if not flat:
+            params["Delimiter"] = "/"
         if token:
             params["ContinuationToken"] = token
         answer = await self._run(partial(self.api.list_objects_v2, **params), bucket)
@@ -147,14 +144,104 @@ class S3Storage:
 
         return await self._run(work, bucket)
 
-    def presign_get(self, bucket: str, key: str, disposition: str) -> str:
-        params = {"Bucket": bucket, "Key": key, "ResponseContentDisposition": disposition}
-        return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self.settings.url_expires)
+    def presign_get(self, bucket: str, key: str, disposition: str | None = None, expires: int | None = None) -> str:
+        params = {"Bucket": bucket, "Key": key}
+        if disposition:
+            params["ResponseContentDisposition"] = disposition
+        return self._sign("get_object", params, expires)
 
-    def presign_put(self, bucket: str, key: str, content_type: str) -> str:
-        """A PUT URL that only accepts this Content-Type header: the browser must send exactly it."""
-        params = {"Bucket": bucket, "Key": key, "ContentType": content_type}
-        return self.signer.generate_presigned_url("put_object", Params=params, ExpiresIn=self.settings.url_expires)
+    def presign_put(self, bucket: str, key: str, content_type: str | None = None, expires: int | None = None) -> str:
+        """A PUT URL; with `content_type`, it only accepts that exact Content-Type header."""
+        params = {"Bucket": bucket, "Key": key}
+        if content_type:
+            params["ContentType"] = content_type
+        return self._sign("put_object", params, expires)
+
+    def presign_part(self, bucket: str, key: str, upload_id: str, part_number: int, expires: int | None = None) -> str:
+        """An UploadPart URL that signs only the host: browsers send a Blob slice with no Content-Type."""
+        params = {"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
+        return self._sign("upload_part", params, expires)
+
+    def presign_post(self, bucket: str, key: str, policy: PostPolicy, expires: int) -> dict[str, Any]:
+        """A form upload. boto3 adds no condition for extra fields, so each field we return gets its own here."""
+        fields: dict[str, str] = {"success_action_status": "201"}
+        conditions: list[Any] = [
+            {"success_action_status": "201"},
+            ["content-length-range", policy.min_size, policy.max_size],
+        ]
+        if policy.content_type:
+            fields["Content-Type"] = policy.content_type
+            conditions.append({"Content-Type": policy.content_type})
+        elif policy.content_type_prefix is not None:
+            conditions.append(["starts-with", "$Content-Type", policy.content_type_prefix])
+        answer: dict[str, Any] = self.signer.generate_presigned_post(
+            Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
+        )
+        return answer
+
+    def object_url(self, bucket: str, key: str) -> str:
+        """The object's address as browsers reach it, without a signature (what S3's Location header means)."""
+        return self.presign_get(bucket, key, expires=60).split("?", 1)[0]
+
+    def _sign(self, method: str, params: dict[str, Any], expires: int | None) -> str:
+        url: str = self.signer.generate_presigned_url(
+            method, Params=params, ExpiresIn=expires or self.settings.url_expires
+        )
+        return url
+
+    async def create_multipart(self, bucket: str, key: str, content_type: str | None = None) -> str:
+        params = {"Bucket": bucket, "Key": key, **({"ContentType": content_type} if content_type else {})}
+        answer = await self._run(partial(self.api.create_multipart_upload, **params), bucket, key)
+        return str(answer["UploadId"])
+
+    async def list_parts(self, bucket: str, key: str, upload_id: str) -> list[Part]:
+        """Every part uploaded so far, across ListParts' pages of 1,000."""
+
+        def work() -> list[Part]:
+            pages = self.api.get_paginator("list_parts").paginate(Bucket=bucket, Key=key, UploadId=upload_id)
+            return [
+                Part(number=p["PartNumber"], etag=p["ETag"], size=p["Size"])
+                for page in pages
+                for p in page.get("Parts", [])
+            ]
+
+        return await self._run(work, bucket, key)
+
+    async def complete_multipart(self, bucket: str, key: str, upload_id: str, parts: list[tuple[int, str]]) -> str:
+        """Complete with ETags quoted as S3 wants them, whether the client kept the quotes or not."""
+        listed = [{"PartNumber": n, "ETag": '"' + etag.strip().strip('"') + '"'} for n, etag in sorted(parts)]
+        answer = await self._run(
+            partial(
+                self.api.complete_multipart_upload,
+                Bucket=bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": listed},
+            ),
+            bucket,
+            key,
+        )
+        return str(answer.get("ETag", ""))
+
+    async def abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
+        await self._run(
+            partial(self.api.abort_multipart_upload, Bucket=bucket, Key=key, UploadId=upload_id), bucket, key
+        )
+
+    async def pending_uploads(self, bucket: str, prefix: str, limit: int = 1000) -> list[PendingUpload]:
+        """Incomplete multipart uploads under `prefix`: they cost storage until aborted."""
+
+        def work() -> list[PendingUpload]:
+            paginator = self.api.get_paginator("list_multipart_uploads")
+            found = []
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+                for u in page.get("Uploads", []):
+                    found.append(PendingUpload(key=u["Key"], upload_id=u["UploadId"], initiated=u.get("Initiated")))
+                    if len(found) >= limit:
+                        return found
+            return found
+
+        return await self._run(work, bucket)
 
     def _pages_under(self, bucket: str, folder: str) -> Iterator[list[str]]:
         if not folder.endswith("/"):
@@ -207,6 +294,10 @@ def from_client_error(exc: ClientError, bucket: str, key: str) -> GatewayError:
         return NotFound(f"There is no object {key!r} in bucket {bucket!r}." if key else f"Not found in {bucket!r}.")
     if code in {"AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled"}:
         return AccessDenied(f"The store refused access to {bucket or 'the buckets'}: {detail}")
+    if code == "NoSuchUpload":
+        return NotFound(f"There is no multipart upload in progress for {key!r} with that upload id.")
+    if code in {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "EntityTooLarge", "MalformedXML"}:
+        return BadRequest(f"The store refused to assemble the upload ({code}): {detail}")
     if code == "BucketNotEmpty":
         return Conflict(f"Bucket {bucket!r} is not empty: delete its objects first.")
     if code in {"BucketAlreadyExists", "BucketAlreadyOwnedByYou"}:

@@ -1,8 +1,24 @@
 """The route table: every handler the gateway serves, in one list."""
 
+from gateway.controllers.api import BucketsApi, PresignApi
+from gateway.controllers.api_multipart import MultipartApi
 from gateway.controllers.browse import BrowseController
 from gateway.controllers.buckets import BucketsController
+from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
 from gateway.controllers.objects import ObjectsController
 
-ROUTE_HANDLERS = [BucketsController, BrowseController, ObjectsController, healthz, readyz]
+ROUTE_HANDLERS = [
+    # pages and htmx partials
+    BucketsController,
+    BrowseController,
+    ObjectsController,
+    # JSON API (OpenAPI at /api/schema/openapi.json)
+    BucketsApi,
+    PresignApi,
+    MultipartApi,
+    # what Uppy's S3 plugin calls on a Companion server
+    CompanionRoutes,
+    healthz,
+    readyz,
+]

@@ -1,0 +1,125 @@
+"""JSON API, version 1: list what the pages show, and mint presigned GET, PUT and POST URLs.
+
+Exempt from the CSRF cookie check (other programs call it), so every POST must be `application/json`: a
+cross-site page cannot send that without a CORS preflight, which the gateway does not grant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+from litestar.handlers import BaseRouteHandler
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from gateway.api_models import (
+    BucketInfo,
+    BucketList,
+    ObjectInfo,
+    ObjectList,
+    PresignedPost,
+    PresignedUrl,
+    PresignGet,
+    PresignPost,
+    PresignPut,
+)
+from gateway.errors import BadRequest
+from gateway.explorer import check_bucket_name, check_expires, check_key, check_prefix, content_disposition
+from gateway.models import PostPolicy
+from gateway.settings import Settings
+from gateway.storage import S3Storage
+
+
+def json_bodies_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: refuse a POST that is not JSON (what a cross-site form would send)."""
+    if connection.scope["method"] == "POST" and not connection.headers.get("content-type", "").startswith(
+        "application/json"
+    ):
+        raise HTTPException(status_code=415, detail="Send the request body as application/json.")
+
+
+def lifetime(settings: Settings, requested: int | None) -> tuple[int, datetime]:
+    seconds = check_expires(requested, settings.url_expires, settings.max_url_expires)
+    return seconds, datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+class BucketsApi(Controller):
+    path = "/api/v1/buckets"
+    tags = ["listing"]
+
+    @get("/", name="api_buckets", summary="List the buckets")
+    async def buckets(self, storage: NamedDependency[S3Storage]) -> BucketList:
+        return BucketList([BucketInfo(b.name, b.created) for b in await storage.list_buckets()])
+
+    @get("/{bucket:str}/objects", name="api_objects", summary="List one page of a prefix")
+    async def objects(
+        self,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str] = "",
+        token: FromQuery[str | None] = None,
+        flat: FromQuery[bool] = False,
+    ) -> ObjectList:
+        """Folders and objects of `prefix` (flat: every key below it), one page at a time; follow next_token."""
+        listing = await storage.list_page(check_bucket_name(bucket), check_prefix(prefix), token, flat=flat)
+        return ObjectList(
+            bucket=bucket,
+            prefix=prefix,
+            folders=[f.prefix for f in listing.folders],
+            objects=[ObjectInfo(o.key, o.size, o.modified) for o in listing.objects],
+            next_token=listing.next_token,
+        )
+
+
+class PresignApi(Controller):
+    path = "/api/v1/buckets/{bucket:str}/presign"
+    tags = ["presign"]
+    guards = [json_bodies_only]
+
+    @post("/get", name="api_presign_get", status_code=200, summary="Presign a download")
+    async def presign_get(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[PresignGet]
+    ) -> PresignedUrl:
+        """A GET URL for `key`, saved under `filename` or shown inline. The object is not checked for existence."""
+        check_bucket_name(bucket)
+        key = check_key(data.key)
+        seconds, until = lifetime(storage.settings, data.expires)
+        name = data.filename or key
+        disposition = content_disposition(name, "inline" if data.inline else "attachment")
+        return PresignedUrl("GET", storage.presign_get(bucket, key, disposition, seconds), {}, seconds, until)
+
+    @post("/put", name="api_presign_put", status_code=200, summary="Presign a single-request upload")
+    async def presign_put(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[PresignPut]
+    ) -> PresignedUrl:
+        """A PUT URL for `key` (up to 5 GiB; use multipart beyond). With content_type, that header is signed."""
+        check_bucket_name(bucket)
+        key = check_key(data.key)
+        seconds, until = lifetime(storage.settings, data.expires)
+        headers = {"Content-Type": data.content_type} if data.content_type else {}
+        url = storage.presign_put(bucket, key, data.content_type, seconds)
+        return PresignedUrl("PUT", url, headers, seconds, until)
+
+    @post("/post", name="api_presign_post", status_code=200, summary="Presign a browser form upload (POST policy)")
+    async def presign_post(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[PresignPost]
+    ) -> PresignedPost:
+        """A POST policy: key or key prefix, size range, content type exact or by prefix; every field is signed."""
+        check_bucket_name(bucket)
+        settings = storage.settings
+        if (data.key is None) == (data.key_prefix is None):
+            raise BadRequest("Give exactly one of key and key_prefix.")
+        if data.content_type and data.content_type_prefix is not None:
+            raise BadRequest("Give content_type or content_type_prefix, not both.")
+        key = check_key(data.key) if data.key is not None else check_prefix(data.key_prefix or "") + "${filename}"
+        max_size = settings.max_upload_size if data.max_size is None else data.max_size
+        if not 0 <= data.min_size <= max_size <= settings.max_upload_size:
+            raise BadRequest(f"Sizes must satisfy 0 <= min_size <= max_size <= {settings.max_upload_size}.")
+        seconds, until = lifetime(settings, data.expires)
+        policy = PostPolicy(max_size, data.min_size, data.content_type, data.content_type_prefix)
+        signed = storage.presign_post(bucket, key, policy, seconds)
+        return PresignedPost("POST", signed["url"], signed["fields"], seconds, until)

@@ -1,0 +1,111 @@
+"""JSON API, version 1: multipart uploads, signed part by part, and the incomplete uploads that cost money."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from gateway.api_models import (
+    AbortReport,
+    CompletedUpload,
+    CompleteMultipart,
+    CreateMultipart,
+    MultipartUpload,
+    PartInfo,
+    PartList,
+    PartUrls,
+    PendingUploadInfo,
+    PendingUploadList,
+)
+from gateway.controllers.api import json_bodies_only, lifetime
+from gateway.errors import BadRequest, GatewayError
+from gateway.explorer import check_bucket_name, check_key, check_part_number, check_prefix, parse_part_numbers
+from gateway.storage import S3Storage
+
+
+class MultipartApi(Controller):
+    path = "/api/v1/buckets/{bucket:str}/multipart"
+    tags = ["multipart"]
+    guards = [json_bodies_only]
+
+    @post("/", name="api_multipart_create", status_code=201, summary="Start a multipart upload")
+    async def create(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[CreateMultipart]
+    ) -> MultipartUpload:
+        key = check_key(data.key)
+        upload_id = await storage.create_multipart(check_bucket_name(bucket), key, data.content_type)
+        return MultipartUpload(bucket, key, upload_id)
+
+    @get("/{upload_id:str}/urls", name="api_multipart_urls", summary="Presign part uploads (one or a batch)")
+    async def part_urls(
+        self,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
+        parts: FromQuery[str],
+        expires: FromQuery[int | None] = None,
+    ) -> PartUrls:
+        """URLs for the part numbers in `parts` ('1,2,5-8', at most 1,000). Signing is local: no call to the store."""
+        check_bucket_name(bucket)
+        check_key(key)
+        seconds, _ = lifetime(storage.settings, expires)
+        urls = {str(n): storage.presign_part(bucket, key, upload_id, n, seconds) for n in parse_part_numbers(parts)}
+        return PartUrls(urls, seconds)
+
+    @get("/{upload_id:str}/parts", name="api_multipart_parts", summary="List the parts uploaded so far")
+    async def parts(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], upload_id: FromPath[str], key: FromQuery[str]
+    ) -> PartList:
+        """What a resumed upload can skip."""
+        found = await storage.list_parts(check_bucket_name(bucket), check_key(key), upload_id)
+        return PartList([PartInfo(p.number, p.etag, p.size) for p in found])
+
+    @post("/{upload_id:str}/complete", name="api_multipart_complete", status_code=200, summary="Complete an upload")
+    async def complete(
+        self,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
+        data: JSONBody[CompleteMultipart],
+    ) -> CompletedUpload:
+        check_bucket_name(bucket)
+        check_key(key)
+        numbers = [check_part_number(p.part_number) for p in data.parts]
+        if not numbers or len(set(numbers)) != len(numbers):
+            raise BadRequest("List each uploaded part once, with its part_number and etag.")
+        etag = await storage.complete_multipart(bucket, key, upload_id, [(p.part_number, p.etag) for p in data.parts])
+        return CompletedUpload(bucket, key, etag, storage.object_url(bucket, key))
+
+    @delete("/{upload_id:str}", name="api_multipart_abort", status_code=200, summary="Abort an upload")
+    async def abort(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], upload_id: FromPath[str], key: FromQuery[str]
+    ) -> dict[str, str]:
+        """Abort and free the parts' storage. Answers 200 with a JSON body, which Uppy parses."""
+        await storage.abort_multipart(check_bucket_name(bucket), check_key(key), upload_id)
+        return {}
+
+    @get("/", name="api_multipart_pending", summary="List incomplete multipart uploads")
+    async def pending(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], prefix: FromQuery[str] = ""
+    ) -> PendingUploadList:
+        """Uploads started under `prefix` and never completed or aborted (the first 1,000)."""
+        found = await storage.pending_uploads(check_bucket_name(bucket), check_prefix(prefix))
+        return PendingUploadList([PendingUploadInfo(u.key, u.upload_id, u.initiated) for u in found])
+
+    @delete(
+        "/", name="api_multipart_abort_all", status_code=200, summary="Abort every incomplete upload under a prefix"
+    )
+    async def abort_all(
+        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], prefix: FromQuery[str] = ""
+    ) -> AbortReport:
+        aborted, failed = 0, []
+        for upload in await storage.pending_uploads(check_bucket_name(bucket), check_prefix(prefix)):
+            try:
+                await storage.abort_multipart(bucket, upload.key, upload.upload_id)
+                aborted += 1
+            except GatewayError as exc:
+                failed.append({"key": upload.key, "upload_id": upload.upload_id, "reason": exc.message})
+        return AbortReport(aborted, failed)

@@ -1,0 +1,132 @@
+"""The routes Uppy's @uppy/aws-s3 plugin calls on a Companion server, with Companion's request and response shapes.
+
+Point Uppy at the gateway (`endpoint: "https://gateway.example"`, v5) and it uploads small files with a POST
+policy and large ones in parallel parts, all straight to the store. The bucket and prefix come from
+S3M_UPLOAD_BUCKET / S3M_UPLOAD_PREFIX, or from the upload's metadata when S3M_UPLOAD_TARGET_FROM_METADATA allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from gateway.controllers.api import json_bodies_only
+from gateway.errors import BadRequest
+from gateway.explorer import check_bucket_name, check_key, check_part_number, check_prefix
+from gateway.models import PostPolicy
+from gateway.settings import Settings
+from gateway.storage import S3Storage
+from gateway.upload_handles import seal, unseal
+
+
+@dataclass
+class UppyCreate:
+    filename: str
+    type: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class UppyPart:
+    ETag: str
+    PartNumber: int
+
+
+@dataclass
+class UppyComplete:
+    parts: list[UppyPart]
+
+
+def upload_target(settings: Settings, metadata: dict[str, Any], filename: str) -> tuple[str, str]:
+    """(bucket, key) of a new upload: configured, or chosen by metadata where the configuration allows it."""
+    bucket, prefix = settings.upload_bucket, settings.upload_prefix
+    if settings.upload_target_from_metadata:
+        bucket = str(metadata.get("bucket") or "") or bucket
+        if metadata.get("prefix") is not None:
+            prefix = str(metadata["prefix"])
+    if not bucket:
+        raise BadRequest(
+            "No upload bucket: set S3M_UPLOAD_BUCKET, or S3M_UPLOAD_TARGET_FROM_METADATA=true and send a bucket."
+        )
+    if not filename:
+        raise BadRequest("filename must be a non-empty string.")
+    return check_bucket_name(bucket), check_key(check_prefix(prefix) + filename)
+
+
+def metadata_of(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """Uppy sends metadata in the query as metadata[name]=value."""
+    return {k[9:-1]: v for k, v in request.query_params.items() if k.startswith("metadata[") and k.endswith("]")}
+
+
+class CompanionRoutes(Controller):
+    path = "/s3"
+    tags = ["uppy"]
+    guards = [json_bodies_only]
+
+    @get("/params", name="uppy_params", summary="POST policy for a simple upload (Uppy getUploadParameters)")
+    async def params(
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        filename: FromQuery[str],
+        type: FromQuery[str] = "",
+    ) -> dict[str, Any]:
+        settings = storage.settings
+        bucket, key = upload_target(settings, metadata_of(request), filename)
+        signed = storage.presign_post(
+            bucket, key, PostPolicy(settings.max_upload_size, content_type=type or None), settings.url_expires
+        )
+        return {"method": "POST", "url": signed["url"], "fields": signed["fields"], "expires": settings.url_expires}
+
+    @post("/multipart", name="uppy_create", status_code=200, summary="Start a multipart upload")
+    async def create(self, storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]) -> dict[str, str]:
+        bucket, key = upload_target(storage.settings, data.metadata or {}, data.filename)
+        upload_id = await storage.create_multipart(bucket, key, data.type or "application/octet-stream")
+        return {"key": key, "uploadId": seal(storage.settings.secret_key, bucket, key, upload_id), "bucket": bucket}
+
+    @get("/multipart/{upload_id:str}/{part_number:int}", name="uppy_sign_part", summary="Presign one part")
+    async def sign_part(
+        self,
+        storage: NamedDependency[S3Storage],
+        upload_id: FromPath[str],
+        part_number: FromPath[int],
+        key: FromQuery[str],
+    ) -> dict[str, Any]:
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        url = storage.presign_part(bucket, key, real_id, check_part_number(part_number))
+        return {"url": url, "expires": storage.settings.url_expires}
+
+    @get("/multipart/{upload_id:str}", name="uppy_list_parts", summary="Parts uploaded so far (resuming)")
+    async def list_parts(
+        self, storage: NamedDependency[S3Storage], upload_id: FromPath[str], key: FromQuery[str]
+    ) -> list[dict[str, Any]]:
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        parts = await storage.list_parts(bucket, key, real_id)
+        return [{"PartNumber": p.number, "ETag": p.etag, "Size": p.size} for p in parts]
+
+    @post("/multipart/{upload_id:str}/complete", name="uppy_complete", status_code=200, summary="Complete")
+    async def complete(
+        self,
+        storage: NamedDependency[S3Storage],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
+        data: JSONBody[UppyComplete],
+    ) -> dict[str, str]:
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        if not data.parts:
+            raise BadRequest("parts must list the uploaded parts as {ETag, PartNumber}.")
+        parts = [(check_part_number(p.PartNumber), p.ETag) for p in data.parts]
+        await storage.complete_multipart(bucket, key, real_id, parts)
+        return {"location": storage.object_url(bucket, key), "key": key, "bucket": bucket}
+
+    @delete("/multipart/{upload_id:str}", name="uppy_abort", status_code=200, summary="Abort a multipart upload")
+    async def abort(
+        self, storage: NamedDependency[S3Storage], upload_id: FromPath[str], key: FromQuery[str]
+    ) -> dict[str, str]:
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        await storage.abort_multipart(bucket, key, real_id)
+        return {}
