@@ -7,12 +7,14 @@ from gateway.controllers.buckets import BucketsController
 from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
 from gateway.controllers.objects import ObjectsController
+from gateway.controllers.uploader import uppy_page
 
 ROUTE_HANDLERS = [
     # pages and htmx partials
     BucketsController,
     BrowseController,
     ObjectsController,
+    uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)
     BucketsApi,
     PresignApi,

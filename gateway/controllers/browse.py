@@ -11,7 +11,17 @@ from litestar.response import Template
 
 from gateway.explorer import breadcrumbs, check_bucket_name, check_prefix, folder_of
 from gateway.responses import VARY, page_or_partial, wants_partial
+from gateway.settings import Settings
 from gateway.storage import S3Storage
+
+
+def upload_options(settings: Settings) -> dict[str, Any]:
+    """What the page's upload script needs to know: when to go multipart, and whether Uppy may pick the target."""
+    return {
+        "multipart_threshold": settings.multipart_threshold,
+        "part_size": settings.part_size,
+        "uppy": settings.upload_target_from_metadata,
+    }
 
 
 async def explorer_view(
@@ -32,6 +42,7 @@ async def explorer_view(
         "crumbs": breadcrumbs(folder),
         "search": prefix[len(folder) :],
         "notice": notice,
+        "uploads": upload_options(storage.settings),
     }
     return page_or_partial(request, "pages/browse.html", "partials/explorer.html", context)
 

@@ -4,7 +4,9 @@
 
 (() => {
   const CONCURRENT_UPLOADS = 4;
-  const MAX_SINGLE_PUT = 5 * 1024 ** 3; // S3 refuses a single PUT above 5 GiB; larger files need multipart
+  const PARALLEL_PARTS = 4;
+  const RETRY_DELAYS = [0, 1000, 3000]; // ms before each attempt of a part
+  const MAX_PARTS = 10000;
   const BATCH = 1000; // the gateway signs at most this many files per request
 
   const explorer = () => document.getElementById("explorer");
@@ -79,19 +81,17 @@
   }
 
   // --- uploads -----------------------------------------------------------------------------------------
-  async function uploadAll(picked) {
+  async function uploadAll(items) {
     const here = explorer();
-    const tooBig = picked.filter(({ file }) => file.size > MAX_SINGLE_PUT);
-    if (tooBig.length) flash(`Not uploaded, larger than 5 GiB (S3's limit for one PUT): ${tooBig.map((i) => i.path).join(", ")}`);
-    const items = picked.filter(({ file }) => file.size <= MAX_SINGLE_PUT);
     if (!items.length || !here) return;
-    const { uploadUrl, folder, refreshUrl } = here.dataset;
+    const { uploadUrl, folder, refreshUrl, multipartUrl, multipartThreshold, partSize, bucket } = here.dataset;
+    const multipart = { base: multipartUrl, threshold: Number(multipartThreshold), partSize: Number(partSize), bucket };
     const tasks = [];
     for (let start = 0; start < items.length; start += BATCH) {
       const chunk = items.slice(start, start + BATCH);
       const grants = await askForUrls(uploadUrl, folder, chunk);
       if (!grants) return;
-      grants.forEach((grant, i) => tasks.push({ ...grant, file: chunk[i].file }));
+      grants.forEach((grant, i) => tasks.push({ ...grant, file: chunk[i].file, multipart }));
     }
     const existing = tasks.filter((task) => task.exists);
     let chosen = tasks;
@@ -104,7 +104,10 @@
     }
     const queue = chosen.map(showUpload);
     const workers = Array.from({ length: CONCURRENT_UPLOADS }, async () => {
-      while (queue.length) await put(queue.shift());
+      while (queue.length) {
+        const task = queue.shift();
+        await (task.file.size > task.multipart.threshold ? putInParts(task) : put(task));
+      }
     });
     await Promise.all(workers);
     if (chosen.length && window.htmx && explorer() && explorer().dataset.refreshUrl === refreshUrl) {
@@ -136,9 +139,10 @@
     row.querySelector(".name").textContent = task.key;
     row.querySelector("button").addEventListener("click", () => {
       task.cancelled = true;
-      if (task.xhr) task.xhr.abort();
+      for (const xhr of task.requests) xhr.abort();
       finish(task, "failed", "cancelled");
     });
+    task.requests = new Set();
     document.getElementById("uploads").append(row);
     task.row = row;
     return task;
@@ -148,14 +152,10 @@
     if (task.cancelled) return Promise.resolve();
     return new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
-      task.xhr = xhr;
+      task.requests.add(xhr);
       xhr.open("PUT", task.url);
       for (const [name, value] of Object.entries(task.headers)) xhr.setRequestHeader(name, value);
-      xhr.upload.addEventListener("progress", (event) => {
-        if (!event.lengthComputable) return;
-        task.row.querySelector("progress").value = (100 * event.loaded) / event.total;
-        task.row.querySelector(".state").textContent = `${Math.floor((100 * event.loaded) / event.total)} %`;
-      });
+      xhr.upload.addEventListener("progress", (event) => showProgress(task, event.loaded));
       xhr.addEventListener("load", () => {
         if (xhr.status >= 200 && xhr.status < 300) finish(task, "done", "done");
         else finish(task, "failed", `failed: ${xhr.status} ${storeMessage(xhr.responseText)}`);
@@ -168,11 +168,142 @@
     });
   }
 
+  function showProgress(task, sent) {
+    if (task.finished) return; // a request still in flight must not overwrite the outcome
+    const percent = task.file.size ? Math.min(100, (100 * sent) / task.file.size) : 100;
+    task.row.querySelector("progress").value = percent;
+    task.row.querySelector(".state").textContent = `${Math.floor(percent)} %`;
+  }
+
+  // --- multipart: parts in parallel, each retried (re-signed if its URL expired); resumable after a reload ---
+  // The upload id is remembered per bucket, key, size and date of the file. Picking the same file again asks
+  // the store which parts it already holds (ListParts) and sends only the others.
+  const memoKey = (task) => `s3m-upload:${task.multipart.bucket}:${task.key}:${task.file.size}:${task.file.lastModified}`;
+
+  async function putInParts(task) {
+    if (task.cancelled) return;
+    const { base, partSize: preferred } = task.multipart;
+    const file = task.file;
+    const partSize = Math.max(preferred, Math.ceil(file.size / MAX_PARTS));
+    const count = Math.ceil(file.size / partSize);
+    const sizeOf = (n) => Math.min(partSize, file.size - (n - 1) * partSize);
+    const key = encodeURIComponent(task.key);
+    let partsUrl = null;
+    try {
+      let uploadId = localStorage.getItem(memoKey(task));
+      const etags = new Map();
+      if (uploadId) {
+        const listed = await api("GET", `${base}/${encodeURIComponent(uploadId)}/parts?key=${key}`).catch(() => null);
+        if (listed) for (const p of listed.parts) if (p.size === sizeOf(p.part_number)) etags.set(p.part_number, p.etag);
+        else uploadId = null; // completed or aborted meanwhile: start afresh
+      }
+      if (!uploadId) {
+        uploadId = (await api("POST", base, { key: task.key, content_type: file.type || "application/octet-stream" })).upload_id;
+        localStorage.setItem(memoKey(task), uploadId);
+      }
+      partsUrl = `${base}/${encodeURIComponent(uploadId)}`;
+      const sent = new Map([...etags.keys()].map((n) => [n, sizeOf(n)]));
+      const progress = () => showProgress(task, [...sent.values()].reduce((a, b) => a + b, 0));
+      progress();
+      const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !etags.has(n));
+      const sign = async (numbers) => (await api("GET", `${partsUrl}/urls?key=${key}&parts=${numbers.join(",")}`)).urls;
+      const urls = {};
+      for (let i = 0; i < todo.length; i += 1000) Object.assign(urls, await sign(todo.slice(i, i + 1000)));
+      const queue = [...todo];
+      await Promise.all(Array.from({ length: PARALLEL_PARTS }, async () => {
+        while (queue.length && !task.cancelled && !task.finished) {
+          const n = queue.shift();
+          const body = file.slice((n - 1) * partSize, (n - 1) * partSize + sizeOf(n));
+          etags.set(n, await sendPart(task, urls, n, body, sign, (loaded) => { sent.set(n, loaded); progress(); }));
+        }
+      }));
+      if (task.cancelled) throw new Error("cancelled");
+      const parts = [...etags].sort((a, b) => a[0] - b[0]).map(([part_number, etag]) => ({ part_number, etag }));
+      await api("POST", `${partsUrl}/complete?key=${key}`, { parts });
+      localStorage.removeItem(memoKey(task));
+      finish(task, "done", "done");
+    } catch (error) {
+      if (!task.cancelled) {
+        finish(task, "failed", `failed: ${error.message}; pick the same file again to resume`);
+      } else if (partsUrl) {
+        await api("DELETE", `${partsUrl}?key=${key}`).catch(() => {}); // free the parts already stored
+        localStorage.removeItem(memoKey(task));
+      }
+    }
+  }
+
+  // Uploads of this bucket that a reload or a network cut interrupted, with a way to give them up.
+  function showResumable() {
+    const here = explorer();
+    const list = document.getElementById("resumable");
+    if (!here || !list) return;
+    const prefix = `s3m-upload:${here.dataset.bucket}:`;
+    const found = Object.keys(localStorage).filter((name) => name.startsWith(prefix));
+    list.replaceChildren(...found.map((name) => {
+      const key = name.slice(prefix.length).replace(/:\d+:\d+$/, "");
+      const item = document.createElement("p");
+      item.className = "notice";
+      item.textContent = `Unfinished upload of ${key}: pick the same file again in its folder to resume. `;
+      const forget = document.createElement("button");
+      forget.type = "button";
+      forget.className = "small";
+      forget.textContent = "Abort it";
+      forget.addEventListener("click", async () => {
+        const url = `${here.dataset.multipartUrl}/${encodeURIComponent(localStorage.getItem(name))}?key=${encodeURIComponent(key)}`;
+        await api("DELETE", url).catch(() => {});
+        localStorage.removeItem(name);
+        item.remove();
+      });
+      item.append(forget);
+      return item;
+    }));
+  }
+  document.addEventListener("DOMContentLoaded", showResumable);
+  document.addEventListener("htmx:afterSettle", showResumable);
+
+  async function sendPart(task, urls, n, body, sign, onProgress) {
+    let lastError = "";
+    for (const delay of RETRY_DELAYS) {
+      if (task.cancelled) throw new Error("cancelled");
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const outcome = await new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        task.requests.add(xhr);
+        xhr.open("PUT", urls[n]);
+        xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
+        xhr.addEventListener("loadend", () => { task.requests.delete(xhr); resolve(xhr); });
+        xhr.send(body);
+      });
+      if (outcome.status >= 200 && outcome.status < 300) {
+        const etag = outcome.getResponseHeader("ETag");
+        if (!etag) throw new Error("the store's ETag header is not readable: its CORS rule must expose ETag");
+        return etag;
+      }
+      onProgress(0);
+      lastError = outcome.status ? `part ${n}: ${outcome.status} ${storeMessage(outcome.responseText)}` : `part ${n}: network error`;
+      if (outcome.status === 403) Object.assign(urls, await sign([n])); // expired: sign again
+    }
+    throw new Error(lastError);
+  }
+
+  async function api(method, url, body) {
+    const response = await fetch(url, {
+      method,
+      headers: { Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(answer.message || `${response.status} ${response.statusText}`);
+    return answer;
+  }
+
   function finish(task, outcome, text) {
+    if (task.finished) return;
+    task.finished = true;
     task.row.classList.add(outcome);
     task.row.querySelector(".state").textContent = text;
     if (outcome === "done") task.row.querySelector("progress").value = 100;
-    task.row.querySelector("button").remove();
+    task.row.querySelector("button")?.remove();
   }
 
   function storeMessage(xml) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import socketserver
@@ -11,7 +12,9 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,32 +86,55 @@ class LiveGateway:
     proxy: CountingProxy
 
 
+# Small multipart settings, so a 30 MiB file shows parts in parallel; Uppy may choose bucket and prefix.
+UPLOAD_ENV = {
+    "S3_ADDRESSING_STYLE": "path",
+    "S3M_PAGE_SIZE": "200",
+    "S3M_MULTIPART_THRESHOLD": str(5 * 1024 * 1024),
+    "S3M_PART_SIZE": str(5 * 1024 * 1024),
+    "S3M_UPLOAD_TARGET_FROM_METADATA": "true",
+}
+
+
+@contextmanager
+def live_gateway_for(endpoint: str, workdir: Path) -> Iterator[LiveGateway]:
+    """`s3-manager serve` (granian, one worker) against `endpoint`, reached through a counting proxy."""
+    port = free_port()
+    env = {**os.environ, **UPLOAD_ENV, "S3_ENDPOINT_URL": endpoint}
+    with (workdir / "granian.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
+            proxy = CountingProxy(port)
+            threading.Thread(target=proxy.serve_forever, daemon=True).start()
+            yield LiveGateway(url=f"http://127.0.0.1:{proxy.server_address[1]}", proxy=proxy)
+            proxy.shutdown()
+            proxy.server_close()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture(name="live_gateway", scope="session")
 def fx_live_gateway(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGateway]:
-    """`s3-manager serve` (granian, one worker) against the moto server, reached through the counting proxy."""
-    port = free_port()
-    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_PAGE_SIZE": "200"}
-    log = (tmp_path_factory.mktemp("granian") / "granian.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
-        proxy = CountingProxy(port)
-        threading.Thread(target=proxy.serve_forever, daemon=True).start()
-        yield LiveGateway(url=f"http://127.0.0.1:{proxy.server_address[1]}", proxy=proxy)
-        proxy.shutdown()
-        proxy.server_close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    """The gateway under granian in front of the moto server."""
+    with live_gateway_for(moto_endpoint, tmp_path_factory.mktemp("granian-moto")) as gateway:
+        yield gateway
+
+
+@pytest.fixture(name="seaweed_gateway", scope="session")
+def fx_seaweed_gateway(seaweed_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGateway]:
+    """The gateway under granian in front of SeaweedFS, which checks signatures, policies and CORS."""
+    with live_gateway_for(seaweed_endpoint, tmp_path_factory.mktemp("granian-seaweed")) as gateway:
+        yield gateway
 
 
 @pytest.fixture(name="chromium", scope="session")
@@ -128,12 +154,52 @@ def fx_chromium() -> Iterator[Any]:
 
 @pytest.fixture(name="page")
 def fx_page(chromium: Any, live_gateway: LiveGateway) -> Iterator[Any]:
-    """A fresh browser context (own cookies) on the live gateway; any page error fails the test."""
-    context = chromium.new_context(base_url=live_gateway.url, accept_downloads=True)
+    """A fresh browser context (own cookies) on the gateway in front of moto; a page error fails the test."""
+    with browser_page(chromium, live_gateway.url) as page:
+        yield page
+
+
+@pytest.fixture(name="seaweed_page")
+def fx_seaweed_page(chromium: Any, seaweed_gateway: LiveGateway) -> Iterator[Any]:
+    """The same, on the gateway in front of SeaweedFS."""
+    with browser_page(chromium, seaweed_gateway.url) as page:
+        yield page
+
+
+@contextmanager
+def browser_page(chromium: Any, base_url: str) -> Iterator[Any]:
+    context = chromium.new_context(base_url=base_url, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(20000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     context.close()
     assert errors == [], f"script errors in the page: {errors}"
+
+
+class PartTraffic:
+    """Watches a page's part uploads (PUT ...partNumber=N): which were sent, and how many at once at most."""
+
+    def __init__(self, page: Any) -> None:
+        self.sent: list[int] = []
+        self.in_flight = 0
+        self.peak = 0
+        page.on("request", self.started)
+        page.on("requestfinished", self.ended)
+        page.on("requestfailed", self.ended)
+
+    @staticmethod
+    def part_of(request: Any) -> int | None:
+        match = re.search(r"[?&]partNumber=(\d+)", request.url)
+        return int(match.group(1)) if request.method == "PUT" and match else None
+
+    def started(self, request: Any) -> None:
+        if (number := self.part_of(request)) is not None:
+            self.sent.append(number)
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+
+    def ended(self, request: Any) -> None:
+        if self.part_of(request) is not None:
+            self.in_flight -= 1

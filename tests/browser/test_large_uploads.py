@@ -1,0 +1,105 @@
+"""Large uploads in Chromium against SeaweedFS, which checks every signature and policy.
+
+Unmodified Uppy through the /s3/ routes (a POST policy for the small file, parallel parts for the large one), and
+the explorer's own multipart upload, interrupted and resumed without sending the stored parts again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import PartTraffic
+from tests.conftest import all_keys, new_bucket
+
+pytestmark = pytest.mark.browser
+MIB = 1024 * 1024
+
+
+def test_uppy_uploads_a_small_file_by_post_and_a_large_one_in_parallel_parts(
+    seaweed_page: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    page = seaweed_page
+    bucket = new_bucket(seaweed_s3)
+    small, large = os.urandom(1 * MIB), os.urandom(30 * MIB)
+    (tmp_path / "small.bin").write_bytes(small)
+    (tmp_path / "large.bin").write_bytes(large)
+    traffic = PartTraffic(page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and f"/{bucket}" in r.url else None)
+
+    page.goto(f"/uppy?bucket={bucket}&prefix=up%2F")
+    page.wait_for_function("window.s3mUppy !== undefined")
+    page.locator("input.uppy-Dashboard-input").first.set_input_files(
+        [str(tmp_path / "small.bin"), str(tmp_path / "large.bin")]
+    )
+    page.locator(".uppy-StatusBar-actionBtn--upload").click()
+    page.wait_for_function(
+        "s3mUppy.getFiles().length === 2 && s3mUppy.getFiles().every((f) => f.progress.uploadComplete)",
+        timeout=120000,
+    )
+
+    assert seaweed_s3.get_object(Bucket=bucket, Key="up/small.bin")["Body"].read() == small
+    assert seaweed_s3.get_object(Bucket=bucket, Key="up/large.bin")["Body"].read() == large
+    assert sorted(traffic.sent) == [1, 2, 3, 4, 5, 6]  # 30 MiB in 5 MiB parts; the small file sent none
+    assert traffic.peak >= 2, "parts were sent one at a time"
+    assert len(posts) == 1  # the small file's form upload
+
+
+def test_the_explorer_resumes_a_multipart_upload_without_resending_stored_parts(
+    seaweed_page: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    page = seaweed_page
+    bucket = new_bucket(seaweed_s3)
+    body = os.urandom(30 * MIB)  # six 5 MiB parts
+    source = tmp_path / "movie.bin"
+    source.write_bytes(body)
+    page.goto(f"/b/{bucket}")
+
+    # First attempt: the network drops every try of parts 4 to 6.
+    cut = re.compile(r"partNumber=[4-6](&|$)")
+    page.route(cut, lambda route: route.abort())
+    page.set_input_files("input.upload-input[multiple]", str(source))
+    page.wait_for_selector(".upload.failed", timeout=60000)
+    assert "pick the same file again to resume" in page.locator(".upload.failed .state").inner_text()
+    pending = seaweed_s3.list_multipart_uploads(Bucket=bucket)["Uploads"]
+    assert [u["Key"] for u in pending] == ["movie.bin"]
+    stored = seaweed_s3.list_parts(Bucket=bucket, Key="movie.bin", UploadId=pending[0]["UploadId"])["Parts"]
+    assert [p["PartNumber"] for p in stored] == [1, 2, 3]
+
+    # A reload later, with the network back: the page offers to resume, and sends only the missing parts.
+    page.unroute(cut)
+    page.reload()
+    assert "Unfinished upload of movie.bin" in page.locator("#resumable").inner_text()
+    traffic = PartTraffic(page)
+    page.set_input_files("input.upload-input[multiple]", str(source))
+    page.wait_for_selector(".upload.done", timeout=60000)
+    assert sorted(traffic.sent) == [4, 5, 6]
+    assert traffic.peak >= 2
+    assert seaweed_s3.get_object(Bucket=bucket, Key="movie.bin")["Body"].read() == body
+    assert seaweed_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    page.wait_for_function("!document.querySelector('#resumable').textContent.includes('movie.bin')")
+    assert all_keys(seaweed_s3, bucket) == ["movie.bin"]
+
+
+def test_cancelling_a_multipart_upload_aborts_it_on_the_store(page: Any, s3: Any, tmp_path: Path) -> None:
+    bucket = new_bucket(s3)
+    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MIB))
+    page.goto(f"/b/{bucket}")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
+    )
+    page.set_input_files("input.upload-input[multiple]", str(tmp_path / "big.bin"))
+    page.wait_for_function("document.querySelector('.upload progress')?.value > 0")
+    page.locator(".upload button", has_text="Cancel").click()
+    page.wait_for_selector(".upload.failed .state:text('cancelled')")
+    page.wait_for_function("!Object.keys(localStorage).some((k) => k.startsWith('s3m-upload:'))")
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert all_keys(s3, bucket) == []
