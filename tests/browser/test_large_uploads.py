@@ -103,3 +103,47 @@ def test_cancelling_a_multipart_upload_aborts_it_on_the_store(page: Any, s3: Any
     page.wait_for_function("!Object.keys(localStorage).some((k) => k.startsWith('s3m-upload:'))")
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     assert all_keys(s3, bucket) == []
+
+
+def test_a_part_that_fails_once_is_retried_and_the_upload_completes(
+    seaweed_page: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    page = seaweed_page
+    bucket = new_bucket(seaweed_s3)
+    body = os.urandom(11 * MIB)  # parts of 5, 5 and 1 MiB
+    (tmp_path / "flaky.bin").write_bytes(body)
+    dropped: list[str] = []
+
+    def drop_first_try_of_part_2(route: Any) -> None:
+        if dropped:
+            route.continue_()
+        else:
+            dropped.append(route.request.url)
+            route.abort()
+
+    page.goto(f"/b/{bucket}")
+    page.route(re.compile(r"partNumber=2(&|$)"), drop_first_try_of_part_2)
+    traffic = PartTraffic(page)
+    page.set_input_files("input.upload-input[multiple]", str(tmp_path / "flaky.bin"))
+    page.wait_for_selector(".upload.done", timeout=60000)
+    assert sorted(traffic.sent) == [1, 2, 2, 3]
+    assert seaweed_s3.get_object(Bucket=bucket, Key="flaky.bin")["Body"].read() == body
+
+
+def test_a_small_upload_and_download_in_the_browser_against_seaweedfs(
+    seaweed_page: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    page = seaweed_page
+    bucket = new_bucket(seaweed_s3)
+    body = os.urandom(300_000)
+    (tmp_path / "plain put.bin").write_bytes(body)
+    page.goto(f"/b/{bucket}")
+    page.set_input_files("input.upload-input[multiple]", str(tmp_path / "plain put.bin"))
+    page.wait_for_selector(".upload.done")
+    assert seaweed_s3.get_object(Bucket=bucket, Key="plain put.bin")["Body"].read() == body
+    link = page.locator("#rows a.download", has_text="plain put.bin")
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "back.bin"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == body
