@@ -178,6 +178,14 @@ def browser_page(chromium: Any, base_url: str) -> Iterator[Any]:
     assert errors == [], f"script errors in the page: {errors}"
 
 
+def throttle_uploads(page: Any, bytes_per_second: int) -> None:
+    """Slow the page's uploads (Chrome's network emulation), so a test can act while one is under way."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    conditions = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_second}
+    cdp.send("Network.emulateNetworkConditions", conditions)
+
+
 class PartTraffic:
     """Watches a page's part uploads (PUT ...partNumber=N): which were sent, and how many at once at most."""
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from gateway.demo import ODD_NAMES
-from tests.browser.conftest import LiveGateway
+from tests.browser.conftest import LiveGateway, throttle_uploads
 from tests.conftest import all_keys, put
 
 pytestmark = pytest.mark.browser
@@ -108,12 +108,7 @@ def test_replacing_an_existing_object_asks_first(page: Any, s3: Any, bucket: str
 def test_cancel_stops_an_upload(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
     (tmp_path / "slow.bin").write_bytes(os.urandom(4 * 1024 * 1024))
     page.goto(f"/b/{bucket}")
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 64 * 1024},
-    )
+    throttle_uploads(page, 64 * 1024)
     page.set_input_files("input.upload-input[multiple]", str(tmp_path / "slow.bin"))
     page.wait_for_selector(".upload .state:text('0 %')")
     page.locator(".upload button", has_text="Cancel").click()

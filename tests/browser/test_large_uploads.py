@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PartTraffic
+from tests.browser.conftest import PartTraffic, throttle_uploads
 from tests.conftest import all_keys, new_bucket
 
 pytestmark = pytest.mark.browser
@@ -90,12 +90,7 @@ def test_cancelling_a_multipart_upload_aborts_it_on_the_store(page: Any, s3: Any
     bucket = new_bucket(s3)
     (tmp_path / "big.bin").write_bytes(os.urandom(12 * MIB))
     page.goto(f"/b/{bucket}")
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
-    )
+    throttle_uploads(page, 256 * 1024)
     page.set_input_files("input.upload-input[multiple]", str(tmp_path / "big.bin"))
     page.wait_for_function("document.querySelector('.upload progress')?.value > 0")
     page.locator(".upload button", has_text="Cancel").click()
