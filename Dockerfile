@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# s3-manager: a stateless S3 explorer and presigning gateway. Build: `just build` (BuildKit or Podman).
+ARG PYTHON_IMAGE=docker.io/library/python:3.13-slim
+
+# --- builder: resolve dependencies into /opt/venv, then prune what the app never imports -------------------
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+RUN python3 -m venv /opt/venv
+WORKDIR /src
+# Dependencies first, from pyproject.toml alone, so a change to app code reuses this layer.
+COPY pyproject.toml ./
+COPY docker/requirements.py docker/prune.py /src/docker/
+# An optional extra CA bundle, for builds behind a TLS-inspecting proxy: --secret id=ca-bundle,src=FILE
+RUN --mount=type=cache,target=/root/.cache/pip \
+    --mount=type=secret,id=ca-bundle,required=false \
+    if [ -f /run/secrets/ca-bundle ]; then export PIP_CERT=/run/secrets/ca-bundle SSL_CERT_FILE=/run/secrets/ca-bundle; fi; \
+    python3 docker/requirements.py pyproject.toml > /tmp/requirements.txt \
+    && /opt/venv/bin/pip install --only-binary=:all: -r /tmp/requirements.txt \
+    && /opt/venv/bin/python docker/prune.py /opt/venv
+
+# --- runtime: the interpreter, the venv and the app; no pip, no compilers, no caches ------------------------
+FROM ${PYTHON_IMAGE}
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="s3-manager" \
+      org.opencontainers.image.description="A stateless S3 explorer and presigning gateway: object bytes never pass through it" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="https://github.com/s3-manager/s3-manager"
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    GRANIAN_HOST=0.0.0.0 \
+    GRANIAN_PORT=8000 \
+    GRANIAN_WORKERS=1
+COPY --from=builder /opt/venv /opt/venv
+WORKDIR /app
+COPY gateway ./gateway
+COPY templates ./templates
+COPY static ./static
+# Unprivileged, and nothing to write: the image runs with a read-only root filesystem.
+USER 65532:65532
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["python3", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+# Workers come from GRANIAN_WORKERS; with more than one, set S3M_SECRET_KEY so they all sign CSRF tokens alike.
+CMD ["granian", "--interface", "asgi", "--factory", "gateway.app:create_app"]
