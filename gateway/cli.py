@@ -51,6 +51,18 @@ def demo(host: str, port: int) -> None:
         server.stop()
 
 
+def bucket_setup(bucket: str, origins: list[str]) -> None:
+    """Create `bucket` in the configured store if missing, with the CORS rule browser uploads from `origins` need."""
+    from gateway.bucket_setup import ensure_bucket
+    from gateway.explorer import check_bucket_name
+    from gateway.storage import make_client, translated
+
+    settings = Settings.from_env()
+    with translated(bucket, "", settings.endpoint_url):
+        created = ensure_bucket(make_client(settings, settings.endpoint_url), check_bucket_name(bucket), origins)
+    print(f"bucket {bucket}: {'created' if created else 'exists'}; CORS allows {', '.join(origins) or 'no origin'}")
+
+
 def add_address(command: argparse.ArgumentParser) -> None:
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     command.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
@@ -82,6 +94,15 @@ def parser() -> argparse.ArgumentParser:
         "and a few hundred files, then serve the explorer against it. Nothing is written to disk.",
     )
     add_address(try_it)
+
+    setup = commands.add_parser(
+        "bucket-setup",
+        help="create a bucket if missing and give it the CORS rule browser uploads need",
+        description="Create BUCKET in the store configured in the environment unless it exists, then set its CORS "
+        "rule: each --origin may GET, PUT and POST, and read the ETag header (multipart uploads need it).",
+    )
+    setup.add_argument("bucket", help="the bucket's name")
+    setup.add_argument("--origin", action="append", default=[], help="an origin the explorer is served from (repeat)")
     return root
 
 
@@ -90,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             serve(args.host, args.port, args.workers, args.reload)
+        elif args.command == "bucket-setup":
+            bucket_setup(args.bucket, args.origin)
         else:
             demo(args.host, args.port)
     except (SettingsError, GatewayError) as exc:

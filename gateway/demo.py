@@ -9,6 +9,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from gateway.bucket_setup import ensure_bucket
 from gateway.errors import StoreUnavailable
 
 DEMO_BUCKET = "demo"
@@ -61,22 +62,9 @@ def demo_keys() -> dict[str, bytes]:
 
 def seed(client: Any, origins: list[str]) -> None:
     """Create the demo bucket with CORS for the explorer's origins (browser uploads need it) and fill it."""
-    client.create_bucket(Bucket=DEMO_BUCKET)
-    client.create_bucket(Bucket="scratch")
     for bucket in (DEMO_BUCKET, "scratch"):
-        client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [cors_rule(origins)]})
+        ensure_bucket(client, bucket, origins)
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(
             pool.map(lambda item: client.put_object(Bucket=DEMO_BUCKET, Key=item[0], Body=item[1]), demo_keys().items())
         )
-
-
-def cors_rule(origins: list[str]) -> dict[str, Any]:
-    """The bucket CORS rule browser uploads need: the explorer's origin may PUT and read ETag."""
-    return {
-        "AllowedOrigins": origins,
-        "AllowedMethods": ["GET", "PUT", "POST", "HEAD"],
-        "AllowedHeaders": ["*"],
-        "ExposeHeaders": ["ETag", "Location"],
-        "MaxAgeSeconds": 3000,
-    }

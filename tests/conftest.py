@@ -25,7 +25,8 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.demo import cors_rule, start_moto
+from gateway.bucket_setup import cors_rule
+from gateway.demo import start_moto
 from gateway.settings import Settings
 from gateway.storage import make_client
 
