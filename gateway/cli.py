@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets
 import sys
+from pathlib import Path
 
 from gateway.errors import GatewayError
 from gateway.settings import Settings, SettingsError
@@ -63,6 +64,41 @@ def bucket_setup(bucket: str, origins: list[str]) -> None:
     print(f"bucket {bucket}: {'created' if created else 'exists'}; CORS allows {', '.join(origins) or 'no origin'}")
 
 
+def export(args: argparse.Namespace) -> None:
+    """Write the static site, and say what was done."""
+    from gateway.export import Exporter, ExportOptions, parse_s3_url
+
+    bucket, root = parse_s3_url(args.source)
+    if (args.base_url is None) == (args.presign is None):
+        raise SettingsError(
+            "choose how files are linked: --base-url URL (a public bucket or CDN) or --presign SECONDS (private)"
+        )
+    if args.presign is not None and not 1 <= args.presign <= 604800:
+        raise SettingsError("--presign must be between 1 and 604800 seconds (SigV4's 7 days)")
+    if args.incremental and args.presign is not None:
+        raise SettingsError("--incremental keeps unchanged pages, whose presigned links would expire: use --base-url")
+    publish_to = None
+    if args.publish is not None:
+        publish_to = (bucket, root) if args.publish == "" else parse_s3_url(args.publish)
+    base_url = None if args.base_url is None else args.base_url.rstrip("/") + "/"
+    options = ExportOptions(
+        bucket=bucket,
+        root=root,
+        out=args.out,
+        base_url=base_url,
+        presign_expires=args.presign,
+        write_json=args.json,
+        pep503=args.pep503,
+        incremental=args.incremental,
+        publish_to=publish_to,
+    )
+    report = Exporter(Settings.from_env(), options, progress=sys.stderr).run()
+    print(
+        f"exported s3://{bucket}/{root} to {args.out}: {report.pages_written} pages written, "
+        f"{report.pages_unchanged} unchanged, {report.pages_removed} removed, {report.objects} objects"
+    )
+
+
 def add_address(command: argparse.ArgumentParser) -> None:
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     command.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
@@ -103,6 +139,30 @@ def parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("bucket", help="the bucket's name")
     setup.add_argument("--origin", action="append", default=[], help="an origin the explorer is served from (repeat)")
+
+    static = commands.add_parser(
+        "export",
+        help="write a bucket's listing as a static site (one index.html per prefix)",
+        description="Write one index.html per prefix under SOURCE, with the explorer's look and relative links "
+        "between pages, streaming the listing so memory stays flat. Files link to --base-url + key, or to URLs "
+        "presigned for --presign seconds. The store comes from the environment, as for serve.",
+    )
+    static.add_argument("source", help="s3://BUCKET or s3://BUCKET/PREFIX")
+    static.add_argument("--out", type=Path, required=True, help="the folder to write the site into")
+    static.add_argument("--base-url", help="link files to BASE_URL + key (a public bucket, or a CDN in front of it)")
+    static.add_argument("--presign", type=int, metavar="SECONDS", help="link files to URLs presigned for SECONDS")
+    static.add_argument("--json", action="store_true", help="also write index.json beside each page")
+    static.add_argument("--pep503", action="store_true", help="also write a PEP 503 simple index in OUT/simple/")
+    static.add_argument(
+        "--incremental", action="store_true", help="rewrite only pages whose prefix changed since the last export"
+    )
+    static.add_argument(
+        "--publish",
+        nargs="?",
+        const="",
+        metavar="s3://BUCKET/PREFIX",
+        help="upload the pages into the exported prefix (or the one given), for S3 static website hosting",
+    )
     return root
 
 
@@ -113,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             serve(args.host, args.port, args.workers, args.reload)
         elif args.command == "bucket-setup":
             bucket_setup(args.bucket, args.origin)
+        elif args.command == "export":
+            export(args)
         else:
             demo(args.host, args.port)
     except (SettingsError, GatewayError) as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -102,6 +103,10 @@ class S3Storage:
         if token:
             params["ContinuationToken"] = token
         answer = await self._run(partial(self.api.list_objects_v2, **params), bucket)
+        return self._listing(bucket, prefix, answer)
+
+    @staticmethod
+    def _listing(bucket: str, prefix: str, answer: dict[str, Any]) -> Listing:
         folders = [Folder(prefix=p["Prefix"], name=last_segment(p["Prefix"])) for p in answer.get("CommonPrefixes", [])]
         objects = [
             ObjectEntry(key=o["Key"], name=last_segment(o["Key"]), size=o["Size"], modified=o.get("LastModified"))
@@ -110,6 +115,19 @@ class S3Storage:
         ]
         next_token = answer.get("NextContinuationToken") if answer.get("IsTruncated") else None
         return Listing(bucket=bucket, prefix=prefix, folders=folders, objects=objects, next_token=next_token)
+
+    def walk_pages(self, bucket: str, prefix: str, *, flat: bool = False) -> Iterator[Listing]:
+        """Every page of `prefix`, one at a time, for batch work (the export) outside the event loop."""
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": 1000}}
+        if not flat:
+            params["Delimiter"] = "/"
+        with translated(bucket, "", self.settings.endpoint_url):
+            for answer in self.api.get_paginator("list_objects_v2").paginate(**params):
+                yield self._listing(bucket, prefix, answer)
+
+    def put_file(self, bucket: str, key: str, path: Path, content_type: str) -> None:
+        with translated(bucket, key, self.settings.endpoint_url), path.open("rb") as body:
+            self.api.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
 
     async def head(self, bucket: str, key: str) -> dict[str, Any]:
         return await self._run(partial(self.api.head_object, Bucket=bucket, Key=key), bucket, key)

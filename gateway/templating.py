@@ -35,10 +35,15 @@ def isotime(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
+def make_environment(settings: Settings) -> Environment:
+    """The templates' environment, shared by the app and the static export."""
     env = Environment(loader=FileSystemLoader(settings.template_dir), autoescape=True, undefined=StrictUndefined)
     env.filters["filesize"] = human_size
     env.filters["isotime"] = isotime
-    engine = JinjaTemplateEngine.from_environment(env)
+    return env
+
+
+def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
+    engine = JinjaTemplateEngine.from_environment(make_environment(settings))
     engine.register_template_callable("link", link)
     return TemplateConfig(instance=engine)
