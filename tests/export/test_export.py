@@ -1,0 +1,229 @@
+"""The static export against a moto server: every key once, links that resolve, publish, incremental, JSON, PEP 503,
+and clear failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from gateway.demo import ODD_NAMES
+from gateway.export import Exporter, ExportOptions
+from gateway.settings import Settings
+from tests.conftest import put
+
+AWKWARD = [
+    *ODD_NAMES,
+    "a/b/c.txt",
+    "a/bc/d.txt",
+    "a//e.txt",
+    ".hidden/x",
+    "deep/" * 12 + "z.txt",
+    "top.txt",
+]
+
+
+def export(settings: Settings, bucket: str, out: Path, **options: Any) -> Any:
+    return Exporter(settings, ExportOptions(bucket=bucket, root=options.pop("root", ""), out=out, **options)).run()
+
+
+def pages(out: Path) -> dict[Path, BeautifulSoup]:
+    return {
+        page: BeautifulSoup(page.read_text(), "html.parser")
+        for page in out.rglob("index.html")
+        if page.relative_to(out).parts[0] != "simple"
+    }
+
+
+def assert_relative_links_resolve(out: Path, parsed: dict[Path, BeautifulSoup]) -> None:
+    for page, html in parsed.items():
+        relative = [a["href"] for a in html.select("nav a, a.folder-link")] + [html.select_one("link")["href"]]
+        for href in relative:
+            target = (page.parent / unquote(href)).resolve()
+            assert target.is_file(), f"{href} from {page}"
+            assert target.is_relative_to(out.resolve())
+
+
+def test_every_key_appears_once_and_presigned_links_fetch_the_bytes(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    for key in AWKWARD:
+        put(s3, bucket, key, body=key.encode())
+    report = export(settings, bucket, tmp_path, presign_expires=600)
+    parsed = pages(tmp_path)
+    assert report.objects == len(AWKWARD)
+    assert report.pages_written == len(parsed)
+    assert_relative_links_resolve(tmp_path, parsed)
+    fetched = [httpx.get(a["href"]).content.decode() for html in parsed.values() for a in html.select("a.download")]
+    assert sorted(fetched) == sorted(AWKWARD)  # each key exactly once, and its link gives its bytes
+    assert not list(tmp_path.rglob("*.tmp"))
+    names = [a.text for a in parsed[tmp_path / "odd names" / "index.html"].select("a.download")]
+    assert names == sorted(names) and "<img src=x onerror=alert(1)>.txt" in names  # sorted, and text not markup
+    assert parsed[tmp_path / "odd names" / "index.html"].select("tbody img") == []
+
+
+def test_base_url_links_point_into_a_public_bucket(settings: Settings, s3: Any, bucket: str, tmp_path: Path) -> None:
+    for key in ["plain.txt", "sp ace/+plus%#?.txt", "/lead.txt"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode(), ACL="public-read")
+    base = f"{settings.endpoint_url}/{bucket}/"
+    export(settings, bucket, tmp_path, base_url=base)
+    links = {a.text: a["href"] for html in pages(tmp_path).values() for a in html.select("a.download")}
+    assert links["+plus%#?.txt"] == base + "sp%20ace/%2Bplus%25%23%3F.txt"
+    for name, href in links.items():
+        assert httpx.get(href).content.decode().endswith(name)
+
+
+def test_a_prefix_exports_as_its_own_root_with_json_beside_each_page(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    put(s3, bucket, "rel/1.0/a.whl", "rel/1.0/b.txt", "rel/2.0/c.whl", "other/x")
+    export(settings, bucket, tmp_path, root="rel/", base_url="https://cdn.example/", write_json=True)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("index.html")) == [
+        "1.0/index.html",
+        "2.0/index.html",
+        "index.html",
+    ]
+    listing = json.loads((tmp_path / "1.0" / "index.json").read_text())
+    assert listing["prefix"] == "rel/1.0/"
+    assert [(e["key"], e["href"]) for e in listing["entries"]] == [
+        ("rel/1.0/a.whl", "https://cdn.example/rel/1.0/a.whl"),
+        ("rel/1.0/b.txt", "https://cdn.example/rel/1.0/b.txt"),
+    ]
+    root = json.loads((tmp_path / "index.json").read_text())
+    assert [(e["name"], e["folder"]) for e in root["entries"]] == [("1.0", True), ("2.0", True)]
+
+
+def test_published_pages_are_served_back_by_the_store_and_not_listed_again(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    put(s3, bucket, "docs/a.txt", "b.txt")
+    export(settings, bucket, tmp_path, base_url="https://cdn.example/", publish_to=(bucket, ""))
+    served = s3.get_object(Bucket=bucket, Key="docs/index.html")
+    assert served["ContentType"] == "text/html; charset=utf-8"
+    assert served["Body"].read() == (tmp_path / "docs" / "index.html").read_bytes()
+    assert s3.get_object(Bucket=bucket, Key="_s3m/css/app.css")["ContentType"] == "text/css"
+    again = export(settings, bucket, tmp_path / "again", base_url="https://cdn.example/", publish_to=(bucket, ""))
+    assert again.objects == 2  # the pages and assets it published are not part of the listing
+    names = [a.text for html in pages(tmp_path / "again").values() for a in html.select("a")]
+    assert "index.html" not in names and "_s3m/" not in names
+
+
+def test_incremental_rewrites_only_changed_prefixes_and_removes_gone_ones(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    put(s3, bucket, "a/1", "a/b/2", "c/3", "c/d/4")
+    first = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True)
+    assert (first.pages_written, first.pages_unchanged) == (5, 0)
+    untouched = (tmp_path / "c" / "index.html").stat().st_mtime_ns
+    put(s3, bucket, "a/b/new")
+    second = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True)
+    assert (second.pages_written, second.pages_unchanged) == (1, 4)
+    assert "new" in (tmp_path / "a" / "b" / "index.html").read_text()
+    assert (tmp_path / "c" / "index.html").stat().st_mtime_ns == untouched
+    s3.delete_object(Bucket=bucket, Key="c/d/4")
+    third = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True)
+    assert (third.pages_written, third.pages_removed) == (1, 1)  # c/ changed (no folder d/ any more); c/d/ is gone
+    assert not (tmp_path / "c" / "d" / "index.html").exists()
+
+
+def test_a_pep503_index_groups_distributions_by_normalised_project(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    files = ["wheels/My_Pkg-1.0-py3-none-any.whl", "wheels/my.pkg-1.1.tar.gz", "wheels/other-2.0-py3-none-any.whl"]
+    put(s3, bucket, *files, "wheels/README.txt")
+    export(settings, bucket, tmp_path, base_url="https://pkgs.example/", pep503=True)
+    index = BeautifulSoup((tmp_path / "simple" / "index.html").read_text(), "html.parser")
+    assert [(a.text, a["href"]) for a in index.select("a")] == [("my-pkg", "my-pkg/"), ("other", "other/")]
+    project = BeautifulSoup((tmp_path / "simple" / "my-pkg" / "index.html").read_text(), "html.parser")
+    assert [a["href"] for a in project.select("a")] == [
+        "https://pkgs.example/wheels/My_Pkg-1.0-py3-none-any.whl",
+        "https://pkgs.example/wheels/my.pkg-1.1.tar.gz",
+    ]
+
+
+def test_an_interrupted_export_leaves_no_half_written_page(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(s3, bucket, *(f"k{n:04d}" for n in range(1500)))  # two listing pages
+    export(settings, bucket, tmp_path, base_url="https://cdn.example/")
+    before = (tmp_path / "index.html").read_text()
+    exporter = Exporter(settings, ExportOptions(bucket=bucket, root="", out=tmp_path, base_url="https://x.example/"))
+    real = exporter.storage.walk_pages
+
+    def cut_after_first_page(*args: Any, **kwargs: Any) -> Any:
+        pages_seen = real(*args, **kwargs)
+        yield next(pages_seen)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporter.storage, "walk_pages", cut_after_first_page)
+    with pytest.raises(KeyboardInterrupt):
+        exporter.run()
+    assert (tmp_path / "index.html").read_text() == before
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def run_export(moto_endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path"}
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "export", *args], capture_output=True, text=True, env=env
+    )
+
+
+def test_the_command_reports_progress_and_fails_clearly(
+    moto_endpoint: str, bucket: str, s3: Any, tmp_path: Path
+) -> None:
+    put(s3, bucket, "x/y")
+    done = run_export(moto_endpoint, f"s3://{bucket}", "--out", str(tmp_path / "site"), "--presign", "60")
+    assert done.returncode == 0, done.stderr
+    assert "2 pages, 1 objects" in done.stderr and "2 pages written" in done.stdout
+    cases = [
+        (["s3://no-such-bucket-here", "--out", str(tmp_path / "n"), "--presign", "60"], "does not exist"),
+        ([f"s3://{bucket}", "--out", "/proc/forbidden", "--presign", "60"], "Cannot write to /proc/forbidden"),
+        ([f"s3://{bucket}", "--out", str(tmp_path / "m")], "choose how files are linked"),
+        (["bucket-without-scheme", "--out", str(tmp_path / "m"), "--presign", "1"], "Expected s3://BUCKET"),
+        ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--incremental"], "--incremental"),
+    ]
+    for args, message in cases:
+        failed = run_export(moto_endpoint, *args)
+        assert failed.returncode == 2, args
+        assert message in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
+
+
+def test_access_denied_is_a_clear_error(seaweed_endpoint: str, tmp_path: Path) -> None:
+    env = {**os.environ, "S3_ENDPOINT_URL": seaweed_endpoint, "S3_ADDRESSING_STYLE": "path"}
+    env.update(AWS_ACCESS_KEY_ID="AKIDUNKNOWN", AWS_SECRET_ACCESS_KEY="wrong")
+    failed = subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "export", "s3://anything", "--out", str(tmp_path), "--presign", "60"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert failed.returncode == 2
+    assert "refused access" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_folder_names_become_safe_directory_names() -> None:
+    from gateway.export import fs_segment
+
+    assert [fs_segment(n) for n in ["", ".", "..", "a b", "x/y", "%", "ü"]] == [
+        "%",
+        "%%2E",
+        "%%2E%2E",
+        "a b",
+        "x%2Fy",
+        "%25",
+        "%C3%BC",
+    ]
+
+
+def test_file_hrefs_quote_keys_as_s3_expects() -> None:
+    assert quote("a b/+c%#?", safe="/~") == "a%20b/%2Bc%25%23%3F"
+    assert urlsplit("https://cdn.example/" + quote("/lead", safe="/~")).path == "//lead"
