@@ -99,9 +99,10 @@ fmt: init
     {{ bin }}/ruff format gateway tests bench
     {{ bin }}/ruff check --fix gateway tests bench
 
-# Run the benchmarks in bench/ (prints ratios against baselines measured in the same run)
-bench *args: init
-    {{ bin }}/python bench/first_page.py {{ args }}
+# Run the benchmarks in bench/ (each prints ratios against a baseline measured in the same run); KEYS sizes them
+bench keys="100000": init
+    {{ bin }}/python bench/first_page.py --keys {{ keys }}
+    {{ bin }}/python bench/export_memory.py --keys {{ keys }}
 
 # Vendor htmx VERSION from the npm registry into static/vendor/, with its licence and checksum
 vendor-htmx version:
