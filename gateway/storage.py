@@ -29,6 +29,7 @@ from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, Not
 from gateway.explorer import is_under, last_segment
 from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry, Part, PendingUpload, PostPolicy
 from gateway.settings import Settings
+from gateway.sigv4 import FastPresigner
 
 T = TypeVar("T")
 DELETE_BATCH = 1000  # DeleteObjects' own limit
@@ -36,7 +37,12 @@ UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, C
 
 
 def make_client(
-    settings: Settings, endpoint_url: str | None, *, attempts: int = 2, timeout: float | None = None
+    settings: Settings,
+    endpoint_url: str | None,
+    *,
+    attempts: int = 2,
+    timeout: float | None = None,
+    session: boto3.session.Session | None = None,
 ) -> Any:
     """A boto3 S3 client that non-AWS stores accept: SigV4, chosen addressing, checksums only when required."""
     config = Config(
@@ -48,7 +54,8 @@ def make_client(
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )
-    return boto3.session.Session().client("s3", endpoint_url=endpoint_url, region_name=settings.region, config=config)
+    session = session or boto3.session.Session()
+    return session.client("s3", endpoint_url=endpoint_url, region_name=settings.region, config=config)
 
 
 class S3Storage:
@@ -56,9 +63,11 @@ class S3Storage:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.api = make_client(settings, settings.endpoint_url)
-        self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url)
-        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=2.0)
+        self.session = boto3.session.Session()
+        self.api = make_client(settings, settings.endpoint_url, session=self.session)
+        self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url, session=self.session)
+        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=2.0, session=self.session)
+        self.fast = FastPresigner(self.signer, self.frozen_credentials)
 
     def close(self) -> None:
         for client in (self.api, self.signer, self.prober):
@@ -70,6 +79,13 @@ class S3Storage:
                 return fn()
 
         return await anyio.to_thread.run_sync(guarded)
+
+    def frozen_credentials(self) -> Any:
+        """The current credentials (refreshed first when they are temporary and about to expire)."""
+        credentials = self.session.get_credentials()
+        if credentials is None:
+            raise StoreUnavailable("No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+        return credentials.get_frozen_credentials()
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the store answers within about two seconds."""
@@ -163,22 +179,17 @@ class S3Storage:
         return await self._run(work, bucket)
 
     def presign_get(self, bucket: str, key: str, disposition: str | None = None, expires: int | None = None) -> str:
-        params = {"Bucket": bucket, "Key": key}
-        if disposition:
-            params["ResponseContentDisposition"] = disposition
-        return self._sign("get_object", params, expires)
+        params = [("response-content-disposition", disposition)] if disposition else []
+        return self.fast.url("GET", bucket, key, expires or self.settings.url_expires, params)
 
     def presign_put(self, bucket: str, key: str, content_type: str | None = None, expires: int | None = None) -> str:
         """A PUT URL; with `content_type`, it only accepts that exact Content-Type header."""
-        params = {"Bucket": bucket, "Key": key}
-        if content_type:
-            params["ContentType"] = content_type
-        return self._sign("put_object", params, expires)
+        return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, content_type=content_type)
 
     def presign_part(self, bucket: str, key: str, upload_id: str, part_number: int, expires: int | None = None) -> str:
         """An UploadPart URL that signs only the host: browsers send a Blob slice with no Content-Type."""
-        params = {"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
-        return self._sign("upload_part", params, expires)
+        params = [("uploadId", upload_id), ("partNumber", str(part_number))]
+        return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, params)
 
     def presign_post(self, bucket: str, key: str, policy: PostPolicy, expires: int) -> dict[str, Any]:
         """A form upload. boto3 adds no condition for extra fields, so each field we return gets its own here."""
@@ -200,12 +211,6 @@ class S3Storage:
     def object_url(self, bucket: str, key: str) -> str:
         """The object's address as browsers reach it, without a signature (what S3's Location header means)."""
         return self.presign_get(bucket, key, expires=60).split("?", 1)[0]
-
-    def _sign(self, method: str, params: dict[str, Any], expires: int | None) -> str:
-        url: str = self.signer.generate_presigned_url(
-            method, Params=params, ExpiresIn=expires or self.settings.url_expires
-        )
-        return url
 
     async def create_multipart(self, bucket: str, key: str, content_type: str | None = None) -> str:
         params = {"Bucket": bucket, "Key": key, **({"ContentType": content_type} if content_type else {})}
