@@ -10,18 +10,36 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+SAFE_KEY = re.compile(r"[A-Za-z0-9_.\-~/]*")
 
 
 def encode(value: str) -> str:
     """Percent-encoding as SigV4 (and botocore) does it: everything but unreserved characters."""
     return quote(value, safe="-_.~")
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """What changes once a second (the timestamp, the credentials) or once a day (the key and scope)."""
+
+    second: int
+    stamp: str
+    access_key: str
+    token: str | None
+    key: bytes
+    scope: str
+    credential: str
+    """The X-Amz-Credential value, already encoded."""
 
 
 class FastPresigner:
@@ -32,22 +50,46 @@ class FastPresigner:
         self.client = client
         self.credentials = credentials
         self.region = client.meta.region_name or "us-east-1"
+        self._moment: Moment | None = None
         self._key: tuple[tuple[str, str], bytes] | None = None
         self.bucket_prefix = lru_cache(maxsize=1024)(self._bucket_prefix)
 
-    def _bucket_prefix(self, bucket: str) -> str:
-        """'http://host:port/bucket/' or 'https://bucket.s3.region.amazonaws.com/', as botocore addresses `bucket`."""
+    def _bucket_prefix(self, bucket: str) -> tuple[str, str, str]:
+        """(URL prefix, host, path prefix) where botocore puts `bucket`: path style, virtual host, region rules."""
         sample: str = self.client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
-        return sample.split("?", 1)[0][:-1]
+        prefix = sample.split("?", 1)[0][:-1]
+        parts = urlsplit(prefix)
+        return prefix, parts.netloc, parts.path
 
     def signing_key(self, secret: str, day: str) -> bytes:
         """The day's key: four HMACs, done once per day and credential instead of once per URL."""
         if self._key is None or self._key[0] != (secret, day):
-            key = hmac.new(f"AWS4{secret}".encode(), day.encode(), hashlib.sha256).digest()
+            key = hmac.digest(f"AWS4{secret}".encode(), day.encode(), "sha256")
             for part in (self.region, "s3", "aws4_request"):
-                key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+                key = hmac.digest(key, part.encode(), "sha256")
             self._key = ((secret, day), key)
         return self._key[1]
+
+    def moment(self, now: datetime | None) -> Moment:
+        """The per-second state, reused by every URL signed within that second."""
+        second = int(now.replace(tzinfo=UTC).timestamp() if now else time.time())
+        cached = self._moment
+        if cached is not None and cached.second == second:
+            return cached
+        when = datetime.fromtimestamp(second, UTC)
+        day = when.strftime("%Y%m%d")
+        frozen = self.credentials()
+        scope = f"{day}/{self.region}/s3/aws4_request"
+        self._moment = Moment(
+            second=second,
+            stamp=when.strftime("%Y%m%dT%H%M%SZ"),
+            access_key=frozen.access_key,
+            token=None if frozen.token is None else encode(frozen.token),
+            key=self.signing_key(frozen.secret_key, day),
+            scope=scope,
+            credential=encode(f"{frozen.access_key}/{scope}"),
+        )
+        return self._moment
 
     def url(
         self,
@@ -60,36 +102,25 @@ class FastPresigner:
         now: datetime | None = None,
     ) -> str:
         """A presigned URL for `method` on `key`; `params` are the operation's own (uploadId, partNumber, ...)."""
-        frozen = self.credentials()
-        moment = now or datetime.now(UTC)
-        stamp, day = moment.strftime("%Y%m%dT%H%M%SZ"), moment.strftime("%Y%m%d")
-        base = self.bucket_prefix(bucket) + quote(key, safe="/~")
-        parts = urlsplit(base)
-        headers = [("host", parts.netloc)]
-        if content_type is not None:
-            headers.insert(0, ("content-type", " ".join(content_type.split())))
-        signed_headers = ";".join(name for name, _ in headers)
-        query = [(encode(k), encode(v)) for k, v in params]
-        query += [
-            ("X-Amz-Algorithm", ALGORITHM),
-            ("X-Amz-Credential", encode(f"{frozen.access_key}/{day}/{self.region}/s3/aws4_request")),
-            ("X-Amz-Date", stamp),
-            ("X-Amz-Expires", str(expires)),
-            ("X-Amz-SignedHeaders", encode(signed_headers)),
-        ]
-        if frozen.token is not None:
-            query.append(("X-Amz-Security-Token", encode(frozen.token)))
-        canonical = "\n".join(
-            [
-                method,
-                parts.path,
-                "&".join(f"{k}={v}" for k, v in sorted(query)),
-                "".join(f"{name}:{value}\n" for name, value in headers),
-                signed_headers,
-                "UNSIGNED-PAYLOAD",
-            ]
+        moment = self.moment(now)
+        prefix, host, path_prefix = self.bucket_prefix(bucket)
+        quoted = key if SAFE_KEY.fullmatch(key) else quote(key, safe="/~")  # most keys need no escaping
+        if content_type is None:
+            signed, signed_query, headers = "host", "&X-Amz-SignedHeaders=host", f"host:{host}\n"
+        else:
+            signed, signed_query = "content-type;host", "&X-Amz-SignedHeaders=content-type%3Bhost"
+            headers = f"content-type:{' '.join(content_type.split())}\nhost:{host}\n"
+        own = [f"{encode(k)}={encode(v)}" for k, v in params] if params else []
+        auth = (
+            f"X-Amz-Algorithm={ALGORITHM}&X-Amz-Credential={moment.credential}&X-Amz-Date={moment.stamp}"
+            f"&X-Amz-Expires={expires}"
         )
-        scope = f"{day}/{self.region}/s3/aws4_request"
-        to_sign = f"{ALGORITHM}\n{stamp}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-        signature = hmac.new(self.signing_key(frozen.secret_key, day), to_sign.encode(), hashlib.sha256).hexdigest()
-        return f"{base}?{'&'.join(f'{k}={v}' for k, v in query)}&X-Amz-Signature={signature}"
+        token = f"&X-Amz-Security-Token={moment.token}" if moment.token is not None else ""
+        # Canonical order is sorted: the X-Amz-* names sort before the operation's lower-case parameters.
+        canonical_query = "&".join([auth + token + signed_query, *sorted(own)]) if own else auth + token + signed_query
+        canonical = f"{method}\n{path_prefix}{quoted}\n{canonical_query}\n{headers}\n{signed}\nUNSIGNED-PAYLOAD"
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        to_sign = f"{ALGORITHM}\n{moment.stamp}\n{moment.scope}\n{digest}"
+        signature = hmac.digest(moment.key, to_sign.encode(), "sha256").hex()
+        query = "&".join([*own, auth + signed_query + token]) if own else auth + signed_query + token
+        return f"{prefix}{quoted}?{query}&X-Amz-Signature={signature}"
