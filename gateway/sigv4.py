@@ -21,11 +21,12 @@ from urllib.parse import quote, urlsplit
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 SAFE_KEY = re.compile(r"[A-Za-z0-9_.\-~/]*")
+SAFE_VALUE = re.compile(r"[A-Za-z0-9_.\-~]*")
 
 
 def encode(value: str) -> str:
     """Percent-encoding as SigV4 (and botocore) does it: everything but unreserved characters."""
-    return quote(value, safe="-_.~")
+    return value if SAFE_VALUE.fullmatch(value) else quote(value, safe="-_.~")
 
 
 @dataclass(frozen=True, slots=True)

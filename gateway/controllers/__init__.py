@@ -1,6 +1,6 @@
 """The route table: every handler the gateway serves, in one list."""
 
-from gateway.controllers.api import BucketsApi, PresignApi
+from gateway.controllers.api import BucketsApi, PresignApi, api_root
 from gateway.controllers.api_multipart import MultipartApi
 from gateway.controllers.browse import BrowseController
 from gateway.controllers.buckets import BucketsController
@@ -16,6 +16,7 @@ ROUTE_HANDLERS = [
     ObjectsController,
     uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)
+    api_root,
     BucketsApi,
     PresignApi,
     MultipartApi,

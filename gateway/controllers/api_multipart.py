@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, post
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -19,6 +21,7 @@ from gateway.api_models import (
     PendingUploadList,
 )
 from gateway.controllers.api import json_bodies_only, lifetime
+from gateway.deps import storage_of
 from gateway.errors import BadRequest, GatewayError
 from gateway.explorer import check_bucket_name, check_key, check_part_number, check_prefix, parse_part_numbers
 from gateway.storage import S3Storage
@@ -27,9 +30,10 @@ from gateway.storage import S3Storage
 class MultipartApi(Controller):
     path = "/api/v1/buckets/{bucket:str}/multipart"
     tags = ["multipart"]
-    guards = [json_bodies_only]
 
-    @post("/", name="api_multipart_create", status_code=201, summary="Start a multipart upload")
+    @post(
+        "/", name="api_multipart_create", status_code=201, summary="Start a multipart upload", guards=[json_bodies_only]
+    )
     async def create(
         self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[CreateMultipart]
     ) -> MultipartUpload:
@@ -40,7 +44,7 @@ class MultipartApi(Controller):
     @get("/{upload_id:str}/urls", name="api_multipart_urls", summary="Presign part uploads (one or a batch)")
     async def part_urls(
         self,
-        storage: NamedDependency[S3Storage],
+        request: Request[Any, Any, Any],
         bucket: FromPath[str],
         upload_id: FromPath[str],
         key: FromQuery[str],
@@ -48,6 +52,7 @@ class MultipartApi(Controller):
         expires: FromQuery[int | None] = None,
     ) -> PartUrls:
         """URLs for the part numbers in `parts` ('1,2,5-8', at most 1,000). Signing is local: no call to the store."""
+        storage = storage_of(request)
         check_bucket_name(bucket)
         check_key(key)
         seconds, _ = lifetime(storage.settings, expires)
@@ -62,7 +67,13 @@ class MultipartApi(Controller):
         found = await storage.list_parts(check_bucket_name(bucket), check_key(key), upload_id)
         return PartList([PartInfo(p.number, p.etag, p.size) for p in found])
 
-    @post("/{upload_id:str}/complete", name="api_multipart_complete", status_code=200, summary="Complete an upload")
+    @post(
+        "/{upload_id:str}/complete",
+        name="api_multipart_complete",
+        status_code=200,
+        summary="Complete an upload",
+        guards=[json_bodies_only],
+    )
     async def complete(
         self,
         storage: NamedDependency[S3Storage],

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from gateway.controllers.api import json_bodies_only
+from gateway.deps import storage_of
 from gateway.errors import BadRequest
 from gateway.explorer import check_bucket_name, check_key, check_part_number, check_prefix
 from gateway.models import PostPolicy
@@ -65,7 +66,6 @@ def metadata_of(request: Request[Any, Any, Any]) -> dict[str, str]:
 class CompanionRoutes(Controller):
     path = "/s3"
     tags = ["uppy"]
-    guards = [json_bodies_only]
 
     @get("/params", name="uppy_params", summary="POST policy for a simple upload (Uppy getUploadParameters)")
     async def params(
@@ -82,7 +82,9 @@ class CompanionRoutes(Controller):
         )
         return {"method": "POST", "url": signed["url"], "fields": signed["fields"], "expires": settings.url_expires}
 
-    @post("/multipart", name="uppy_create", status_code=200, summary="Start a multipart upload")
+    @post(
+        "/multipart", name="uppy_create", status_code=200, summary="Start a multipart upload", guards=[json_bodies_only]
+    )
     async def create(self, storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]) -> dict[str, str]:
         bucket, key = upload_target(storage.settings, data.metadata or {}, data.filename)
         upload_id = await storage.create_multipart(bucket, key, data.type or "application/octet-stream")
@@ -91,11 +93,12 @@ class CompanionRoutes(Controller):
     @get("/multipart/{upload_id:str}/{part_number:int}", name="uppy_sign_part", summary="Presign one part")
     async def sign_part(
         self,
-        storage: NamedDependency[S3Storage],
+        request: Request[Any, Any, Any],
         upload_id: FromPath[str],
         part_number: FromPath[int],
         key: FromQuery[str],
     ) -> dict[str, Any]:
+        storage = storage_of(request)
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
         url = storage.presign_part(bucket, key, real_id, check_part_number(part_number))
         return {"url": url, "expires": storage.settings.url_expires}
@@ -108,7 +111,13 @@ class CompanionRoutes(Controller):
         parts = await storage.list_parts(bucket, key, real_id)
         return [{"PartNumber": p.number, "ETag": p.etag, "Size": p.size} for p in parts]
 
-    @post("/multipart/{upload_id:str}/complete", name="uppy_complete", status_code=200, summary="Complete")
+    @post(
+        "/multipart/{upload_id:str}/complete",
+        name="uppy_complete",
+        status_code=200,
+        summary="Complete",
+        guards=[json_bodies_only],
+    )
     async def complete(
         self,
         storage: NamedDependency[S3Storage],

@@ -40,6 +40,10 @@ def test_the_openapi_schema_documents_every_api_route(client: TestClient[Any]) -
     assert not any(p.startswith("/b/") or p in {"/", "/healthz"} for p in paths)  # pages stay out of the schema
 
 
+def test_the_api_root_names_its_version_and_schema(client: TestClient[Any]) -> None:
+    assert client.get("/api/v1").json() == {"version": "0.1.0", "schema": "/api/schema/openapi.json"}
+
+
 def test_list_buckets_and_pages_of_a_prefix(client: TestClient[Any], s3: Any, bucket: str) -> None:
     put(s3, bucket, *(f"p/{n:03d}" for n in range(70)), "p/sub/x", "top")
     assert bucket in [b["name"] for b in client.get(API).json()["buckets"]]
