@@ -45,13 +45,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=100_000, help="objects in the big prefix (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=20, help="timed requests per figure (default: %(default)s)")
+    parser.add_argument("--page-size", type=int, default=200, help="rows per page, 1 to 1000 (default: %(default)s)")
     parser.add_argument("--json", type=Path, default=Path("bench/results/first_page.json"), help="results file")
     args = parser.parse_args()
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"})
 
     server, endpoint = start_moto()
     try:
-        settings = Settings(endpoint_url=endpoint, region="us-east-1", addressing_style="path")
+        settings = Settings(
+            endpoint_url=endpoint, region="us-east-1", addressing_style="path", page_size=args.page_size
+        )
         s3 = make_client(settings, endpoint)
         s3.create_bucket(Bucket=BUCKET)
         # Seed through moto's backend, in this process: 100,000 PUTs over HTTP would take minutes.

@@ -175,7 +175,7 @@ def main() -> None:
         json.dumps(
             {"results": results, "memory": memory, "start_to_healthy_s": start_to_healthy, "ratios": ratios}, indent=2
         )
-        + "\n"  # fmt: skip
+        + "\n"
     )
 
 
