@@ -99,9 +99,12 @@ fmt: init
     {{ bin }}/ruff format gateway tests bench
     {{ bin }}/ruff check --fix gateway tests bench
 
-# Run the benchmarks in bench/ (each prints ratios against a baseline measured in the same run); KEYS sizes them
-bench keys="100000": init
+# Run the benchmarks in bench/ (each prints ratios against a baseline measured in the same run); KEYS and SECONDS size them
+bench keys="100000" seconds="10": init
+    {{ bin }}/python bench/presign.py
+    {{ bin }}/python bench/http_routes.py --seconds {{ seconds }}
     {{ bin }}/python bench/first_page.py --keys {{ keys }}
+    {{ bin }}/python bench/first_page.py --keys {{ keys }} --page-size 1000 --rounds 5 --json bench/results/first_page_1000.json
     {{ bin }}/python bench/export_memory.py --keys {{ keys }}
 
 # Vendor htmx VERSION from the npm registry into static/vendor/, with its licence and checksum

@@ -20,7 +20,11 @@ Query = Mapping[str, str | None] | None
 
 def build_url(request: Request[Any, Any, Any], route_name: str, query: Query = None, **path: Any) -> str:
     """A route's URL with a query string. Keys travel in the query, percent-encoded, so they arrive unchanged."""
-    url: str = request.app.route_reverse(route_name, **path)
+    return with_query(request.app.route_reverse(route_name, **path), query)
+
+
+def with_query(url: str, query: Query) -> str:
+    """`url` plus the non-empty `query` values; a filter too, so a page reverses each route once, not per row."""
     params = {k: v for k, v in (query or {}).items() if v}
     return f"{url}?{urlencode(params, quote_via=quote)}" if params else url
 
@@ -40,6 +44,7 @@ def make_environment(settings: Settings) -> Environment:
     env = Environment(loader=FileSystemLoader(settings.template_dir), autoescape=True, undefined=StrictUndefined)
     env.filters["filesize"] = human_size
     env.filters["isotime"] = isotime
+    env.filters["with_query"] = with_query
     return env
 
 
