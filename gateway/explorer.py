@@ -143,3 +143,11 @@ def parse_part_numbers(text: str) -> list[int]:
     if not 1 <= len(numbers) <= MAX_SIGNED_AT_ONCE:
         raise BadRequest(f"Ask for 1 to {MAX_SIGNED_AT_ONCE} part numbers at a time.")
     return [check_part_number(n) for n in sorted(numbers)]
+
+
+def check_parts(parts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(part number, ETag) pairs for CompleteMultipartUpload: at least one, each number once and in range."""
+    numbers = [check_part_number(number) for number, _ in parts]
+    if not numbers or len(set(numbers)) != len(numbers):
+        raise BadRequest("List each uploaded part once, with its part number and ETag.")
+    return parts

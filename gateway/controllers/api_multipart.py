@@ -22,8 +22,8 @@ from gateway.api_models import (
 )
 from gateway.controllers.api import json_bodies_only, lifetime
 from gateway.deps import storage_of
-from gateway.errors import BadRequest, GatewayError
-from gateway.explorer import check_bucket_name, check_key, check_part_number, check_prefix, parse_part_numbers
+from gateway.errors import GatewayError
+from gateway.explorer import check_bucket_name, check_key, check_parts, check_prefix, parse_part_numbers
 from gateway.storage import S3Storage
 
 
@@ -82,12 +82,8 @@ class MultipartApi(Controller):
         key: FromQuery[str],
         data: JSONBody[CompleteMultipart],
     ) -> CompletedUpload:
-        check_bucket_name(bucket)
-        check_key(key)
-        numbers = [check_part_number(p.part_number) for p in data.parts]
-        if not numbers or len(set(numbers)) != len(numbers):
-            raise BadRequest("List each uploaded part once, with its part_number and etag.")
-        etag = await storage.complete_multipart(bucket, key, upload_id, [(p.part_number, p.etag) for p in data.parts])
+        parts = check_parts([(p.part_number, p.etag) for p in data.parts])
+        etag = await storage.complete_multipart(check_bucket_name(bucket), check_key(key), upload_id, parts)
         return CompletedUpload(bucket, key, etag, storage.object_url(bucket, key))
 
     @delete("/{upload_id:str}", name="api_multipart_abort", status_code=200, summary="Abort an upload")

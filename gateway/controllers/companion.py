@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from gateway.controllers.api import json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
-from gateway.explorer import check_bucket_name, check_key, check_part_number, check_prefix
+from gateway.explorer import check_bucket_name, check_key, check_part_number, check_parts, check_prefix
 from gateway.models import PostPolicy
 from gateway.settings import Settings
 from gateway.storage import S3Storage
@@ -126,9 +126,7 @@ class CompanionRoutes(Controller):
         data: JSONBody[UppyComplete],
     ) -> dict[str, str]:
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
-        if not data.parts:
-            raise BadRequest("parts must list the uploaded parts as {ETag, PartNumber}.")
-        parts = [(check_part_number(p.PartNumber), p.ETag) for p in data.parts]
+        parts = check_parts([(p.PartNumber, p.ETag) for p in data.parts])
         await storage.complete_multipart(bucket, key, real_id, parts)
         return {"location": storage.object_url(bucket, key), "key": key, "bucket": bucket}
 

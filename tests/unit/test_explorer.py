@@ -9,6 +9,7 @@ from gateway.explorer import (
     breadcrumbs,
     check_bucket_name,
     check_key,
+    check_parts,
     content_disposition,
     folder_of,
     folder_prefix,
@@ -17,6 +18,7 @@ from gateway.explorer import (
     last_segment,
     new_folder_key,
     parent_of,
+    parse_part_numbers,
 )
 
 
@@ -96,3 +98,17 @@ def test_human_size() -> None:
         "5.0 GiB",
         "3072.0 TiB",
     ]
+
+
+def test_completion_parts_are_each_listed_once_and_in_range() -> None:
+    assert check_parts([(2, '"b"'), (1, "a")]) == [(2, '"b"'), (1, "a")]
+    for bad in ([], [(1, "a"), (1, "b")], [(0, "a")], [(10001, "a")]):
+        with pytest.raises(BadRequest):
+            check_parts(bad)
+
+
+def test_part_number_lists_expand_ranges() -> None:
+    assert parse_part_numbers("1,2,5-8") == [1, 2, 5, 6, 7, 8]
+    for bad in ["", "x", "5-1", "0", "1-1001", "10001"]:
+        with pytest.raises(BadRequest):
+            parse_part_numbers(bad)
