@@ -164,6 +164,19 @@ def test_multipart_upload_signed_part_by_part(client: TestClient[Any], s3: Any, 
     assert stored["ContentType"] == "video/mp4"
 
 
+def test_a_completion_the_store_refuses_is_a_400_with_its_reason(client: TestClient[Any], bucket: str) -> None:
+    upload_id = client.post(f"{API}/{bucket}/multipart", json={"key": "small-parts"}).json()["upload_id"]
+    base = f"{API}/{bucket}/multipart/{upload_id}"
+    urls = client.get(f"{base}/urls", params={"key": "small-parts", "parts": "1-2"}).json()["urls"]
+    etags = [httpx.put(urls[n], content=b"tiny", headers={"Content-Type": "x/y"}).headers["etag"] for n in ("1", "2")]
+    parts = [{"part_number": n, "etag": e} for n, e in enumerate(etags, start=1)]
+    refused = client.post(f"{base}/complete", params={"key": "small-parts"}, json={"parts": parts})
+    assert refused.status_code == 400  # every part but the last must be at least 5 MiB
+    assert "EntityTooSmall" in refused.json()["message"]
+    twice = client.post(f"{base}/complete", params={"key": "small-parts"}, json={"parts": parts + parts[:1]})
+    assert twice.status_code == 400 and "once" in twice.json()["message"]
+
+
 def test_incomplete_uploads_are_listed_and_aborted_by_prefix(client: TestClient[Any], bucket: str) -> None:
     for key in ("tmp/a", "tmp/b", "keep/c"):
         client.post(f"{API}/{bucket}/multipart", json={"key": key})
