@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 
 from gateway.errors import GatewayError
@@ -52,15 +53,29 @@ def demo(host: str, port: int) -> None:
         server.stop()
 
 
-def bucket_setup(bucket: str, origins: list[str]) -> None:
-    """Create `bucket` in the configured store if missing, with the CORS rule browser uploads from `origins` need."""
+def bucket_setup(bucket: str, origins: list[str], wait: float) -> None:
+    """Create `bucket` in the configured store if missing, with the CORS rule browser uploads from `origins` need.
+
+    Waits up to `wait` seconds for the store to answer: some compose engines (podman-compose on Podman 4.3) start
+    this step without waiting for the store's health check.
+    """
     from gateway.bucket_setup import ensure_bucket
+    from gateway.errors import StoreUnavailable
     from gateway.explorer import check_bucket_name
     from gateway.storage import make_client, translated
 
     settings = Settings.from_env()
-    with translated(bucket, "", settings.endpoint_url):
-        created = ensure_bucket(make_client(settings, settings.endpoint_url), check_bucket_name(bucket), origins)
+    client = make_client(settings, settings.endpoint_url)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with translated(bucket, "", settings.endpoint_url):
+                created = ensure_bucket(client, check_bucket_name(bucket), origins)
+            break
+        except StoreUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
     print(f"bucket {bucket}: {'created' if created else 'exists'}; CORS allows {', '.join(origins) or 'no origin'}")
 
 
@@ -139,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("bucket", help="the bucket's name")
     setup.add_argument("--origin", action="append", default=[], help="an origin the explorer is served from (repeat)")
+    setup.add_argument(
+        "--wait", type=float, default=30, help="seconds to wait for the store to answer (default: %(default)s)"
+    )
 
     static = commands.add_parser(
         "export",
@@ -172,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             serve(args.host, args.port, args.workers, args.reload)
         elif args.command == "bucket-setup":
-            bucket_setup(args.bucket, args.origin)
+            bucket_setup(args.bucket, args.origin, args.wait)
         elif args.command == "export":
             export(args)
         else:

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,3 +92,13 @@ def test_bucket_setup_creates_a_bucket_with_the_cors_rule_and_is_idempotent(moto
     assert rule["AllowedOrigins"] == ["http://localhost:8080"] and "ETag" in rule["ExposeHeaders"]
     bad = subprocess.run([*COMMAND, "bucket-setup", "Bad_Name"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "not a valid bucket name" in bad.stderr
+
+
+def test_bucket_setup_waits_for_the_store_then_says_it_did_not_answer() -> None:
+    env = {**os.environ, "S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}", "S3_ADDRESSING_STYLE": "path"}
+    started = time.monotonic()
+    failed = subprocess.run(
+        [*COMMAND, "bucket-setup", "later", "--wait", "1.5"], capture_output=True, text=True, env=env
+    )
+    assert failed.returncode == 2 and "did not answer" in failed.stderr
+    assert time.monotonic() - started >= 1.5

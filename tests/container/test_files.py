@@ -43,10 +43,7 @@ def test_compose_waits_for_a_healthy_store_and_a_prepared_bucket() -> None:
     assert services["create-bucket"]["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
     assert "bucket-setup" in services["create-bucket"]["command"]
     gateway = services["gateway"]
-    assert gateway["depends_on"] == {
-        "seaweedfs": {"condition": "service_healthy"},
-        "create-bucket": {"condition": "service_completed_successfully"},
-    }
+    assert gateway["depends_on"] == {"seaweedfs": {"condition": "service_healthy"}}
     assert gateway["environment"]["S3_ENDPOINT_URL"] == "http://seaweedfs:8333"
     assert gateway["environment"]["S3_PUBLIC_ENDPOINT_URL"] == "http://localhost:8333"
     assert gateway["read_only"] is True
