@@ -107,3 +107,20 @@ def test_bad_uppy_requests_get_json_errors(
     answer = uppy_client.request(method, url, json=body, params={"key": "k"} if "x.y.z" in url else None)
     assert 400 <= answer.status_code < 500
     assert message.lower() in answer.json()["message"].lower()
+
+
+def test_the_uppy_page_targets_the_chosen_folder_only_when_allowed(
+    uppy_client: TestClient[Any], client: TestClient[Any], bucket: str
+) -> None:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(uppy_client.get("/uppy", params={"bucket": bucket, "prefix": "in/"}).text, "html.parser")
+    target = page.select_one("#uppy")
+    assert (target["data-bucket"], target["data-prefix"]) == (bucket, "in/")
+    assert page.select_one('script[src$="uppy-5.2.4/uppy.min.js"]')
+    explorer = BeautifulSoup(uppy_client.get(f"/b/{bucket}").text, "html.parser")
+    assert explorer.find("a", string="Upload with Uppy")["href"] == f"/uppy?bucket={bucket}"
+    unconfigured = BeautifulSoup(client.get("/uppy", params={"bucket": bucket}).text, "html.parser")
+    assert unconfigured.select_one("#uppy") is None
+    assert "S3M_UPLOAD_BUCKET" in unconfigured.select_one(".notice.error").text
+    assert BeautifulSoup(client.get(f"/b/{bucket}").text, "html.parser").find("a", string="Upload with Uppy") is None
