@@ -24,6 +24,11 @@ SAFE_KEY = re.compile(r"[A-Za-z0-9_.\-~/]*")
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.\-~]*")
 
 
+def quote_key(key: str) -> str:
+    """A key as botocore puts it in a URL path: '/' and unreserved characters kept, the rest percent-encoded."""
+    return key if SAFE_KEY.fullmatch(key) else quote(key, safe="/~")  # most keys need no escaping
+
+
 def encode(value: str) -> str:
     """Percent-encoding as SigV4 (and botocore) does it: everything but unreserved characters."""
     return value if SAFE_VALUE.fullmatch(value) else quote(value, safe="-_.~")
@@ -61,6 +66,10 @@ class FastPresigner:
         prefix = sample.split("?", 1)[0][:-1]
         parts = urlsplit(prefix)
         return prefix, parts.netloc, parts.path
+
+    def object_url(self, bucket: str, key: str) -> str:
+        """The object's unsigned address (what S3's Location header means), from the same per-bucket prefix."""
+        return self.bucket_prefix(bucket)[0] + quote_key(key)
 
     def signing_key(self, secret: str, day: str) -> bytes:
         """The day's key: four HMACs, done once per day and credential instead of once per URL."""
@@ -105,7 +114,7 @@ class FastPresigner:
         """A presigned URL for `method` on `key`; `params` are the operation's own (uploadId, partNumber, ...)."""
         moment = self.moment(now)
         prefix, host, path_prefix = self.bucket_prefix(bucket)
-        quoted = key if SAFE_KEY.fullmatch(key) else quote(key, safe="/~")  # most keys need no escaping
+        quoted = quote_key(key)
         if content_type is None:
             signed, signed_query, headers = "host", "&X-Amz-SignedHeaders=host", f"host:{host}\n"
         else:

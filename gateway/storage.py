@@ -210,7 +210,7 @@ class S3Storage:
 
     def object_url(self, bucket: str, key: str) -> str:
         """The object's address as browsers reach it, without a signature (what S3's Location header means)."""
-        return self.presign_get(bucket, key, expires=60).split("?", 1)[0]
+        return self.fast.object_url(bucket, key)
 
     async def create_multipart(self, bucket: str, key: str, content_type: str | None = None) -> str:
         params = {"Bucket": bucket, "Key": key, **({"ContentType": content_type} if content_type else {})}
