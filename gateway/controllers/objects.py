@@ -92,16 +92,17 @@ class ObjectsController(Controller):
         prefix = check_prefix(data.prefix)
         if not 1 <= len(data.files) <= MAX_FILES_PER_REQUEST:
             raise BadRequest(f"Ask for 1 to {MAX_FILES_PER_REQUEST} files at a time.")
+        keys = [check_key(prefix + spec.path) for spec in data.files]
+        existing = await storage.existing(bucket, keys)
         uploads = []
-        for spec in data.files:
-            key = check_key(prefix + spec.path)
+        for key, spec in zip(keys, data.files, strict=True):
             content_type = spec.type or "application/octet-stream"
             uploads.append(
                 {
                     "key": key,
                     "url": storage.presign_put(bucket, key, content_type),
                     "headers": {"Content-Type": content_type},
-                    "exists": await storage.exists(bucket, key),
+                    "exists": key in existing,
                 }
             )
         return {"uploads": uploads}
