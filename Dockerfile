@@ -29,9 +29,7 @@ LABEL org.opencontainers.image.title="s3-manager" \
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    GRANIAN_HOST=0.0.0.0 \
-    GRANIAN_PORT=8000 \
-    GRANIAN_WORKERS=1
+    S3M_WORKERS=1
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY gateway ./gateway
@@ -42,5 +40,6 @@ USER 65532:65532
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD ["python3", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
-# Workers come from GRANIAN_WORKERS; with more than one, set S3M_SECRET_KEY so they all sign CSRF tokens alike.
-CMD ["granian", "--interface", "asgi", "--factory", "gateway.app:create_app"]
+# `s3-manager serve` runs granian with S3M_WORKERS workers and gives them a shared directory for their metrics.
+# With more than one worker, set S3M_SECRET_KEY so they all sign CSRF tokens alike.
+CMD ["python3", "-m", "gateway.cli", "serve", "--host", "0.0.0.0", "--port", "8000"]

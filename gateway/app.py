@@ -1,4 +1,4 @@
-"""The application factory: wires settings, routes, templates, static files, CSRF and error pages. No logic."""
+"""The application factory: wires settings, routes, templates, static files, CSRF, error pages, logs and metrics."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -14,8 +13,11 @@ from litestar.static_files import create_static_files_router
 
 from gateway import __version__
 from gateway.controllers import ROUTE_HANDLERS
+from gateway.controllers.metrics import metrics
 from gateway.deps import provide_storage
 from gateway.lifespan import storage_lifespan
+from gateway.logs import configure_logging
+from gateway.observe import RequestObserver
 from gateway.responses import EXCEPTION_HANDLERS
 from gateway.settings import Settings
 from gateway.templating import make_template_config
@@ -24,11 +26,12 @@ from gateway.templating import make_template_config
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app; granian calls this with no argument (settings from the environment), tests pass their own."""
     settings = settings or Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
     static = create_static_files_router(
         path="/static", directories=[settings.static_dir], name="static", include_in_schema=False
     )
-    return Litestar(
-        route_handlers=[*ROUTE_HANDLERS, static],
+    app = Litestar(
+        route_handlers=[*ROUTE_HANDLERS, static, *([metrics] if settings.metrics else [])],
         dependencies={"storage": Provide(provide_storage, sync_to_thread=False)},
         lifespan=[storage_lifespan],
         state=State({"settings": settings}),
@@ -44,11 +47,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/api/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        # Only our own logger: boto3's INFO chatter about credentials would bury it. Unexpected errors are
-        # logged once, by responses.on_unexpected_error.
-        logging_config=LoggingConfig(
-            configure_root_logger=False,
-            loggers={"gateway": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False}},
-            log_exceptions="never",
-        ),
+        # Logging is ours (gateway/logs.py); unexpected errors are logged once, by responses.on_unexpected_error.
+        logging_config=None,
     )
+    app.asgi_handler = RequestObserver(app.asgi_handler)
+    return app

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,17 +22,34 @@ def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
 
     # Every worker must sign CSRF tokens with the same key, or a form served by one fails on another.
     os.environ.setdefault("S3M_SECRET_KEY", secrets.token_urlsafe(32))
-    Settings.from_env()  # fail here, with the variable's name, rather than in every worker
-    Granian(
-        "gateway.app:create_app",
-        factory=True,
-        interface=Interfaces.ASGI,
-        address=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        log_access=False,
-    ).serve()
+    settings = Settings.from_env()  # fail here, with the variable's name, rather than in every worker
+    samples = metrics_directory() if workers > 1 and settings.metrics else None
+    try:
+        Granian(
+            "gateway.app:create_app",
+            factory=True,
+            interface=Interfaces.ASGI,
+            address=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            log_access=False,  # the gateway logs each request itself, with its id and route (gateway/observe.py)
+        ).serve()
+    finally:
+        if samples is not None:
+            shutil.rmtree(samples, ignore_errors=True)
+
+
+def metrics_directory() -> Path:
+    """A fresh directory where each worker keeps its metric samples, so /metrics can sum them (gateway/metrics.py).
+
+    Set in the environment before granian starts the workers, and before anything imports prometheus_client, which
+    reads it once. On tmpfs when there is one: /dev/shm is writable even in a read-only container.
+    """
+    shm = Path("/dev/shm")
+    directory = Path(tempfile.mkdtemp(prefix="s3m-metrics-", dir=shm if os.access(shm, os.W_OK) else None))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    return directory
 
 
 def demo(host: str, port: int) -> None:
@@ -81,7 +100,8 @@ def bucket_setup(bucket: str, origins: list[str], wait: float) -> None:
 
 def export(args: argparse.Namespace) -> None:
     """Write the static site, and say what was done."""
-    from gateway.export import Exporter, ExportOptions, parse_s3_url
+    from gateway.explorer import parse_s3_url
+    from gateway.export import Exporter, ExportOptions
 
     bucket, root = parse_s3_url(args.source)
     if (args.base_url is None) == (args.presign is None):

@@ -151,3 +151,11 @@ def check_parts(parts: list[tuple[int, str]]) -> list[tuple[int, str]]:
     if not numbers or len(set(numbers)) != len(numbers):
         raise BadRequest("List each uploaded part once, with its part number and ETag.")
     return parts
+
+
+def parse_s3_url(url: str) -> tuple[str, str]:
+    """'s3://bucket/some/prefix' -> ('bucket', 'some/prefix/'): a prefix is always a folder (export, audit)."""
+    if not url.startswith("s3://") or not url[5:].split("/", 1)[0]:
+        raise BadRequest(f"Expected s3://BUCKET[/PREFIX], not {url!r}.")
+    bucket, _, prefix = url[5:].partition("/")
+    return bucket, prefix if not prefix or prefix.endswith("/") else prefix + "/"

@@ -279,11 +279,3 @@ def atomic_write_text(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
-
-
-def parse_s3_url(url: str) -> tuple[str, str]:
-    """'s3://bucket/some/prefix' -> ('bucket', 'some/prefix/'): a prefix is exported as a folder."""
-    if not url.startswith("s3://") or not url[5:].split("/", 1)[0]:
-        raise BadRequest(f"Expected s3://BUCKET[/PREFIX], not {url!r}.")
-    bucket, _, prefix = url[5:].partition("/")
-    return bucket, prefix if not prefix or prefix.endswith("/") else prefix + "/"

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from litestar import Litestar
 
+from gateway.audit import AuditUploader
+from gateway.explorer import check_bucket_name, parse_s3_url
+from gateway.metrics import worker_stopping
+from gateway.settings import Settings
 from gateway.storage import S3Storage
 
 
 @asynccontextmanager
 async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
     """One set of boto3 clients per worker process: clients are thread-safe but must not cross processes."""
-    app.state.storage = S3Storage(app.state.settings)
+    settings: Settings = app.state.settings
+    app.state.storage = storage = S3Storage(settings)
+    uploader = None
+    if settings.audit_url:
+        bucket, prefix = parse_s3_url(settings.audit_url)
+        uploader = AuditUploader(storage.api, check_bucket_name(bucket), prefix, settings.audit_flush_seconds)
+        logging.getLogger("gateway.audit").addHandler(uploader)
     try:
         yield
     finally:
-        app.state.storage.close()
+        if uploader is not None:
+            logging.getLogger("gateway.audit").removeHandler(uploader)
+            await anyio.to_thread.run_sync(uploader.close)  # writes the last batch
+        storage.close()
+        worker_stopping()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,12 @@ class DeleteReport:
 
     deleted: int
     failed: list[tuple[str, str]]
+
+    def audit_fields(self) -> dict[str, Any]:
+        """For the audit event: a delete that left keys behind is "partial", and names every key that remains."""
+        if not self.failed:
+            return {"deleted": self.deleted}
+        return {"deleted": self.deleted, "outcome": "partial", "remaining": [key for key, _ in self.failed]}
 
 
 @dataclass(frozen=True, slots=True)

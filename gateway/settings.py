@@ -15,6 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 ADDRESSING_STYLES = ("auto", "path", "virtual")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class SettingsError(ValueError):
@@ -73,6 +75,24 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     """S3M_SECRET_KEY: signs CSRF tokens. Set it when several replicas serve the same users."""
 
+    log_format: str = "text"
+    """S3M_LOG_FORMAT: text (readable, the default) or json (one object per line, for log shippers)."""
+
+    log_level: str = "info"
+    """S3M_LOG_LEVEL: debug, info, warning or error. Health probes are logged at debug."""
+
+    metrics: bool = True
+    """S3M_METRICS: serve Prometheus metrics at /metrics."""
+
+    metrics_token: str | None = field(default=None, repr=False)
+    """S3M_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>`."""
+
+    audit_url: str | None = None
+    """S3M_AUDIT_S3_URL: s3://BUCKET/PREFIX to also append audit events to, as JSON lines in batches."""
+
+    audit_flush_seconds: float = 10.0
+    """S3M_AUDIT_FLUSH_SECONDS: how long audit events wait at most before their batch is written to S3."""
+
     template_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -100,6 +120,12 @@ class Settings:
             "upload_prefix": get("S3M_UPLOAD_PREFIX"),
             "upload_target_from_metadata": _flag(environ, "S3M_UPLOAD_TARGET_FROM_METADATA"),
             "secret_key": get("S3M_SECRET_KEY"),
+            "log_format": (get("S3M_LOG_FORMAT") or "").lower() or None,
+            "log_level": (get("S3M_LOG_LEVEL") or "").lower() or None,
+            "metrics": _flag(environ, "S3M_METRICS"),
+            "metrics_token": get("S3M_METRICS_TOKEN"),
+            "audit_url": get("S3M_AUDIT_S3_URL"),
+            "audit_flush_seconds": _number(environ, "S3M_AUDIT_FLUSH_SECONDS", float),
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
         settings.check()
@@ -131,6 +157,14 @@ class Settings:
             raise SettingsError("S3M_MAX_UPLOAD_SIZE and S3M_MULTIPART_THRESHOLD must be positive")
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise SettingsError("S3_CONNECT_TIMEOUT and S3_READ_TIMEOUT must be positive")
+        if self.log_format not in LOG_FORMATS:
+            raise SettingsError(f"S3M_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {self.log_format!r}")
+        if self.log_level not in LOG_LEVELS:
+            raise SettingsError(f"S3M_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
+        if self.audit_url is not None and not self.audit_url.startswith("s3://"):
+            raise SettingsError(f"S3M_AUDIT_S3_URL must look like s3://BUCKET/PREFIX, not {self.audit_url!r}")
+        if self.audit_flush_seconds <= 0:
+            raise SettingsError("S3M_AUDIT_FLUSH_SECONDS must be positive")
 
 
 def _number(environ: Mapping[str, str], name: str, kind: type[int] | type[float]) -> int | float | None:

@@ -28,6 +28,7 @@ from botocore.exceptions import (
 
 from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, NotFound, StoreError, StoreUnavailable
 from gateway.explorer import is_under, last_segment
+from gateway.metrics import PRESIGNED, watch_store_calls
 from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry, Part, PendingUpload, PostPolicy
 from gateway.settings import Settings
 from gateway.sigv4 import FastPresigner
@@ -70,6 +71,8 @@ class S3Storage:
         self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url, session=self.session)
         self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=2.0, session=self.session)
         self.fast = FastPresigner(self.signer, self.frozen_credentials)
+        for client in (self.api, self.prober):
+            watch_store_calls(client)
 
     def close(self) -> None:
         for client in (self.api, self.signer, self.prober):
@@ -194,15 +197,18 @@ class S3Storage:
 
     def presign_get(self, bucket: str, key: str, disposition: str | None = None, expires: int | None = None) -> str:
         params = [("response-content-disposition", disposition)] if disposition else []
+        PRESIGNED.labels("GET").inc()
         return self.fast.url("GET", bucket, key, expires or self.settings.url_expires, params)
 
     def presign_put(self, bucket: str, key: str, content_type: str | None = None, expires: int | None = None) -> str:
         """A PUT URL; with `content_type`, it only accepts that exact Content-Type header."""
+        PRESIGNED.labels("PUT").inc()
         return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, content_type=content_type)
 
     def presign_part(self, bucket: str, key: str, upload_id: str, part_number: int, expires: int | None = None) -> str:
         """An UploadPart URL that signs only the host: browsers send a Blob slice with no Content-Type."""
         params = [("uploadId", upload_id), ("partNumber", str(part_number))]
+        PRESIGNED.labels("PUT").inc()
         return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, params)
 
     def presign_post(self, bucket: str, key: str, policy: PostPolicy, expires: int) -> dict[str, Any]:
@@ -217,6 +223,7 @@ class S3Storage:
             conditions.append({"Content-Type": policy.content_type})
         elif policy.content_type_prefix is not None:
             conditions.append(["starts-with", "$Content-Type", policy.content_type_prefix])
+        PRESIGNED.labels("POST").inc()
         answer: dict[str, Any] = self.signer.generate_presigned_post(
             Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
@@ -28,6 +28,7 @@ from gateway.api_models import (
     PresignPost,
     PresignPut,
 )
+from gateway.audit import presigned
 from gateway.errors import BadRequest
 from gateway.explorer import check_bucket_name, check_expires, check_key, check_prefix, content_disposition
 from gateway.models import PostPolicy
@@ -90,7 +91,11 @@ class PresignApi(Controller):
 
     @post("/get", name="api_presign_get", status_code=200, summary="Presign a download")
     async def presign_get(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[PresignGet]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[PresignGet],
     ) -> PresignedUrl:
         """A GET URL for `key`, saved under `filename` or shown inline. The object is not checked for existence."""
         check_bucket_name(bucket)
@@ -98,11 +103,17 @@ class PresignApi(Controller):
         seconds, until = lifetime(storage.settings, data.expires)
         name = data.filename or key
         disposition = content_disposition(name, "inline" if data.inline else "attachment")
-        return PresignedUrl("GET", storage.presign_get(bucket, key, disposition, seconds), {}, seconds, until)
+        url = storage.presign_get(bucket, key, disposition, seconds)
+        presigned(request, "GET", bucket, key, seconds)
+        return PresignedUrl("GET", url, {}, seconds, until)
 
     @post("/put", name="api_presign_put", status_code=200, summary="Presign a single-request upload")
     async def presign_put(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[PresignPut]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[PresignPut],
     ) -> PresignedUrl:
         """A PUT URL for `key` (up to 5 GiB; use multipart beyond). With content_type, that header is signed."""
         check_bucket_name(bucket)
@@ -110,11 +121,16 @@ class PresignApi(Controller):
         seconds, until = lifetime(storage.settings, data.expires)
         headers = {"Content-Type": data.content_type} if data.content_type else {}
         url = storage.presign_put(bucket, key, data.content_type, seconds)
+        presigned(request, "PUT", bucket, key, seconds)
         return PresignedUrl("PUT", url, headers, seconds, until)
 
     @post("/post", name="api_presign_post", status_code=200, summary="Presign a browser form upload (POST policy)")
     async def presign_post(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[PresignPost]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[PresignPost],
     ) -> PresignedPost:
         """A POST policy: key or key prefix, size range, content type exact or by prefix; every field is signed."""
         check_bucket_name(bucket)
@@ -130,4 +146,5 @@ class PresignApi(Controller):
         seconds, until = lifetime(settings, data.expires)
         policy = PostPolicy(max_size, data.min_size, data.content_type, data.content_type_prefix)
         signed = storage.presign_post(bucket, key, policy, seconds)
+        presigned(request, "POST", bucket, key, seconds, max_size=max_size)
         return PresignedPost("POST", signed["url"], signed["fields"], seconds, until)

@@ -20,6 +20,7 @@ from gateway.api_models import (
     PendingUploadInfo,
     PendingUploadList,
 )
+from gateway.audit import audited, presigned
 from gateway.controllers.api import json_bodies_only, lifetime
 from gateway.deps import storage_of
 from gateway.errors import GatewayError
@@ -35,10 +36,15 @@ class MultipartApi(Controller):
         "/", name="api_multipart_create", status_code=201, summary="Start a multipart upload", guards=[json_bodies_only]
     )
     async def create(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[CreateMultipart]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[CreateMultipart],
     ) -> MultipartUpload:
         key = check_key(data.key)
-        upload_id = await storage.create_multipart(check_bucket_name(bucket), key, data.content_type)
+        with audited(request, "upload.start", bucket=check_bucket_name(bucket), key=key):
+            upload_id = await storage.create_multipart(bucket, key, data.content_type)
         return MultipartUpload(bucket, key, upload_id)
 
     @get("/{upload_id:str}/urls", name="api_multipart_urls", summary="Presign part uploads (one or a batch)")
@@ -57,6 +63,7 @@ class MultipartApi(Controller):
         check_key(key)
         seconds, _ = lifetime(storage.settings, expires)
         urls = {str(n): storage.presign_part(bucket, key, upload_id, n, seconds) for n in parse_part_numbers(parts)}
+        presigned(request, "PUT", bucket, key, seconds, parts=parts)
         return PartUrls(urls, seconds)
 
     @get("/{upload_id:str}/parts", name="api_multipart_parts", summary="List the parts uploaded so far")
@@ -76,6 +83,7 @@ class MultipartApi(Controller):
     )
     async def complete(
         self,
+        request: Request[Any, Any, Any],
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         upload_id: FromPath[str],
@@ -83,15 +91,23 @@ class MultipartApi(Controller):
         data: JSONBody[CompleteMultipart],
     ) -> CompletedUpload:
         parts = check_parts([(p.part_number, p.etag) for p in data.parts])
-        etag = await storage.complete_multipart(check_bucket_name(bucket), check_key(key), upload_id, parts)
+        check_bucket_name(bucket)
+        with audited(request, "upload.complete", bucket=bucket, key=check_key(key), parts=len(parts)):
+            etag = await storage.complete_multipart(bucket, key, upload_id, parts)
         return CompletedUpload(bucket, key, etag, storage.object_url(bucket, key))
 
     @delete("/{upload_id:str}", name="api_multipart_abort", status_code=200, summary="Abort an upload")
     async def abort(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], upload_id: FromPath[str], key: FromQuery[str]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
     ) -> dict[str, str]:
         """Abort and free the parts' storage. Answers 200 with a JSON body, which Uppy parses."""
-        await storage.abort_multipart(check_bucket_name(bucket), check_key(key), upload_id)
+        with audited(request, "upload.abort", bucket=check_bucket_name(bucket), key=check_key(key)):
+            await storage.abort_multipart(bucket, key, upload_id)
         return {}
 
     @get("/", name="api_multipart_pending", summary="List incomplete multipart uploads")
@@ -106,12 +122,17 @@ class MultipartApi(Controller):
         "/", name="api_multipart_abort_all", status_code=200, summary="Abort every incomplete upload under a prefix"
     )
     async def abort_all(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], prefix: FromQuery[str] = ""
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str] = "",
     ) -> AbortReport:
         aborted, failed = 0, []
         for upload in await storage.pending_uploads(check_bucket_name(bucket), check_prefix(prefix)):
             try:
-                await storage.abort_multipart(bucket, upload.key, upload.upload_id)
+                with audited(request, "upload.abort", bucket=bucket, key=upload.key):
+                    await storage.abort_multipart(bucket, upload.key, upload.upload_id)
                 aborted += 1
             except GatewayError as exc:
                 failed.append({"key": upload.key, "upload_id": upload.upload_id, "reason": exc.message})

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from gateway.audit import audited
 from gateway.explorer import check_bucket_name
 from gateway.responses import page_or_partial, wants_partial
 from gateway.storage import S3Storage
@@ -33,7 +34,8 @@ class BucketsController(Controller):
     async def create(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[Any]:
         form = await request.form()
         bucket = check_bucket_name(str(form.get("name", "")).strip())
-        await storage.create_bucket(bucket)
+        with audited(request, "bucket.create", bucket=bucket):
+            await storage.create_bucket(bucket)
         if wants_partial(request):
             return await bucket_list(request, storage, f"Created bucket {bucket}.")
         return Redirect(build_url(request, "browse", bucket=bucket), status_code=303)
@@ -43,7 +45,8 @@ class BucketsController(Controller):
         self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Delete an empty bucket; the store refuses a non-empty one and the user is told why (409)."""
-        await storage.delete_bucket(check_bucket_name(bucket))
+        with audited(request, "bucket.delete", bucket=check_bucket_name(bucket)):
+            await storage.delete_bucket(bucket)
         if wants_partial(request):
             return await bucket_list(request, storage, f"Deleted bucket {bucket}.")
         return Redirect(build_url(request, "buckets"), status_code=303)

@@ -14,6 +14,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from gateway.audit import audited, presigned
 from gateway.controllers.api import json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
@@ -80,14 +81,18 @@ class CompanionRoutes(Controller):
         signed = storage.presign_post(
             bucket, key, PostPolicy(settings.max_upload_size, content_type=type or None), settings.url_expires
         )
+        presigned(request, "POST", bucket, key, settings.url_expires, max_size=settings.max_upload_size)
         return {"method": "POST", "url": signed["url"], "fields": signed["fields"], "expires": settings.url_expires}
 
     @post(
         "/multipart", name="uppy_create", status_code=200, summary="Start a multipart upload", guards=[json_bodies_only]
     )
-    async def create(self, storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]) -> dict[str, str]:
+    async def create(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]
+    ) -> dict[str, str]:
         bucket, key = upload_target(storage.settings, data.metadata or {}, data.filename)
-        upload_id = await storage.create_multipart(bucket, key, data.type or "application/octet-stream")
+        with audited(request, "upload.start", bucket=bucket, key=key):
+            upload_id = await storage.create_multipart(bucket, key, data.type or "application/octet-stream")
         return {"key": key, "uploadId": seal(storage.settings.secret_key, bucket, key, upload_id), "bucket": bucket}
 
     @get("/multipart/{upload_id:str}/{part_number:int}", name="uppy_sign_part", summary="Presign one part")
@@ -101,6 +106,7 @@ class CompanionRoutes(Controller):
         storage = storage_of(request)
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
         url = storage.presign_part(bucket, key, real_id, check_part_number(part_number))
+        presigned(request, "PUT", bucket, key, storage.settings.url_expires, parts=str(part_number))
         return {"url": url, "expires": storage.settings.url_expires}
 
     @get("/multipart/{upload_id:str}", name="uppy_list_parts", summary="Parts uploaded so far (resuming)")
@@ -120,6 +126,7 @@ class CompanionRoutes(Controller):
     )
     async def complete(
         self,
+        request: Request[Any, Any, Any],
         storage: NamedDependency[S3Storage],
         upload_id: FromPath[str],
         key: FromQuery[str],
@@ -127,13 +134,19 @@ class CompanionRoutes(Controller):
     ) -> dict[str, str]:
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
         parts = check_parts([(p.PartNumber, p.ETag) for p in data.parts])
-        await storage.complete_multipart(bucket, key, real_id, parts)
+        with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
+            await storage.complete_multipart(bucket, key, real_id, parts)
         return {"location": storage.object_url(bucket, key), "key": key, "bucket": bucket}
 
     @delete("/multipart/{upload_id:str}", name="uppy_abort", status_code=200, summary="Abort a multipart upload")
     async def abort(
-        self, storage: NamedDependency[S3Storage], upload_id: FromPath[str], key: FromQuery[str]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
     ) -> dict[str, str]:
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
-        await storage.abort_multipart(bucket, key, real_id)
+        with audited(request, "upload.abort", bucket=bucket, key=key):
+            await storage.abort_multipart(bucket, key, real_id)
         return {}

@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
+from gateway.audit import audited, presigned
 from gateway.controllers.browse import explorer_view
 from gateway.errors import BadRequest
 from gateway.explorer import (
@@ -75,17 +76,26 @@ class ObjectsController(Controller):
 
     @get("/download", name="download")
     async def download(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], key: FromQuery[str]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        key: FromQuery[str],
     ) -> Redirect:
         """303 to a GET URL signed now, which saves the object under its own name (non-ASCII included)."""
         check_bucket_name(bucket)
         await storage.head(bucket, check_key(key))  # a readable 404 here beats the store's XML later
         url = storage.presign_get(bucket, key, content_disposition(key))
+        presigned(request, "GET", bucket, key, storage.settings.url_expires, purpose="download")
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store"})
 
     @post("/uploads", name="upload_urls", status_code=200)
     async def upload_urls(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], data: JSONBody[UploadRequest]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[UploadRequest],
     ) -> dict[str, Any]:
         """Presigned PUTs for a batch of files, saying which would replace an existing object."""
         check_bucket_name(bucket)
@@ -105,6 +115,7 @@ class ObjectsController(Controller):
                     "exists": key in existing,
                 }
             )
+            presigned(request, "PUT", bucket, key, storage.settings.url_expires, purpose="upload")
         return {"uploads": uploads}
 
     @post("/folders", name="folder_create", status_code=200)
@@ -115,7 +126,9 @@ class ObjectsController(Controller):
         form = await request.form()
         parent = folder_of(check_prefix(str(form.get("prefix", ""))))
         name = str(form.get("name", "")).strip()
-        await storage.put_empty(check_bucket_name(bucket), new_folder_key(parent, name))
+        key = new_folder_key(parent, name)
+        with audited(request, "folder.create", bucket=check_bucket_name(bucket), key=key):
+            await storage.put_empty(bucket, key)
         return await after_change(request, storage, bucket, parent, f"Created folder {name}.")
 
     @post("/delete", name="objects_delete", status_code=200)
@@ -128,7 +141,9 @@ class ObjectsController(Controller):
         keys = [check_key(str(k)) for k in form.getall("key", [])]
         if not keys:
             raise BadRequest("Select at least one object to delete.")
-        report = await storage.delete_keys(check_bucket_name(bucket), keys)
+        with audited(request, "object.delete", bucket=check_bucket_name(bucket), keys=keys) as event:
+            report = await storage.delete_keys(bucket, keys)
+            event.update(report.audit_fields())
         return await after_change(request, storage, bucket, prefix, describe(report))
 
     @get("/delete-folder", name="folder_delete_confirm")
@@ -151,5 +166,7 @@ class ObjectsController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         folder = folder_prefix(str(form.get("prefix", "")))
-        report = await storage.delete_folder(check_bucket_name(bucket), folder)
+        with audited(request, "folder.delete", bucket=check_bucket_name(bucket), prefix=folder) as event:
+            report = await storage.delete_folder(bucket, folder)
+            event.update(report.audit_fields())
         return await after_change(request, storage, bucket, parent_of(folder), f"Folder {folder}: " + describe(report))

@@ -37,7 +37,7 @@ def test_the_image_adds_little_to_its_base_and_carries_no_build_tools(image: Bui
     assert config["User"] == "65532:65532"
     assert "/healthz" in " ".join(inspected["Healthcheck"]["Test"])
     assert config["Labels"]["org.opencontainers.image.title"] == "s3-manager"
-    assert config["Cmd"][:4] == ["granian", "--interface", "asgi", "--factory"]
+    assert config["Cmd"][:4] == ["python3", "-m", "gateway.cli", "serve"]
     absent = "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) for m in ('pip', 'faker', 'pygments')))"
     assert podman("run", "--rm", IMAGE, "python3", "-c", absent, check=False).returncode == 0
     assert podman("run", "--rm", IMAGE, "sh", "-c", "command -v gcc cc", check=False).returncode != 0

@@ -1,0 +1,22 @@
+"""Prometheus metrics at /metrics (see gateway/metrics.py), optionally behind a bearer token."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.exceptions import NotAuthorizedException
+
+from gateway.metrics import MEDIA_TYPE, render
+
+
+@get("/metrics", name="metrics", include_in_schema=False, sync_to_thread=True)
+def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The exposition text. In a thread: with several workers it reads their sample files."""
+    token = request.app.state.settings.metrics_token
+    if token is not None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise NotAuthorizedException("Send the metrics token as Authorization: Bearer <token>.")
+    return Response(render(), media_type=MEDIA_TYPE)
