@@ -14,14 +14,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from litestar import Request
 
 from gateway.errors import GatewayError
-from gateway.logs import JsonFormatter, request_id
+from gateway.logs import JsonFormatter, log_event, request_id
 from gateway.metrics import AUDIT_EVENTS
+from gateway.observe import client_address
 
 log = logging.getLogger("gateway.audit")
 
@@ -31,10 +33,14 @@ MAX_WAITING = 100_000  # events kept while the store refuses batches; the oldest
 
 def record(request: Request[Any, Any, Any], action: str, outcome: str, **fields: Any) -> None:
     """Write one event now. `fields` are what the action touched: bucket, key, method, expires, counts."""
-    AUDIT_EVENTS.labels(action, outcome).inc()
-    client = request.client
-    event = {"outcome": outcome, "client": client.host if client else None, "request_id": request_id.get(), **fields}
-    log.info(action, extra={"fields": event})
+    _counter(action, outcome).inc()
+    event = {"outcome": outcome, "client": client_address(request.scope), "request_id": request_id.get(), **fields}
+    log_event(log, logging.INFO, action, event)
+
+
+@lru_cache(maxsize=256)
+def _counter(action: str, outcome: str) -> Any:
+    return AUDIT_EVENTS.labels(action, outcome)
 
 
 def presigned(request: Request[Any, Any, Any], method: str, bucket: str, key: str, expires: int, **fields: Any) -> None:

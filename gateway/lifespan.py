@@ -11,7 +11,7 @@ from litestar import Litestar
 
 from gateway.audit import AuditUploader
 from gateway.explorer import check_bucket_name, parse_s3_url
-from gateway.metrics import worker_stopping
+from gateway.metrics import in_flight, worker_stopping
 from gateway.settings import Settings
 from gateway.storage import S3Storage
 
@@ -26,6 +26,7 @@ async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
         bucket, prefix = parse_s3_url(settings.audit_url)
         uploader = AuditUploader(storage.api, check_bucket_name(bucket), prefix, settings.audit_flush_seconds)
         logging.getLogger("gateway.audit").addHandler(uploader)
+    in_flight.publish_every_second()
     try:
         yield
     finally:

@@ -28,7 +28,7 @@ from botocore.exceptions import (
 
 from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, NotFound, StoreError, StoreUnavailable
 from gateway.explorer import is_under, last_segment
-from gateway.metrics import PRESIGNED, watch_store_calls
+from gateway.metrics import PRESIGNED_GET, PRESIGNED_POST, PRESIGNED_PUT, watch_store_calls
 from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry, Part, PendingUpload, PostPolicy
 from gateway.settings import Settings
 from gateway.sigv4 import FastPresigner
@@ -197,18 +197,18 @@ class S3Storage:
 
     def presign_get(self, bucket: str, key: str, disposition: str | None = None, expires: int | None = None) -> str:
         params = [("response-content-disposition", disposition)] if disposition else []
-        PRESIGNED.labels("GET").inc()
+        PRESIGNED_GET.inc()
         return self.fast.url("GET", bucket, key, expires or self.settings.url_expires, params)
 
     def presign_put(self, bucket: str, key: str, content_type: str | None = None, expires: int | None = None) -> str:
         """A PUT URL; with `content_type`, it only accepts that exact Content-Type header."""
-        PRESIGNED.labels("PUT").inc()
+        PRESIGNED_PUT.inc()
         return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, content_type=content_type)
 
     def presign_part(self, bucket: str, key: str, upload_id: str, part_number: int, expires: int | None = None) -> str:
         """An UploadPart URL that signs only the host: browsers send a Blob slice with no Content-Type."""
         params = [("uploadId", upload_id), ("partNumber", str(part_number))]
-        PRESIGNED.labels("PUT").inc()
+        PRESIGNED_PUT.inc()
         return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, params)
 
     def presign_post(self, bucket: str, key: str, policy: PostPolicy, expires: int) -> dict[str, Any]:
@@ -223,7 +223,7 @@ class S3Storage:
             conditions.append({"Content-Type": policy.content_type})
         elif policy.content_type_prefix is not None:
             conditions.append(["starts-with", "$Content-Type", policy.content_type_prefix])
-        PRESIGNED.labels("POST").inc()
+        PRESIGNED_POST.inc()
         answer: dict[str, Any] = self.signer.generate_presigned_post(
             Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
         )

@@ -124,4 +124,4 @@ def test_metrics_behind_a_token_refuse_anyone_without_it(settings: Settings) -> 
         answer = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/plain; version=")
-        assert "s3m_http_requests_total" in answer.text
+        assert "s3m_http_request_duration_seconds_count" in answer.text

@@ -27,7 +27,7 @@ def test_text_lines_quote_values_that_would_split_them() -> None:
     fields = {"key": 'a b="c"', "n": 3, "empty": "", "keys": ["x", "y"]}
     [line] = logged("text", lambda: logging.getLogger("gateway.audit").info("presign", extra={"fields": fields}))
     assert line.split(" ", 3)[1:3] == ["INFO", "gateway.audit"]
-    assert line.endswith('presign request_id=rid-1 key="a b=\\"c\\"" n=3 empty="" keys="[\\"x\\", \\"y\\"]"')
+    assert line.endswith('presign request_id=rid-1 key="a b=\\"c\\"" n=3 empty="" keys="[\\"x\\",\\"y\\"]"')
 
 
 def test_json_lines_carry_the_fields_the_request_id_and_the_traceback() -> None:
