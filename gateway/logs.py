@@ -102,7 +102,7 @@ class BatchWriter(logging.Handler):
     request id and the traceback are taken in the caller's thread, the only place they exist.
     """
 
-    def __init__(self, stream: TextIO, formatter: logging.Formatter, interval: float = 0.1) -> None:
+    def __init__(self, stream: TextIO, formatter: logging.Formatter, interval: float = 0.02) -> None:
         super().__init__()
         self.stream, self.interval = stream, interval
         self.setFormatter(formatter)
