@@ -19,6 +19,7 @@ from gateway.lifespan import storage_lifespan
 from gateway.logs import configure_logging
 from gateway.observe import RequestObserver
 from gateway.responses import EXCEPTION_HANDLERS
+from gateway.security import security_headers
 from gateway.settings import Settings
 from gateway.templating import make_template_config
 
@@ -38,7 +39,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
         # The JSON routes are for programs and Uppy, not forms: they take JSON bodies only (see controllers/api.py).
-        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_samesite="strict", exclude=["^/api/", "^/s3/"]),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_samesite="strict",
+            cookie_secure=settings.secure_cookies,
+            exclude=["^/api/", "^/s3/"],
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="s3-manager",
@@ -50,5 +56,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Logging is ours (gateway/logs.py); unexpected errors are logged once, by responses.on_unexpected_error.
         logging_config=None,
     )
-    app.asgi_handler = RequestObserver(app.asgi_handler)
+    app.asgi_handler = RequestObserver(app.asgi_handler, security_headers(settings))
     return app

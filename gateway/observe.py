@@ -1,4 +1,5 @@
-"""Around every HTTP request: a request id, one access log line, and the request metrics.
+"""Around every HTTP request: a request id, the headers every response carries, one access log line, and the
+request metrics.
 
 It wraps Litestar's whole ASGI handler rather than sitting in its middleware list, because route middleware
 never sees the requests no route matched (404s, 405s), and those belong in the log and the counts too.
@@ -36,10 +37,11 @@ def incoming_request_id(scope: Scope) -> str:
 
 
 class RequestObserver:
-    """ASGI wrapper: sets the request id for everything logged while serving, returns it, then logs and counts."""
+    """ASGI wrapper: sets the request id for everything logged while serving, returns it with `headers` (the
+    security headers), then logs and counts."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, headers: list[tuple[bytes, bytes]]) -> None:
+        self.app, self.headers = app, headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,7 +55,8 @@ class RequestObserver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": [*message.get("headers", ()), (REQUEST_ID_HEADER, rid.encode())]}
+                headers = [*message.get("headers", ()), *self.headers, (REQUEST_ID_HEADER, rid.encode())]
+                message = {**message, "headers": headers}
             await send(message)
 
         in_flight.now += 1

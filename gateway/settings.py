@@ -93,6 +93,10 @@ class Settings:
     audit_flush_seconds: float = 10.0
     """S3M_AUDIT_FLUSH_SECONDS: how long audit events wait at most before their batch is written to S3."""
 
+    secure_cookies: bool = False
+    """S3M_SECURE_COOKIES: the gateway is served over HTTPS (directly or behind a TLS proxy): cookies get `Secure`,
+    and responses carry Strict-Transport-Security."""
+
     template_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -126,6 +130,7 @@ class Settings:
             "metrics_token": get("S3M_METRICS_TOKEN"),
             "audit_url": get("S3M_AUDIT_S3_URL"),
             "audit_flush_seconds": _number(environ, "S3M_AUDIT_FLUSH_SECONDS", float),
+            "secure_cookies": _flag(environ, "S3M_SECURE_COOKIES"),
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
         settings.check()

@@ -154,7 +154,8 @@ def fx_chromium() -> Iterator[Any]:
 
 @pytest.fixture(name="page")
 def fx_page(chromium: Any, live_gateway: LiveGateway) -> Iterator[Any]:
-    """A fresh browser context (own cookies) on the gateway in front of moto; a page error fails the test."""
+    """A fresh browser context (own cookies) on the gateway in front of moto; a page error or a violation of the
+    Content-Security-Policy fails the test."""
     with browser_page(chromium, live_gateway.url) as page:
         yield page
 
@@ -173,9 +174,11 @@ def browser_page(chromium: Any, base_url: str) -> Iterator[Any]:
     page.set_default_timeout(20000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The pages run under a strict Content-Security-Policy: anything it blocks is a bug, in our code or a vendor's.
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
-    assert errors == [], f"script errors in the page: {errors}"
+    assert errors == [], f"script errors or policy violations in the page: {errors}"
 
 
 def throttle_uploads(page: Any, bytes_per_second: int) -> None:

@@ -80,7 +80,7 @@ def test_upload_a_whole_folder_into_the_current_folder(page: Any, s3: Any, bucke
     put(s3, bucket, "photos/")
     page.goto(f"/b/{bucket}?prefix=photos%2F")
     page.set_input_files("input.upload-input[webkitdirectory]", str(tree))
-    page.wait_for_function("document.querySelectorAll('.upload.done').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.upload.done').length === 2")
     row_link(page, "album").wait_for()
     assert sorted(all_keys(s3, bucket)) == ["photos/", "photos/album/2026/nov/a b.txt", "photos/album/cover.txt"]
 

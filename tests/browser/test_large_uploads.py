@@ -33,13 +33,13 @@ def test_uppy_uploads_a_small_file_by_post_and_a_large_one_in_parallel_parts(
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and f"/{bucket}" in r.url else None)
 
     page.goto(f"/uppy?bucket={bucket}&prefix=up%2F")
-    page.wait_for_function("window.s3mUppy !== undefined")
+    page.wait_for_function("() => window.s3mUppy !== undefined")
     page.locator("input.uppy-Dashboard-input").first.set_input_files(
         [str(tmp_path / "small.bin"), str(tmp_path / "large.bin")]
     )
     page.locator(".uppy-StatusBar-actionBtn--upload").click()
     page.wait_for_function(
-        "s3mUppy.getFiles().length === 2 && s3mUppy.getFiles().every((f) => f.progress.uploadComplete)",
+        "() => s3mUppy.getFiles().length === 2 && s3mUppy.getFiles().every((f) => f.progress.uploadComplete)",
         timeout=120000,
     )
 
@@ -82,7 +82,7 @@ def test_the_explorer_resumes_a_multipart_upload_without_resending_stored_parts(
     assert traffic.peak >= 2
     assert seaweed_s3.get_object(Bucket=bucket, Key="movie.bin")["Body"].read() == body
     assert seaweed_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
-    page.wait_for_function("!document.querySelector('#resumable').textContent.includes('movie.bin')")
+    page.wait_for_function("() => !document.querySelector('#resumable').textContent.includes('movie.bin')")
     assert all_keys(seaweed_s3, bucket) == ["movie.bin"]
 
 
@@ -92,10 +92,10 @@ def test_cancelling_a_multipart_upload_aborts_it_on_the_store(page: Any, s3: Any
     page.goto(f"/b/{bucket}")
     throttle_uploads(page, 256 * 1024)
     page.set_input_files("input.upload-input[multiple]", str(tmp_path / "big.bin"))
-    page.wait_for_function("document.querySelector('.upload progress')?.value > 0")
+    page.wait_for_function("() => document.querySelector('.upload progress')?.value > 0")
     page.locator(".upload button", has_text="Cancel").click()
     page.wait_for_selector(".upload.failed .state:text('cancelled')")
-    page.wait_for_function("!Object.keys(localStorage).some((k) => k.startsWith('s3m-upload:'))")
+    page.wait_for_function("() => !Object.keys(localStorage).some((k) => k.startsWith('s3m-upload:'))")
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     assert all_keys(s3, bucket) == []
 
