@@ -12,6 +12,8 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
 from gateway import __version__
+from gateway.access import load_access
+from gateway.auth import authenticate
 from gateway.controllers import ROUTE_HANDLERS
 from gateway.controllers.metrics import metrics
 from gateway.deps import provide_storage
@@ -29,13 +31,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
     static = create_static_files_router(
-        path="/static", directories=[settings.static_dir], name="static", include_in_schema=False
+        path="/static", directories=[settings.static_dir], name="static", include_in_schema=False, opt={"public": True}
     )
     app = Litestar(
         route_handlers=[*ROUTE_HANDLERS, static, *([metrics] if settings.metrics else [])],
         dependencies={"storage": Provide(provide_storage, sync_to_thread=False)},
         lifespan=[storage_lifespan],
-        state=State({"settings": settings}),
+        state=State(
+            {"settings": settings, "access": load_access(settings.access_file) if settings.access_file else None}
+        ),
+        guards=[authenticate],
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
         # The JSON routes are for programs and Uppy, not forms: they take JSON bodies only (see controllers/api.py).

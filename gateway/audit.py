@@ -23,7 +23,7 @@ from litestar import Request
 from gateway.errors import GatewayError
 from gateway.logs import JsonFormatter, log_event, request_id
 from gateway.metrics import AUDIT_EVENTS
-from gateway.observe import client_address
+from gateway.observe import client_address, user_name
 
 log = logging.getLogger("gateway.audit")
 
@@ -34,7 +34,14 @@ MAX_WAITING = 100_000  # events kept while the store refuses batches; the oldest
 def record(request: Request[Any, Any, Any], action: str, outcome: str, **fields: Any) -> None:
     """Write one event now. `fields` are what the action touched: bucket, key, method, expires, counts."""
     _counter(action, outcome).inc()
-    event = {"outcome": outcome, "client": client_address(request.scope), "request_id": request_id.get(), **fields}
+    scope = request.scope
+    event = {
+        "outcome": outcome,
+        "user": user_name(scope),
+        "client": client_address(scope),
+        "request_id": request_id.get(),
+        **fields,
+    }
     log_event(log, logging.INFO, action, event)
 
 

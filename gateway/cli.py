@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import ipaddress
 import os
 import secrets
 import shutil
@@ -11,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from gateway.access import hash_password, load_access, token_digest
 from gateway.errors import GatewayError
 from gateway.settings import Settings, SettingsError
 
@@ -23,6 +26,16 @@ def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
     # Every worker must sign CSRF tokens with the same key, or a form served by one fails on another.
     os.environ.setdefault("S3M_SECRET_KEY", secrets.token_urlsafe(32))
     settings = Settings.from_env()  # fail here, with the variable's name, rather than in every worker
+    if settings.access_file is not None:
+        load_access(settings.access_file)  # a bad file stops start-up here, with what is wrong
+    elif not is_loopback(host):
+        if not settings.allow_anonymous:
+            raise SettingsError(
+                f"refusing to serve on {host} without sign-in: anyone who reaches it could read and delete the whole "
+                "store. Set S3M_ACCESS_FILE (see the README), or S3M_ALLOW_ANONYMOUS=true if something in front "
+                "of the gateway already controls access."
+            )
+        print(f"s3-manager: WARNING: serving on {host} with no sign-in (S3M_ALLOW_ANONYMOUS=true)", file=sys.stderr)
     samples = metrics_directory() if workers > 1 and settings.metrics else None
     try:
         Granian(
@@ -38,6 +51,13 @@ def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
     finally:
         if samples is not None:
             shutil.rmtree(samples, ignore_errors=True)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def metrics_directory() -> Path:
@@ -178,6 +198,19 @@ def parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=30, help="seconds to wait for the store to answer (default: %(default)s)"
     )
 
+    commands.add_parser(
+        "hash-password",
+        help="hash a password for the access file (read from the terminal, or one line of stdin)",
+        description='Print the scrypt hash to put in S3M_ACCESS_FILE as [users.NAME] password = "...".',
+    )
+    token = commands.add_parser(
+        "hash-token",
+        help="make an API token (or hash yours) for the access file",
+        description='Print a new random token (or TOKEN) and its SHA-256, for [tokens.NAME] sha256 = "...". '
+        "Only the hash goes into the file; give the token to the program that will use it.",
+    )
+    token.add_argument("token", nargs="?", help="an existing token to hash (default: make a new one)")
+
     static = commands.add_parser(
         "export",
         help="write a bucket's listing as a static site (one index.html per prefix)",
@@ -213,6 +246,15 @@ def main(argv: list[str] | None = None) -> int:
             bucket_setup(args.bucket, args.origin, args.wait)
         elif args.command == "export":
             export(args)
+        elif args.command == "hash-password":
+            print(
+                hash_password(
+                    getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+                )
+            )
+        elif args.command == "hash-token":
+            token = args.token or secrets.token_urlsafe(32)
+            print(f"token:  {token}\nsha256: {token_digest(token)}")
         else:
             demo(args.host, args.port)
     except (SettingsError, GatewayError) as exc:

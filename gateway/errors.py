@@ -20,6 +20,12 @@ class BadRequest(GatewayError):
     status_code = 400
 
 
+class NotAuthenticated(GatewayError):
+    """No valid credentials: pages send the user to the login page, the JSON routes answer 401."""
+
+    status_code = 401
+
+
 class AccessDenied(GatewayError):
     status_code = 403
 

@@ -90,7 +90,14 @@ def access_fields(scope: Scope, route: str, path: str, status: int, elapsed: flo
         "status": status,
         "duration_ms": round(elapsed * 1000, 2),
         "client": client_address(scope),
+        "user": user_name(scope),
     }
+
+
+def user_name(scope: Scope) -> str | None:
+    """Who was signed in or held the token (gateway/auth.py), once the request got that far."""
+    principal = scope.get("user")
+    return principal.name if principal is not None and principal.kind != "anonymous" else None
 
 
 def client_address(scope: Scope) -> str | None:

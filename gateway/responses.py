@@ -12,9 +12,10 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
 from litestar.plugins.htmx import HTMXTemplate
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, NotAuthenticated
+from gateway.templating import with_query
 
 log = logging.getLogger("gateway")
 
@@ -57,7 +58,22 @@ def error_response(request: Request[Any, Any, Any], status_code: int, message: s
 
 
 def on_gateway_error(request: Request[Any, Any, Any], exc: GatewayError) -> Response[Any]:
+    if isinstance(exc, NotAuthenticated):
+        return sign_in_first(request, exc)
     return error_response(request, exc.status_code, exc.message)
+
+
+def sign_in_first(request: Request[Any, Any, Any], exc: NotAuthenticated) -> Response[Any]:
+    """Programs get 401; a person is sent to the login page, and back to where they were afterwards."""
+    login = with_query(
+        request.app.route_reverse("login"),
+        {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")},
+    )
+    if request.url.path.startswith(JSON_PATHS) or "application/json" in request.headers.get("accept", ""):
+        return Response({"message": exc.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    if request.headers.get("hx-request") == "true":
+        return Response("", status_code=401, headers={"HX-Redirect": login})
+    return Redirect(login, status_code=303)
 
 
 def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

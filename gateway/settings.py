@@ -97,6 +97,18 @@ class Settings:
     """S3M_SECURE_COOKIES: the gateway is served over HTTPS (directly or behind a TLS proxy): cookies get `Secure`,
     and responses carry Strict-Transport-Security."""
 
+    access_file: Path | None = None
+    """S3M_ACCESS_FILE: the users, API tokens, proxy and grants (gateway/access.py). Unset: no sign-in at all."""
+
+    allow_anonymous: bool = False
+    """S3M_ALLOW_ANONYMOUS: let `serve` run without an access file on an address other than loopback."""
+
+    read_only: bool = False
+    """S3M_READ_ONLY: refuse every change and every upload URL, whoever asks."""
+
+    session_seconds: int = 43200
+    """S3M_SESSION_SECONDS: how long a sign-in lasts."""
+
     template_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -131,6 +143,10 @@ class Settings:
             "audit_url": get("S3M_AUDIT_S3_URL"),
             "audit_flush_seconds": _number(environ, "S3M_AUDIT_FLUSH_SECONDS", float),
             "secure_cookies": _flag(environ, "S3M_SECURE_COOKIES"),
+            "access_file": Path(raw) if (raw := get("S3M_ACCESS_FILE")) else None,
+            "allow_anonymous": _flag(environ, "S3M_ALLOW_ANONYMOUS"),
+            "read_only": _flag(environ, "S3M_READ_ONLY"),
+            "session_seconds": _number(environ, "S3M_SESSION_SECONDS", int),
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
         settings.check()
@@ -168,6 +184,8 @@ class Settings:
             raise SettingsError(f"S3M_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
         if self.audit_url is not None and not self.audit_url.startswith("s3://"):
             raise SettingsError(f"S3M_AUDIT_S3_URL must look like s3://BUCKET/PREFIX, not {self.audit_url!r}")
+        if self.session_seconds < 60:
+            raise SettingsError("S3M_SESSION_SECONDS must be at least 60")
         if self.audit_flush_seconds <= 0:
             raise SettingsError("S3M_AUDIT_FLUSH_SECONDS must be positive")
 

@@ -6,6 +6,7 @@ from gateway.controllers.browse import BrowseController
 from gateway.controllers.buckets import BucketsController
 from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
+from gateway.controllers.login import LoginController
 from gateway.controllers.objects import ObjectsController
 from gateway.controllers.uploader import uppy_page
 
@@ -22,6 +23,7 @@ ROUTE_HANDLERS = [
     MultipartApi,
     # what Uppy's S3 plugin calls on a Companion server
     CompanionRoutes,
+    LoginController,
     healthz,
     readyz,
 ]

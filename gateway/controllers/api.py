@@ -29,10 +29,10 @@ from gateway.api_models import (
     PresignPut,
 )
 from gateway.audit import presigned
+from gateway.auth import allow, allow_listing, default_lifetime, lifetime_cap, upload_size_cap, visible_buckets
 from gateway.errors import BadRequest
 from gateway.explorer import check_bucket_name, check_expires, check_key, check_prefix, content_disposition
 from gateway.models import PostPolicy
-from gateway.settings import Settings
 from gateway.storage import S3Storage
 
 
@@ -45,8 +45,9 @@ async def json_bodies_only(connection: ASGIConnection[Any, Any, Any, Any], _: Ba
         raise HTTPException(status_code=415, detail="Send the request body as application/json.")
 
 
-def lifetime(settings: Settings, requested: int | None) -> tuple[int, datetime]:
-    seconds = check_expires(requested, settings.url_expires, settings.max_url_expires)
+def lifetime(request: Request[Any, Any, Any], requested: int | None) -> tuple[int, datetime]:
+    """The URL's lifetime: asked for, or the default; never beyond the gateway's or the caller's cap."""
+    seconds = check_expires(requested, default_lifetime(request), lifetime_cap(request))
     return seconds, datetime.now(UTC) + timedelta(seconds=seconds)
 
 
@@ -61,12 +62,13 @@ class BucketsApi(Controller):
     tags = ["listing"]
 
     @get("/", name="api_buckets", summary="List the buckets")
-    async def buckets(self, storage: NamedDependency[S3Storage]) -> BucketList:
-        return BucketList([BucketInfo(b.name, b.created) for b in await storage.list_buckets()])
+    async def buckets(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> BucketList:
+        return BucketList([BucketInfo(b.name, b.created) for b in await visible_buckets(request, storage)])
 
     @get("/{bucket:str}/objects", name="api_objects", summary="List one page of a prefix")
     async def objects(
         self,
+        request: Request[Any, Any, Any],
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         prefix: FromQuery[str] = "",
@@ -74,7 +76,8 @@ class BucketsApi(Controller):
         flat: FromQuery[bool] = False,
     ) -> ObjectList:
         """Folders and objects of `prefix` (flat: every key below it), one page at a time; follow next_token."""
-        listing = await storage.list_page(check_bucket_name(bucket), check_prefix(prefix), token, flat=flat)
+        principal = allow_listing(request, check_bucket_name(bucket), check_prefix(prefix))
+        listing = principal.visible(await storage.list_page(bucket, prefix, token, flat=flat))
         return ObjectList(
             bucket=bucket,
             prefix=prefix,
@@ -100,7 +103,8 @@ class PresignApi(Controller):
         """A GET URL for `key`, saved under `filename` or shown inline. The object is not checked for existence."""
         check_bucket_name(bucket)
         key = check_key(data.key)
-        seconds, until = lifetime(storage.settings, data.expires)
+        allow(request, "share", bucket, key)
+        seconds, until = lifetime(request, data.expires)
         name = data.filename or key
         disposition = content_disposition(name, "inline" if data.inline else "attachment")
         url = storage.presign_get(bucket, key, disposition, seconds)
@@ -118,7 +122,8 @@ class PresignApi(Controller):
         """A PUT URL for `key` (up to 5 GiB; use multipart beyond). With content_type, that header is signed."""
         check_bucket_name(bucket)
         key = check_key(data.key)
-        seconds, until = lifetime(storage.settings, data.expires)
+        allow(request, "write", bucket, key)
+        seconds, until = lifetime(request, data.expires)
         headers = {"Content-Type": data.content_type} if data.content_type else {}
         url = storage.presign_put(bucket, key, data.content_type, seconds)
         presigned(request, "PUT", bucket, key, seconds)
@@ -134,16 +139,17 @@ class PresignApi(Controller):
     ) -> PresignedPost:
         """A POST policy: key or key prefix, size range, content type exact or by prefix; every field is signed."""
         check_bucket_name(bucket)
-        settings = storage.settings
         if (data.key is None) == (data.key_prefix is None):
             raise BadRequest("Give exactly one of key and key_prefix.")
         if data.content_type and data.content_type_prefix is not None:
             raise BadRequest("Give content_type or content_type_prefix, not both.")
         key = check_key(data.key) if data.key is not None else check_prefix(data.key_prefix or "") + "${filename}"
-        max_size = settings.max_upload_size if data.max_size is None else data.max_size
-        if not 0 <= data.min_size <= max_size <= settings.max_upload_size:
-            raise BadRequest(f"Sizes must satisfy 0 <= min_size <= max_size <= {settings.max_upload_size}.")
-        seconds, until = lifetime(settings, data.expires)
+        allow(request, "write", bucket, key.removesuffix("${filename}"))
+        size_cap = upload_size_cap(request)
+        max_size = size_cap if data.max_size is None else data.max_size
+        if not 0 <= data.min_size <= max_size <= size_cap:
+            raise BadRequest(f"Sizes must satisfy 0 <= min_size <= max_size <= {size_cap}.")
+        seconds, until = lifetime(request, data.expires)
         policy = PostPolicy(max_size, data.min_size, data.content_type, data.content_type_prefix)
         signed = storage.presign_post(bucket, key, policy, seconds)
         presigned(request, "POST", bucket, key, seconds, max_size=max_size)

@@ -21,6 +21,7 @@ from gateway.api_models import (
     PendingUploadList,
 )
 from gateway.audit import audited, presigned
+from gateway.auth import allow, allow_listing
 from gateway.controllers.api import json_bodies_only, lifetime
 from gateway.deps import storage_of
 from gateway.errors import GatewayError
@@ -43,7 +44,8 @@ class MultipartApi(Controller):
         data: JSONBody[CreateMultipart],
     ) -> MultipartUpload:
         key = check_key(data.key)
-        with audited(request, "upload.start", bucket=check_bucket_name(bucket), key=key):
+        allow(request, "write", check_bucket_name(bucket), key)
+        with audited(request, "upload.start", bucket=bucket, key=key):
             upload_id = await storage.create_multipart(bucket, key, data.content_type)
         return MultipartUpload(bucket, key, upload_id)
 
@@ -59,19 +61,24 @@ class MultipartApi(Controller):
     ) -> PartUrls:
         """URLs for the part numbers in `parts` ('1,2,5-8', at most 1,000). Signing is local: no call to the store."""
         storage = storage_of(request)
-        check_bucket_name(bucket)
-        check_key(key)
-        seconds, _ = lifetime(storage.settings, expires)
+        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        seconds, _ = lifetime(request, expires)
         urls = {str(n): storage.presign_part(bucket, key, upload_id, n, seconds) for n in parse_part_numbers(parts)}
         presigned(request, "PUT", bucket, key, seconds, parts=parts)
         return PartUrls(urls, seconds)
 
     @get("/{upload_id:str}/parts", name="api_multipart_parts", summary="List the parts uploaded so far")
     async def parts(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], upload_id: FromPath[str], key: FromQuery[str]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
     ) -> PartList:
         """What a resumed upload can skip."""
-        found = await storage.list_parts(check_bucket_name(bucket), check_key(key), upload_id)
+        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        found = await storage.list_parts(bucket, key, upload_id)
         return PartList([PartInfo(p.number, p.etag, p.size) for p in found])
 
     @post(
@@ -91,8 +98,8 @@ class MultipartApi(Controller):
         data: JSONBody[CompleteMultipart],
     ) -> CompletedUpload:
         parts = check_parts([(p.part_number, p.etag) for p in data.parts])
-        check_bucket_name(bucket)
-        with audited(request, "upload.complete", bucket=bucket, key=check_key(key), parts=len(parts)):
+        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
             etag = await storage.complete_multipart(bucket, key, upload_id, parts)
         return CompletedUpload(bucket, key, etag, storage.object_url(bucket, key))
 
@@ -106,17 +113,24 @@ class MultipartApi(Controller):
         key: FromQuery[str],
     ) -> dict[str, str]:
         """Abort and free the parts' storage. Answers 200 with a JSON body, which Uppy parses."""
-        with audited(request, "upload.abort", bucket=check_bucket_name(bucket), key=check_key(key)):
+        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        with audited(request, "upload.abort", bucket=bucket, key=key):
             await storage.abort_multipart(bucket, key, upload_id)
         return {}
 
     @get("/", name="api_multipart_pending", summary="List incomplete multipart uploads")
     async def pending(
-        self, storage: NamedDependency[S3Storage], bucket: FromPath[str], prefix: FromQuery[str] = ""
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str] = "",
     ) -> PendingUploadList:
         """Uploads started under `prefix` and never completed or aborted (the first 1,000)."""
-        found = await storage.pending_uploads(check_bucket_name(bucket), check_prefix(prefix))
-        return PendingUploadList([PendingUploadInfo(u.key, u.upload_id, u.initiated) for u in found])
+        principal = allow_listing(request, check_bucket_name(bucket), check_prefix(prefix))
+        found = await storage.pending_uploads(bucket, prefix)
+        visible = [u for u in found if principal.may("list", bucket, u.key)]
+        return PendingUploadList([PendingUploadInfo(u.key, u.upload_id, u.initiated) for u in visible])
 
     @delete(
         "/", name="api_multipart_abort_all", status_code=200, summary="Abort every incomplete upload under a prefix"
@@ -129,7 +143,8 @@ class MultipartApi(Controller):
         prefix: FromQuery[str] = "",
     ) -> AbortReport:
         aborted, failed = 0, []
-        for upload in await storage.pending_uploads(check_bucket_name(bucket), check_prefix(prefix)):
+        allow(request, "write", check_bucket_name(bucket), check_prefix(prefix))
+        for upload in await storage.pending_uploads(bucket, prefix):
             try:
                 with audited(request, "upload.abort", bucket=bucket, key=upload.key):
                     await storage.abort_multipart(bucket, upload.key, upload.upload_id)

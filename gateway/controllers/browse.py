@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from gateway.auth import allow_listing
 from gateway.explorer import breadcrumbs, check_bucket_name, check_prefix, folder_of
 from gateway.responses import VARY, page_or_partial, wants_partial
 from gateway.settings import Settings
@@ -34,7 +35,8 @@ async def explorer_view(
     notice: str | None = None,
 ) -> Template:
     """A page of `prefix` (the first unless `token`), with breadcrumbs and toolbar: what every action shows after."""
-    listing = await storage.list_page(bucket, prefix, token)
+    principal = allow_listing(request, bucket, prefix)
+    listing = principal.visible(await storage.list_page(bucket, prefix, token))
     folder = folder_of(prefix)
     context = {
         "listing": listing,
@@ -63,6 +65,7 @@ class BrowseController(Controller):
         check_bucket_name(bucket)
         check_prefix(prefix)
         if token and wants_partial(request):
-            listing = await storage.list_page(bucket, prefix, token)
+            principal = allow_listing(request, bucket, prefix)
+            listing = principal.visible(await storage.list_page(bucket, prefix, token))
             return Template(template_name="partials/rows.html", context={"listing": listing}, headers=VARY)
         return await explorer_view(request, storage, bucket, prefix, token=token)

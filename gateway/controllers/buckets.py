@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from gateway.audit import audited
+from gateway.auth import allow, visible_buckets
 from gateway.explorer import check_bucket_name
 from gateway.responses import page_or_partial, wants_partial
 from gateway.storage import S3Storage
@@ -17,7 +18,7 @@ from gateway.templating import build_url
 
 
 async def bucket_list(request: Request[Any, Any, Any], storage: S3Storage, notice: str | None = None) -> Response[Any]:
-    buckets = await storage.list_buckets()
+    buckets = await visible_buckets(request, storage)
     return page_or_partial(
         request, "pages/buckets.html", "partials/bucket_list.html", {"buckets": buckets, "notice": notice}
     )
@@ -34,6 +35,7 @@ class BucketsController(Controller):
     async def create(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[Any]:
         form = await request.form()
         bucket = check_bucket_name(str(form.get("name", "")).strip())
+        allow(request, "write", bucket)
         with audited(request, "bucket.create", bucket=bucket):
             await storage.create_bucket(bucket)
         if wants_partial(request):
@@ -45,7 +47,8 @@ class BucketsController(Controller):
         self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Delete an empty bucket; the store refuses a non-empty one and the user is told why (409)."""
-        with audited(request, "bucket.delete", bucket=check_bucket_name(bucket)):
+        allow(request, "delete", check_bucket_name(bucket))
+        with audited(request, "bucket.delete", bucket=bucket):
             await storage.delete_bucket(bucket)
         if wants_partial(request):
             return await bucket_list(request, storage, f"Deleted bucket {bucket}.")

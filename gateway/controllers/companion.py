@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from gateway.audit import audited, presigned
+from gateway.auth import allow, default_lifetime, upload_size_cap
 from gateway.controllers.api import json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
@@ -76,13 +77,12 @@ class CompanionRoutes(Controller):
         filename: FromQuery[str],
         type: FromQuery[str] = "",
     ) -> dict[str, Any]:
-        settings = storage.settings
-        bucket, key = upload_target(settings, metadata_of(request), filename)
-        signed = storage.presign_post(
-            bucket, key, PostPolicy(settings.max_upload_size, content_type=type or None), settings.url_expires
-        )
-        presigned(request, "POST", bucket, key, settings.url_expires, max_size=settings.max_upload_size)
-        return {"method": "POST", "url": signed["url"], "fields": signed["fields"], "expires": settings.url_expires}
+        bucket, key = upload_target(storage.settings, metadata_of(request), filename)
+        allow(request, "write", bucket, key)
+        seconds, max_size = default_lifetime(request), upload_size_cap(request)
+        signed = storage.presign_post(bucket, key, PostPolicy(max_size, content_type=type or None), seconds)
+        presigned(request, "POST", bucket, key, seconds, max_size=max_size)
+        return {"method": "POST", "url": signed["url"], "fields": signed["fields"], "expires": seconds}
 
     @post(
         "/multipart", name="uppy_create", status_code=200, summary="Start a multipart upload", guards=[json_bodies_only]
@@ -91,6 +91,7 @@ class CompanionRoutes(Controller):
         self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]
     ) -> dict[str, str]:
         bucket, key = upload_target(storage.settings, data.metadata or {}, data.filename)
+        allow(request, "write", bucket, key)
         with audited(request, "upload.start", bucket=bucket, key=key):
             upload_id = await storage.create_multipart(bucket, key, data.type or "application/octet-stream")
         return {"key": key, "uploadId": seal(storage.settings.secret_key, bucket, key, upload_id), "bucket": bucket}
@@ -105,15 +106,22 @@ class CompanionRoutes(Controller):
     ) -> dict[str, Any]:
         storage = storage_of(request)
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
-        url = storage.presign_part(bucket, key, real_id, check_part_number(part_number))
-        presigned(request, "PUT", bucket, key, storage.settings.url_expires, parts=str(part_number))
-        return {"url": url, "expires": storage.settings.url_expires}
+        allow(request, "write", bucket, key)
+        seconds = default_lifetime(request)
+        url = storage.presign_part(bucket, key, real_id, check_part_number(part_number), seconds)
+        presigned(request, "PUT", bucket, key, seconds, parts=str(part_number))
+        return {"url": url, "expires": seconds}
 
     @get("/multipart/{upload_id:str}", name="uppy_list_parts", summary="Parts uploaded so far (resuming)")
     async def list_parts(
-        self, storage: NamedDependency[S3Storage], upload_id: FromPath[str], key: FromQuery[str]
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        upload_id: FromPath[str],
+        key: FromQuery[str],
     ) -> list[dict[str, Any]]:
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        allow(request, "write", bucket, key)
         parts = await storage.list_parts(bucket, key, real_id)
         return [{"PartNumber": p.number, "ETag": p.etag, "Size": p.size} for p in parts]
 
@@ -134,6 +142,7 @@ class CompanionRoutes(Controller):
     ) -> dict[str, str]:
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
         parts = check_parts([(p.PartNumber, p.ETag) for p in data.parts])
+        allow(request, "write", bucket, key)
         with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
             await storage.complete_multipart(bucket, key, real_id, parts)
         return {"location": storage.object_url(bucket, key), "key": key, "bucket": bucket}
@@ -147,6 +156,7 @@ class CompanionRoutes(Controller):
         key: FromQuery[str],
     ) -> dict[str, str]:
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        allow(request, "write", bucket, key)
         with audited(request, "upload.abort", bucket=bucket, key=key):
             await storage.abort_multipart(bucket, key, real_id)
         return {}

@@ -9,13 +9,20 @@ from gateway.errors import GatewayError
 from gateway.storage import S3Storage
 
 
-@get("/healthz", name="healthz", media_type=MediaType.TEXT, include_in_schema=False, sync_to_thread=False)
+@get(
+    "/healthz",
+    name="healthz",
+    media_type=MediaType.TEXT,
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={"public": True},
+)
 def healthz() -> str:
     """Alive: answers without touching the store, so a slow store never gets the gateway restarted."""
     return "ok"
 
 
-@get("/readyz", name="readyz", media_type=MediaType.TEXT, include_in_schema=False)
+@get("/readyz", name="readyz", media_type=MediaType.TEXT, include_in_schema=False, opt={"public": True})
 async def readyz(storage: NamedDependency[S3Storage]) -> Response[str]:
     """Ready when the store answers within about two seconds; 503 with the reason when not."""
     try:

@@ -1,4 +1,5 @@
-"""Prometheus metrics at /metrics (see gateway/metrics.py), optionally behind a bearer token."""
+"""Prometheus metrics at /metrics (see gateway/metrics.py), optionally behind a bearer token of its own: scrapers
+are not users, so the access file's sign-in does not apply here."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from gateway.metrics import MEDIA_TYPE, render
 
 
-@get("/metrics", name="metrics", include_in_schema=False, sync_to_thread=True)
+@get("/metrics", name="metrics", include_in_schema=False, sync_to_thread=True, opt={"public": True})
 def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The exposition text. In a thread: with several workers it reads their sample files."""
     token = request.app.state.settings.metrics_token

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from gateway.audit import audited, presigned
+from gateway.auth import allow, default_lifetime
 from gateway.controllers.browse import explorer_view
 from gateway.errors import BadRequest
 from gateway.explorer import (
@@ -83,10 +84,11 @@ class ObjectsController(Controller):
         key: FromQuery[str],
     ) -> Redirect:
         """303 to a GET URL signed now, which saves the object under its own name (non-ASCII included)."""
-        check_bucket_name(bucket)
-        await storage.head(bucket, check_key(key))  # a readable 404 here beats the store's XML later
-        url = storage.presign_get(bucket, key, content_disposition(key))
-        presigned(request, "GET", bucket, key, storage.settings.url_expires, purpose="download")
+        allow(request, "read", check_bucket_name(bucket), check_key(key))
+        await storage.head(bucket, key)  # a readable 404 here beats the store's XML later
+        seconds = default_lifetime(request)
+        url = storage.presign_get(bucket, key, content_disposition(key), seconds)
+        presigned(request, "GET", bucket, key, seconds, purpose="download")
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store"})
 
     @post("/uploads", name="upload_urls", status_code=200)
@@ -103,6 +105,9 @@ class ObjectsController(Controller):
         if not 1 <= len(data.files) <= MAX_FILES_PER_REQUEST:
             raise BadRequest(f"Ask for 1 to {MAX_FILES_PER_REQUEST} files at a time.")
         keys = [check_key(prefix + spec.path) for spec in data.files]
+        for key in keys:
+            allow(request, "write", bucket, key)
+        seconds = default_lifetime(request)
         existing = await storage.existing(bucket, keys)
         uploads = []
         for key, spec in zip(keys, data.files, strict=True):
@@ -110,12 +115,12 @@ class ObjectsController(Controller):
             uploads.append(
                 {
                     "key": key,
-                    "url": storage.presign_put(bucket, key, content_type),
+                    "url": storage.presign_put(bucket, key, content_type, seconds),
                     "headers": {"Content-Type": content_type},
                     "exists": key in existing,
                 }
             )
-            presigned(request, "PUT", bucket, key, storage.settings.url_expires, purpose="upload")
+            presigned(request, "PUT", bucket, key, seconds, purpose="upload")
         return {"uploads": uploads}
 
     @post("/folders", name="folder_create", status_code=200)
@@ -127,6 +132,7 @@ class ObjectsController(Controller):
         parent = folder_of(check_prefix(str(form.get("prefix", ""))))
         name = str(form.get("name", "")).strip()
         key = new_folder_key(parent, name)
+        allow(request, "write", check_bucket_name(bucket), key)
         with audited(request, "folder.create", bucket=check_bucket_name(bucket), key=key):
             await storage.put_empty(bucket, key)
         return await after_change(request, storage, bucket, parent, f"Created folder {name}.")
@@ -141,6 +147,8 @@ class ObjectsController(Controller):
         keys = [check_key(str(k)) for k in form.getall("key", [])]
         if not keys:
             raise BadRequest("Select at least one object to delete.")
+        for key in keys:
+            allow(request, "delete", check_bucket_name(bucket), key)
         with audited(request, "object.delete", bucket=check_bucket_name(bucket), keys=keys) as event:
             report = await storage.delete_keys(bucket, keys)
             event.update(report.audit_fields())
@@ -156,7 +164,8 @@ class ObjectsController(Controller):
     ) -> Template:
         """Count first, so the confirmation says how many objects will go."""
         folder = folder_prefix(prefix)
-        count = await storage.count_under(check_bucket_name(bucket), folder)
+        allow(request, "delete", check_bucket_name(bucket), folder)
+        count = await storage.count_under(bucket, folder)
         context = {"bucket": bucket, "folder": folder, "count": count, "parent": parent_of(folder)}
         return page_or_partial(request, "pages/confirm_delete.html", "partials/confirm_delete.html", context)
 
@@ -166,6 +175,7 @@ class ObjectsController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         folder = folder_prefix(str(form.get("prefix", "")))
+        allow(request, "delete", check_bucket_name(bucket), folder)
         with audited(request, "folder.delete", bucket=check_bucket_name(bucket), prefix=folder) as event:
             report = await storage.delete_folder(bucket, folder)
             event.update(report.audit_fields())

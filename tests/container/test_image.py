@@ -94,7 +94,7 @@ def fx_running(image: Build, network: str) -> Iterator[Running]:
         started = time.monotonic()
         podman(
             "run", "-d", "--name", gateway, "--read-only", "--network", network,
-            "-p", f"127.0.0.1:{gateway_port}:8000", *store_env,
+            "-p", f"127.0.0.1:{gateway_port}:8000", *store_env, "-e", "S3M_ALLOW_ANONYMOUS=true",
             "-e", f"S3_PUBLIC_ENDPOINT_URL=http://127.0.0.1:{s3_port}", IMAGE,
         )  # fmt: skip
         while podman("healthcheck", "run", gateway, check=False).returncode != 0:
@@ -116,6 +116,13 @@ def wait_for(url: str, limit: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} did not answer")
+
+
+def test_without_sign_in_configured_it_refuses_to_serve_on_every_address(image: Build) -> None:
+    """The image listens on 0.0.0.0: with no access file, anyone who reached it could empty the store."""
+    answer = podman("run", "--rm", "--read-only", IMAGE, check=False)
+    assert answer.returncode == 2
+    assert "refusing to serve on 0.0.0.0 without sign-in" in answer.stderr
 
 
 def test_it_runs_unprivileged_on_a_read_only_root(running: Running) -> None:

@@ -1,0 +1,195 @@
+"""Who may do what: principals (users, API tokens, proxy users) and their grants, read from S3M_ACCESS_FILE.
+
+A grant names a bucket (or "*"), a key prefix and actions. Every action is checked where the gateway acts or signs,
+so no presigned URL leaves the gateway for a key outside its caller's grants.
+
+    read_only = false
+    buckets = ["reports", "uploads"]        # shown on the bucket list, for credentials without ListAllMyBuckets
+
+    [users.alice]
+    password = "scrypt:..."                 # from `s3-manager hash-password`
+    grants = [{bucket = "*", actions = ["list", "read", "write", "delete", "share"]}]
+
+    [tokens.ci]
+    sha256 = "..."                          # of the token: `s3-manager hash-token`
+    grants = [{bucket = "uploads", prefix = "ci/", actions = ["write"]}]
+    max_expires = 900                       # caps on what it may sign
+    max_upload_size = 1073741824
+
+    [proxy]                                 # users named by a trusted reverse proxy (oauth2-proxy, Authelia)
+    trusted = ["127.0.0.1/32", "10.0.0.0/8"]
+    user_header = "X-Forwarded-User"        # users are looked up in [users]; [users."*"] is anyone else
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from gateway.errors import AccessDenied
+from gateway.models import Listing
+from gateway.settings import SettingsError
+
+ACTIONS = frozenset({"list", "read", "write", "delete", "share"})
+CHANGES = frozenset({"write", "delete"})
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class AccessConfigError(SettingsError):
+    """The access file cannot be used; the message says where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    bucket: str
+    prefix: str
+    actions: frozenset[str]
+
+    def covers(self, action: str, bucket: str, key: str) -> bool:
+        return action in self.actions and self.bucket in ("*", bucket) and key.startswith(self.prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Someone the gateway acts for, with what they may do and the caps on what they may sign."""
+
+    name: str
+    kind: str  # "user", "token", "proxy" or "anonymous"
+    grants: tuple[Grant, ...]
+    max_expires: int | None = None
+    max_upload_size: int | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def may(self, action: str, bucket: str, key: str = "") -> bool:
+        return any(grant.covers(action, bucket, key) for grant in self.grants)
+
+    def sees_bucket(self, bucket: str) -> bool:
+        return any(grant.bucket in ("*", bucket) for grant in self.grants)
+
+    def may_list(self, bucket: str, prefix: str) -> bool:
+        """Within a listable prefix, or above one (to walk down to it: only the way there is shown)."""
+        return any(
+            "list" in g.actions
+            and g.bucket in ("*", bucket)
+            and (prefix.startswith(g.prefix) or g.prefix.startswith(prefix))
+            for g in self.grants
+        )
+
+    def visible(self, listing: Listing) -> Listing:
+        """The rows of `listing` this principal may see: its grants' keys, and the folders that lead to them."""
+        grants = [g for g in self.grants if "list" in g.actions and g.bucket in ("*", listing.bucket)]
+        if any(listing.prefix.startswith(g.prefix) for g in grants):
+            return listing
+        return replace(
+            listing,
+            folders=[
+                f
+                for f in listing.folders
+                if any(g.prefix.startswith(f.prefix) or f.prefix.startswith(g.prefix) for g in grants)
+            ],
+            objects=[o for o in listing.objects if any(o.key.startswith(g.prefix) for g in grants)],
+        )
+
+
+ANONYMOUS = Principal("anonymous", "anonymous", (Grant("*", "", ACTIONS),))
+
+
+@dataclass(frozen=True, slots=True)
+class AccessConfig:
+    users: dict[str, Principal]
+    tokens: dict[str, Principal]  # by the SHA-256 of the token
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    proxy_user_header: str = "x-forwarded-user"
+    read_only: bool = False
+    buckets: tuple[str, ...] | None = None
+
+    def proxy_user(self, name: str) -> Principal | None:
+        known = self.users.get(name) or self.users.get("*")
+        return None if known is None else replace(known, name=name, kind="proxy", password=None)
+
+    def trusts(self, address: str | None) -> bool:
+        if not address or not self.trusted_proxies:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted_proxies)
+
+
+def check(principal: Principal, read_only: bool, action: str, bucket: str, key: str = "") -> None:
+    """Raise AccessDenied (403, in words) unless `principal` may do `action` on `key` in `bucket`."""
+    if read_only and action in CHANGES:
+        raise AccessDenied("The gateway is read-only: nothing can be changed through it.")
+    if not principal.may(action, bucket, key):
+        where = f"{bucket}/{key}" if key else bucket
+        raise AccessDenied(f"{principal.name} may not {action} {where}.")
+
+
+def load_access(path: Path) -> AccessConfig:
+    try:
+        raw = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AccessConfigError(f"S3M_ACCESS_FILE {path}: {exc}") from None
+    users = {name: _principal(name, "user", entry, path) for name, entry in raw.get("users", {}).items()}
+    tokens = {}
+    for name, entry in raw.get("tokens", {}).items():
+        digest = str(entry.get("sha256", "")).lower()
+        if len(digest) != 64:
+            raise AccessConfigError(f"{path}: token {name!r} needs sha256 = the token's SHA-256 in hex")
+        tokens[digest] = _principal(name, "token", entry, path)
+    proxy = raw.get("proxy", {})
+    try:
+        trusted = tuple(ipaddress.ip_network(cidr) for cidr in proxy.get("trusted", []))
+    except ValueError as exc:
+        raise AccessConfigError(f"{path}: [proxy] trusted: {exc}") from None
+    buckets = raw.get("buckets")
+    return AccessConfig(
+        users=users,
+        tokens=tokens,
+        trusted_proxies=trusted,
+        proxy_user_header=str(proxy.get("user_header", "X-Forwarded-User")).lower(),
+        read_only=bool(raw.get("read_only", False)),
+        buckets=tuple(buckets) if buckets is not None else None,
+    )
+
+
+def _principal(name: str, kind: str, entry: dict[str, Any], path: Path) -> Principal:
+    grants = []
+    for spec in entry.get("grants", []):
+        actions = frozenset(spec.get("actions", []))
+        if not actions <= ACTIONS or "bucket" not in spec:
+            raise AccessConfigError(
+                f"{path}: {kind} {name!r}: each grant needs a bucket and actions among {', '.join(sorted(ACTIONS))}"
+            )
+        grants.append(Grant(str(spec["bucket"]), str(spec.get("prefix", "")), actions))
+    return Principal(
+        name, kind, tuple(grants), entry.get("max_expires"), entry.get("max_upload_size"), entry.get("password")
+    )
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
+    return "scrypt:" + base64.b64encode(salt).decode() + ":" + base64.b64encode(digest).decode()
+
+
+def password_matches(password: str, stored: str | None) -> bool:
+    """Constant-time; an unknown user is checked against a dummy hash so timing does not tell who exists."""
+    kind, _, rest = (stored or "scrypt:AAAAAAAAAAAAAAAAAAAAAA==:").partition(":")
+    salt, _, expected = rest.partition(":")
+    if kind != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **SCRYPT)
+    return stored is not None and hmac.compare_digest(base64.b64encode(digest).decode(), expected)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
