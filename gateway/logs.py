@@ -75,10 +75,11 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """`time LEVEL logger event key=value ...`, values quoted when they hold spaces, quotes or '='."""
+    """`time LEVEL logger event key=value ...`, values quoted when they hold spaces, quotes or '='; empty fields
+    (None) left out."""
 
     def format(self, record: logging.LogRecord) -> str:
-        pairs = " ".join(f"{k}={_text_value(v)}" for k, v in fields_of(record).items())
+        pairs = " ".join(f"{k}={_text_value(v)}" for k, v in fields_of(record).items() if v is not None)
         line = f"{_timestamp(record.created)} {record.levelname} {record.name} {record.getMessage()} {pairs}".rstrip()
         if record.exc_text:
             line += "\n" + record.exc_text

@@ -50,11 +50,18 @@ class UploadRequest:
 
 
 async def after_change(
-    request: Request[Any, Any, Any], storage: S3Storage, bucket: FromPath[str], prefix: str, notice: str
+    request: Request[Any, Any, Any],
+    storage: S3Storage,
+    bucket: FromPath[str],
+    prefix: str,
+    notice: str,
+    *,
+    incomplete: bool = False,
 ) -> Response[Any]:
-    """Show the folder again with what happened (htmx), or redirect to it (plain form)."""
+    """Show the folder again with what happened (htmx), or redirect to it (plain form). A plain form whose change
+    was `incomplete` gets the page itself, so the message naming what remains is not lost in a redirect."""
     location = build_url(request, "browse", {"prefix": prefix}, bucket=bucket)
-    if wants_partial(request):
+    if wants_partial(request) or incomplete:
         view = await explorer_view(request, storage, bucket, prefix, notice=notice)
         view.headers["HX-Replace-Url"] = location
         return view
@@ -152,7 +159,7 @@ class ObjectsController(Controller):
         with audited(request, "object.delete", bucket=check_bucket_name(bucket), keys=keys) as event:
             report = await storage.delete_keys(bucket, keys)
             event.update(report.audit_fields())
-        return await after_change(request, storage, bucket, prefix, describe(report))
+        return await after_change(request, storage, bucket, prefix, describe(report), incomplete=bool(report.failed))
 
     @get("/delete-folder", name="folder_delete_confirm")
     async def confirm_delete_folder(
@@ -179,4 +186,5 @@ class ObjectsController(Controller):
         with audited(request, "folder.delete", bucket=check_bucket_name(bucket), prefix=folder) as event:
             report = await storage.delete_folder(bucket, folder)
             event.update(report.audit_fields())
-        return await after_change(request, storage, bucket, parent_of(folder), f"Folder {folder}: " + describe(report))
+        notice = f"Folder {folder}: " + describe(report)
+        return await after_change(request, storage, bucket, parent_of(folder), notice, incomplete=bool(report.failed))

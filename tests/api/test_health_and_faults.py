@@ -13,7 +13,8 @@ from moto.server import ThreadedMotoServer
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import free_port, soup
+from tests.conftest import free_port, put, soup
+from tests.faulty_store import FaultyStore
 
 
 @pytest.fixture(name="silent_store")
@@ -88,3 +89,39 @@ def test_an_unexpected_error_is_a_500_page_without_a_traceback(
     assert page.status_code == 500
     assert "the error was logged" in soup(page.text).select_one(".notice.error").text
     assert "secret internals" not in page.text and "Traceback" not in page.text
+
+
+@pytest.fixture(name="faulty")
+def fx_faulty(moto_endpoint: str) -> Iterator[FaultyStore]:
+    store = FaultyStore(moto_endpoint)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("500", "unavailable right now (InternalError)"),
+        ("503", "unavailable right now (ServiceUnavailable)"),
+        ("drop", "did not answer"),
+    ],
+)
+def test_a_store_failing_mid_listing_gives_a_clear_503_and_the_gateway_recovers(
+    faulty: FaultyStore, s3: Any, bucket: str, mode: str, says: str
+) -> None:
+    put(s3, bucket, *(f"k{n:03}" for n in range(120)))
+    settings = Settings(endpoint_url=faulty.url, region="us-east-1", addressing_style="path", page_size=50)
+    with TestClient(app=create_app(settings)) as client:
+        first = soup(client.get(f"/b/{bucket}").text)
+        more = first.select_one("#more-rows [hx-get]")["hx-get"]  # the next page's URL, with its token
+        faulty.mode = mode  # the store fails between page 1 and page 2
+        failed = client.get(more, headers={"HX-Request": "true"})
+        assert failed.status_code == 503 and says in soup(failed.text).text
+        assert "Traceback" not in failed.text
+        assert client.get("/readyz").status_code == 503
+        api = client.get(f"/api/v1/buckets/{bucket}/objects")
+        assert api.status_code == 503 and says in api.json()["message"]
+        faulty.mode = "pass"  # it comes back: no restart needed
+        assert client.get("/readyz").status_code == 200
+        again = client.get(more, headers={"HX-Request": "true"})
+        assert again.status_code == 200 and len(soup(again.text).select("tr.object")) == 50
