@@ -62,18 +62,21 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in found]
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict[str, float]:
+    """Requests/s, p99 in ms, and the failed requests: non-2xx/3xx answers plus socket errors (wrk's own count)."""
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
         "errors": float(errors.group(1)) if errors else 0.0,
+        "socket_errors": float(sum(int(n) for n in sockets.groups())) if sockets else 0.0,
     }
 
 
