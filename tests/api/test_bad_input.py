@@ -1,0 +1,30 @@
+"""Whatever prefix or key a request carries, the answer is a page or a refusal in words: never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from litestar.testing import TestClient
+
+from tests.conftest import put
+
+anything = st.text(max_size=1100)  # lone surrogates, control characters, over-long: all of it
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prefix=anything, key=anything)
+def test_any_prefix_or_key_gets_an_answer_not_a_failure(
+    client: TestClient[Any], s3: Any, bucket: str, prefix: str, key: str
+) -> None:
+    put(s3, bucket, "a/b.txt")  # something to find (the fixtures are made once for all examples)
+    for method, url, params in (
+        ("GET", f"/b/{bucket}", {"prefix": prefix}),
+        ("GET", f"/b/{bucket}/download", {"key": key}),
+        ("GET", f"/api/v1/buckets/{bucket}/objects", {"prefix": prefix}),
+        ("GET", f"/b/{bucket}/delete-folder", {"prefix": prefix}),
+    ):
+        answer = client.request(method, url, params=params, follow_redirects=False)
+        assert answer.status_code in {200, 303, 400, 404}, (url, prefix, key, answer.status_code, answer.text[:300])
+        assert "Traceback" not in answer.text
