@@ -97,10 +97,10 @@ UPLOAD_ENV = {
 
 
 @contextmanager
-def live_gateway_for(endpoint: str, workdir: Path) -> Iterator[LiveGateway]:
+def live_gateway_for(endpoint: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[LiveGateway]:
     """`s3-manager serve` (granian, one worker) against `endpoint`, reached through a counting proxy."""
     port = free_port()
-    env = {**os.environ, **UPLOAD_ENV, "S3_ENDPOINT_URL": endpoint}
+    env = {**os.environ, **UPLOAD_ENV, "S3_ENDPOINT_URL": endpoint, **(extra_env or {})}
     with (workdir / "granian.log").open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
