@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app; granian calls this with no argument (settings from the environment), tests pass their own."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
+    access = load_access(settings.access_file) if settings.access_file else None
     static = create_static_files_router(
         path="/static", directories=[settings.static_dir], name="static", include_in_schema=False, opt={"public": True}
     )
@@ -38,9 +39,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"storage": Provide(provide_storage, sync_to_thread=False)},
         lifespan=[storage_lifespan],
         state=State(
-            {"settings": settings, "access": load_access(settings.access_file) if settings.access_file else None}
+            {
+                "settings": settings,
+                "access": access,
+                "read_only": settings.read_only or bool(access and access.read_only),
+            }
         ),
-        guards=[authenticate],
+        guards=[authenticate] if access is not None else [],  # without an access file, everyone is ANONYMOUS
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
         # The JSON routes are for programs and Uppy, not forms: they take JSON bodies only (see controllers/api.py).

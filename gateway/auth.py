@@ -67,14 +67,11 @@ def identify(connection: ASGIConnection[Any, Any, Any, Any], access: AccessConfi
 
 
 async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Guard on every route but the public ones (health, static files, login): set `scope["user"]` or refuse.
-    Async: Litestar would run a sync guard in a thread."""
+    """Guard on every route but the public ones (health, static files, login) when an access file is configured:
+    set `scope["user"]` or refuse. Async: Litestar would run a sync guard in a thread."""
     if handler.opt.get("public"):
         return
-    access: AccessConfig | None = connection.app.state.access
-    if access is None:
-        connection.scope["user"] = ANONYMOUS
-        return
+    access: AccessConfig = connection.app.state.access
     principal = identify(connection, access, connection.app.state.settings.secret_key)
     if principal is None:
         raise NotAuthenticated("Sign in first, or send a valid API token (Authorization: Bearer ...).")
@@ -82,16 +79,15 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], handler: 
 
 
 def principal_of(request: Request[Any, Any, Any]) -> Principal:
-    principal: Principal = request.scope["user"]
+    """Who the guard said is asking; ANONYMOUS when there is no access file, and so no guard."""
+    principal: Principal = request.scope.get("user") or ANONYMOUS
     return principal
 
 
 def allow(request: Request[Any, Any, Any], action: str, bucket: str, key: str = "") -> Principal:
     """Refuse (403, in words) unless the caller may do `action` on `key` in `bucket`; the caller otherwise."""
-    state = request.app.state
-    read_only = state.settings.read_only or (state.access is not None and state.access.read_only)
     principal = principal_of(request)
-    check(principal, read_only, action, bucket, key)
+    check(principal, request.app.state.read_only, action, bucket, key)
     return principal
 
 
@@ -112,7 +108,9 @@ def lifetime_cap(request: Request[Any, Any, Any]) -> int:
 
 def default_lifetime(request: Request[Any, Any, Any]) -> int:
     """The lifetime of the URLs the explorer and Uppy's routes hand out, within the caller's cap."""
-    return min(request.app.state.settings.url_expires, lifetime_cap(request))  # type: ignore[no-any-return]
+    default: int = request.app.state.settings.url_expires
+    own = principal_of(request).max_expires
+    return min(default, own) if own else default
 
 
 def upload_size_cap(request: Request[Any, Any, Any]) -> int:
