@@ -34,6 +34,10 @@ class NotFound(GatewayError):
     status_code = 404
 
 
+class Gone(GatewayError):
+    status_code = 410
+
+
 class Conflict(GatewayError):
     status_code = 409
 

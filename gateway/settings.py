@@ -109,6 +109,12 @@ class Settings:
     session_seconds: int = 43200
     """S3M_SESSION_SECONDS: how long a sign-in lasts."""
 
+    share_epoch: int = 0
+    """S3M_SHARE_EPOCH: raise it to revoke every gateway share link given so far."""
+
+    max_share_seconds: int = 365 * 86400
+    """S3M_MAX_SHARE_SECONDS: the longest a gateway share link may last."""
+
     template_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -147,6 +153,8 @@ class Settings:
             "allow_anonymous": _flag(environ, "S3M_ALLOW_ANONYMOUS"),
             "read_only": _flag(environ, "S3M_READ_ONLY"),
             "session_seconds": _number(environ, "S3M_SESSION_SECONDS", int),
+            "share_epoch": _number(environ, "S3M_SHARE_EPOCH", int),
+            "max_share_seconds": _number(environ, "S3M_MAX_SHARE_SECONDS", int),
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
         settings.check()
@@ -184,6 +192,8 @@ class Settings:
             raise SettingsError(f"S3M_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
         if self.audit_url is not None and not self.audit_url.startswith("s3://"):
             raise SettingsError(f"S3M_AUDIT_S3_URL must look like s3://BUCKET/PREFIX, not {self.audit_url!r}")
+        if self.max_share_seconds < 60:
+            raise SettingsError("S3M_MAX_SHARE_SECONDS must be at least 60")
         if self.session_seconds < 60:
             raise SettingsError("S3M_SESSION_SECONDS must be at least 60")
         if self.audit_flush_seconds <= 0:

@@ -92,6 +92,10 @@ class S3Storage:
             raise StoreUnavailable("No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
         return credentials.get_frozen_credentials()
 
+    def credentials_are_temporary(self) -> bool:
+        """Signed with a session token (STS, SSO, an instance role): URLs die with those credentials."""
+        return bool(self.frozen_credentials().token)
+
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the store answers within about two seconds."""
         await self._run(self.prober.list_buckets)

@@ -8,6 +8,7 @@ from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
 from gateway.controllers.login import LoginController
 from gateway.controllers.objects import ObjectsController
+from gateway.controllers.share import ShareController
 from gateway.controllers.uploader import uppy_page
 
 ROUTE_HANDLERS = [
@@ -15,6 +16,7 @@ ROUTE_HANDLERS = [
     BucketsController,
     BrowseController,
     ObjectsController,
+    ShareController,
     uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)
     api_root,

@@ -1,4 +1,5 @@
-// What htmx does not cover: the row filter, select-all, and uploads that go from the browser straight to S3.
+// What htmx does not cover: the row filter, select-all, copy buttons, and uploads that go from the browser straight
+// to S3.
 // The gateway only signs: it answers POST {prefix, files} with one presigned PUT per file, and never sees the bytes.
 "use strict";
 
@@ -24,6 +25,20 @@
     if (event.target.matches(".row-filter")) applyFilter();
   });
   document.addEventListener("htmx:afterSettle", applyFilter); // rows loaded later obey the filter too
+
+  // --- copy buttons: the value of the field named by data-copy (share links) ---------------------------
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const field = document.querySelector(button.dataset.copy);
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Selected: press Ctrl+C"; // no clipboard access (an insecure origin, a refusal)
+    }
+  });
 
   // --- select all visible objects ----------------------------------------------------------------------
   document.addEventListener("change", (event) => {

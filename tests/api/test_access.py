@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from litestar.testing import TestClient
@@ -234,3 +235,16 @@ def test_a_broken_access_file_is_named_at_start(settings: Settings, tmp_path: Pa
     path.write_text('[users.eve]\ngrants = [{bucket = "x", actions = ["fly"]}]\n')
     with pytest.raises(ValueError, match="user 'eve': each grant needs a bucket and actions among"):
         create_app(replace(settings, access_file=path))
+
+
+def test_sharing_needs_the_share_action_and_a_gateway_link_needs_no_sign_in(
+    anyone: TestClient[Any], guarded: Settings, buckets: tuple[str, str]
+) -> None:
+    team, _ = buckets
+    sign_in(anyone, "bob", "bob-pw")
+    assert anyone.get(f"/b/{team}/share", params={"key": "team/plan.txt"}).status_code == 403
+    sign_in(anyone, "alice", "alice-pw")
+    made = anyone.post(f"/b/{team}/share", data={"key": "team/plan.txt", "seconds": "86400", "kind": "gateway"})
+    link = urlsplit(str(soup(made.text).select_one("#share-url")["value"])).path
+    with TestClient(create_app(guarded)) as stranger:
+        assert stranger.get(link, follow_redirects=False).status_code == 303

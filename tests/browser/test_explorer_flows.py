@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gateway.demo import ODD_NAMES
@@ -196,3 +197,26 @@ def test_awkward_names_render_as_text(page: Any, s3: Any, bucket: str, tmp_path:
     assert download.value.suggested_filename == "hash#tag.txt"
     page.wait_for_timeout(300)
     assert dialogs == []
+
+
+def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "reports/q3 summary.txt", body=b"shared bytes")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"/b/{bucket}?prefix=reports/")
+    page.locator("tr.object[data-name='q3 summary.txt'] a.share").click()
+    page.select_option("select[name=seconds]", "86400")
+    page.select_option("select[name=kind]", "presigned")
+    page.click("button:text('Create link')")
+    link = page.locator("#share-url").input_value()
+    assert "X-Amz-Expires=86400" in link
+    page.click("button[data-copy]")
+    page.wait_for_selector("button[data-copy]:text('Copied')")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    assert httpx.get(link).content == b"shared bytes"
+
+    page.select_option("select[name=seconds]", str(365 * 86400))
+    page.select_option("select[name=kind]", "gateway")
+    page.click("button:text('Create link')")
+    page.wait_for_function("() => document.querySelector('#share-url').value.includes('/s/')")
+    gateway_link = page.locator("#share-url").input_value()
+    assert httpx.get(gateway_link, follow_redirects=True).content == b"shared bytes"

@@ -1,0 +1,80 @@
+"""Share links: presigned for a chosen time, or through the gateway for longer and revocable by the share epoch."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+
+from gateway.app import create_app
+from gateway.settings import Settings
+from gateway.share_links import make_token
+from tests.conftest import put, soup
+
+
+def create(client: TestClient[Any], bucket: str, key: str, seconds: int, kind: str) -> Any:
+    return client.post(
+        f"/b/{bucket}/share", data={"key": key, "seconds": str(seconds), "kind": kind}, headers={"HX-Request": "true"}
+    )
+
+
+def shared_url(answer: Any) -> str:
+    assert answer.status_code == 200, answer.text
+    return str(soup(answer.text).select_one("#share-url")["value"])
+
+
+def test_a_presigned_share_link_lasts_what_was_chosen_and_downloads_the_object(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    put(s3, bucket, "docs/report q3.pdf", body=b"%PDF-quarterly")
+    form = client.get(f"/b/{bucket}/share", params={"key": "docs/report q3.pdf"})
+    assert form.status_code == 200 and "Share" in soup(form.text).select_one("h1").text
+    url = shared_url(create(client, bucket, "docs/report q3.pdf", 86400, "presigned"))
+    query = parse_qs(urlsplit(url).query)
+    assert query["X-Amz-Expires"] == ["86400"]
+    assert "report%20q3.pdf" in query["response-content-disposition"][0]
+    assert httpx.get(url).content == b"%PDF-quarterly"
+
+
+def test_a_presigned_link_beyond_7_days_or_the_cap_is_refused_with_the_way_out(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    put(s3, bucket, "a.txt")
+    refused = create(client, bucket, "a.txt", 30 * 86400, "presigned")
+    assert refused.status_code == 400 and "choose a gateway link" in refused.text
+
+
+def test_a_gateway_link_presigns_afresh_on_each_use(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "big/movie.mp4", body=b"frames")
+    url = shared_url(create(client, bucket, "big/movie.mp4", 365 * 86400, "gateway"))
+    path = urlsplit(url).path
+    assert path.startswith("/s/")
+    fresh = client.get(path, follow_redirects=False)
+    assert fresh.status_code == 303 and fresh.headers["cache-control"] == "no-store"
+    assert parse_qs(urlsplit(fresh.headers["location"]).query)["X-Amz-Expires"] == ["300"]
+    assert httpx.get(fresh.headers["location"]).content == b"frames"
+
+
+def test_gateway_links_are_refused_when_forged_expired_or_revoked(settings: Settings, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "a.txt")
+    with TestClient(create_app(settings)) as client:
+        good = make_token(settings.secret_key, 0, bucket, "a.txt", int(time.time()) + 3600)
+        assert client.get(f"/s/{good}", follow_redirects=False).status_code == 303
+        signature = good.partition(".")[2]
+        forged = make_token(settings.secret_key, 0, bucket, "other.txt", int(time.time()) + 3600).split(".")[0]
+        assert client.get(f"/s/{forged}.{signature}").status_code == 404
+        expired = make_token(settings.secret_key, 0, bucket, "a.txt", int(time.time()) - 1)
+        gone = client.get(f"/s/{expired}", headers={"Accept": "text/html"})
+        assert gone.status_code == 410 and "expired" in soup(gone.text).select_one(".notice").text
+    with TestClient(create_app(replace(settings, share_epoch=1))) as client:  # the operator revoked every link
+        assert client.get(f"/s/{good}").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["presigned", "gateway"])
+def test_sharing_a_missing_object_says_so(client: TestClient[Any], bucket: str, kind: str) -> None:
+    assert create(client, bucket, "nothing-here", 3600, kind).status_code == 404
