@@ -88,3 +88,32 @@ class PostPolicy:
     min_size: int = 0
     content_type: str | None = None
     content_type_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectVersion:
+    """One version of a key, or a delete marker, in a versioned bucket."""
+
+    version_id: str
+    size: int | None
+    modified: datetime | None
+    latest: bool
+    delete_marker: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectDetails:
+    """What the details panel shows: the object's headers, its user metadata and tags, and its versions."""
+
+    key: str
+    size: int
+    etag: str
+    content_type: str
+    modified: datetime | None
+    storage_class: str
+    cache_control: str | None
+    content_disposition: str | None
+    metadata: dict[str, str]
+    tags: dict[str, str] | None  # None when the store does not keep tags
+    versioning: str | None  # "Enabled", "Suspended", or None when never turned on
+    versions: list[ObjectVersion]

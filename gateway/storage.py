@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,12 +30,25 @@ from botocore.exceptions import (
 from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, NotFound, StoreError, StoreUnavailable
 from gateway.explorer import is_under, last_segment
 from gateway.metrics import PRESIGNED_GET, PRESIGNED_POST, PRESIGNED_PUT, watch_store_calls
-from gateway.models import Bucket, DeleteReport, Folder, Listing, ObjectEntry, Part, PendingUpload, PostPolicy
+from gateway.models import (
+    Bucket,
+    DeleteReport,
+    Folder,
+    Listing,
+    ObjectDetails,
+    ObjectEntry,
+    ObjectVersion,
+    Part,
+    PendingUpload,
+    PostPolicy,
+)
 from gateway.settings import Settings
 from gateway.sigv4 import FastPresigner
 
 T = TypeVar("T")
 DELETE_BATCH = 1000  # DeleteObjects' own limit
+VERSIONS_LISTED = 5000  # ListObjectVersions lists by prefix: a key that prefixes many others stops here
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HEAD_CONCURRENCY = 8  # below botocore's default pool of 10 connections
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
@@ -156,6 +170,52 @@ class S3Storage:
 
     async def head(self, bucket: str, key: str) -> dict[str, Any]:
         return await self._run(partial(self.api.head_object, Bucket=bucket, Key=key), bucket, key)
+
+    async def details(self, bucket: str, key: str) -> ObjectDetails:
+        """HEAD, tags and versions of one object, in one trip off the event loop."""
+
+        def work() -> ObjectDetails:
+            head = self.api.head_object(Bucket=bucket, Key=key)
+            try:
+                tags = {t["Key"]: t["Value"] for t in self.api.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+            except ClientError as exc:
+                if from_client_error(exc, bucket, key).status_code not in (400, 403, 404, 501, 502):
+                    raise
+                tags = None  # a store without tagging (or without our right to read them) still has details
+            status = self.api.get_bucket_versioning(Bucket=bucket).get("Status")
+            return ObjectDetails(
+                key=key,
+                size=head["ContentLength"],
+                etag=head.get("ETag", "").strip('"'),
+                content_type=head.get("ContentType", ""),
+                modified=head.get("LastModified"),
+                storage_class=head.get("StorageClass", "STANDARD"),
+                cache_control=head.get("CacheControl"),
+                content_disposition=head.get("ContentDisposition"),
+                metadata=head.get("Metadata", {}),
+                tags=tags,
+                versioning=status,
+                versions=self._versions(bucket, key) if status else [],
+            )
+
+        return await self._run(work, bucket, key)
+
+    def _versions(self, bucket: str, key: str) -> list[ObjectVersion]:
+        """The key's versions and delete markers, newest first (ListObjectVersions lists by prefix: keep only `key`)."""
+        found = []
+        pages = self.api.get_paginator("list_object_versions").paginate(
+            Bucket=bucket, Prefix=key, PaginationConfig={"MaxItems": VERSIONS_LISTED}
+        )
+        for page in pages:
+            for v in page.get("Versions", []):
+                if v["Key"] == key:
+                    found.append(
+                        ObjectVersion(v["VersionId"], v.get("Size"), v.get("LastModified"), v["IsLatest"], False)
+                    )
+            for m in page.get("DeleteMarkers", []):
+                if m["Key"] == key:
+                    found.append(ObjectVersion(m["VersionId"], None, m.get("LastModified"), m["IsLatest"], True))
+        return sorted(found, key=lambda v: (v.modified or EPOCH, v.latest), reverse=True)
 
     async def existing(self, bucket: str, keys: list[str]) -> set[str]:
         """Which of `keys` already hold an object: HEADs in parallel, in one trip off the event loop, so a

@@ -25,6 +25,7 @@ from gateway.explorer import (
     content_disposition,
     folder_of,
     folder_prefix,
+    last_segment,
     new_folder_key,
     parent_of,
 )
@@ -97,6 +98,20 @@ class ObjectsController(Controller):
         url = storage.presign_get(bucket, key, content_disposition(key), seconds)
         presigned(request, "GET", bucket, key, seconds, purpose="download")
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+    @get("/object", name="object_details")
+    async def details(
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        key: FromQuery[str],
+    ) -> Template:
+        """Size, ETag, type, dates, storage class, user metadata, tags and versions of one object."""
+        allow(request, "read", check_bucket_name(bucket), check_key(key))
+        details = await storage.details(bucket, key)
+        context = {"bucket": bucket, "details": details, "name": last_segment(key), "back": folder_of(key)}
+        return page_or_partial(request, "pages/details.html", "partials/details.html", context)
 
     @post("/uploads", name="upload_urls", status_code=200)
     async def upload_urls(

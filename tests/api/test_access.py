@@ -173,6 +173,8 @@ def test_above_a_granted_prefix_only_the_way_to_it_is_listed(anyone: TestClient[
     assert anyone.get(f"/b/{team}", params={"prefix": "secret/"}).status_code == 403
     assert anyone.get(f"/b/{team}/download", params={"key": "team/plan.txt"}, follow_redirects=False).status_code == 303
     assert anyone.get(f"/b/{team}/download", params={"key": "secret/payroll.csv"}).status_code == 403
+    assert anyone.get(f"/b/{team}/object", params={"key": "team/plan.txt"}).status_code == 200
+    assert anyone.get(f"/b/{team}/object", params={"key": "secret/payroll.csv"}).status_code == 403
 
 
 def test_an_action_outside_the_grants_is_refused_and_changes_nothing(

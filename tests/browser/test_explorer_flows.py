@@ -220,3 +220,14 @@ def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, buc
     page.wait_for_function("() => document.querySelector('#share-url').value.includes('/s/')")
     gateway_link = page.locator("#share-url").input_value()
     assert httpx.get(gateway_link, follow_redirects=True).content == b"shared bytes"
+
+
+def test_details_show_hostile_metadata_as_text(page: Any, s3: Any, bucket: str) -> None:
+    hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    s3.put_object(Bucket=bucket, Key="m.txt", Body=b"x", Metadata={"note": hostile})  # tags may not hold markup
+    page.goto(f"/b/{bucket}")
+    page.locator("tr.object[data-name='m.txt'] a.details").click()
+    page.wait_for_selector("table.metadata")
+    assert page.locator("table.metadata td").inner_text() == hostile
+    assert page.evaluate("() => window.pwned") is None and page.locator("table img").count() == 0
+    assert page.url.endswith("/object?key=m.txt")  # a URL of its own: reload and back work

@@ -1,0 +1,56 @@
+"""The details panel: headers, user metadata, tags and versions of one object, as the store reports them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.conftest import soup
+
+HOSTILE = '<img src=x onerror="window.pwned=1">'
+
+
+def props(html: str, table: str) -> dict[str, str]:
+    rows = soup(html).select(f"table.{table} tr")
+    return {row.select_one("th").text: row.select_one("td").text for row in rows}
+
+
+def test_details_show_what_the_store_keeps_about_an_object(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    s3.put_object(
+        Bucket=bucket,
+        Key="docs/report.pdf",
+        Body=b"%PDF-1.7 tiny",
+        ContentType="application/pdf",
+        CacheControl="max-age=60",
+        Metadata={"owner": "finance", "note": HOSTILE},
+        Tagging="team=finance&year=2026",
+    )
+    page = client.get(f"/b/{bucket}/object", params={"key": "docs/report.pdf"})
+    assert page.status_code == 200
+    shown = props(page.text, "props")
+    assert shown["Size"] == "13 B (13 bytes)" and shown["Content type"] == "application/pdf"
+    assert shown["Cache control"] == "max-age=60" and shown["Storage class"] == "STANDARD"
+    assert len(shown["ETag"]) == 32
+    assert props(page.text, "metadata") == {"owner": "finance", "note": HOSTILE}  # as text
+    assert HOSTILE not in page.text  # escaped in the HTML
+    assert props(page.text, "tags") == {"team": "finance", "year": "2026"}
+    assert "Versioning is not enabled" in page.text
+
+
+def test_a_versioned_object_lists_its_versions_and_delete_markers(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"one", b"two!"):
+        s3.put_object(Bucket=bucket, Key="v.txt", Body=body)
+    s3.put_object(Bucket=bucket, Key="v.txt-other", Body=b"not this key")
+    s3.delete_object(Bucket=bucket, Key="v.txt")
+    s3.put_object(Bucket=bucket, Key="v.txt", Body=b"three")
+    rows = soup(client.get(f"/b/{bucket}/object", params={"key": "v.txt"}).text).select("tr.version")
+    assert len(rows) == 4
+    assert "latest" in rows[0]["class"] and sum("marker" in r["class"] for r in rows) == 1
+
+
+def test_details_of_a_missing_object_are_a_404(client: TestClient[Any], bucket: str) -> None:
+    assert client.get(f"/b/{bucket}/object", params={"key": "nope"}).status_code == 404
