@@ -168,8 +168,9 @@ class S3Storage:
         with translated(bucket, key, self.settings.endpoint_url), path.open("rb") as body:
             self.api.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
 
-    async def head(self, bucket: str, key: str) -> dict[str, Any]:
-        return await self._run(partial(self.api.head_object, Bucket=bucket, Key=key), bucket, key)
+    async def head(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any]:
+        params = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
+        return await self._run(partial(self.api.head_object, **params), bucket, key)
 
     async def details(self, bucket: str, key: str) -> ObjectDetails:
         """HEAD, tags and versions of one object, in one trip off the event loop."""
@@ -217,6 +218,16 @@ class S3Storage:
                     found.append(ObjectVersion(m["VersionId"], None, m.get("LastModified"), m["IsLatest"], True))
         return sorted(found, key=lambda v: (v.modified or EPOCH, v.latest), reverse=True)
 
+    async def restore_version(self, bucket: str, key: str, version_id: str) -> None:
+        """Make an old version the current one by copying it over the key (a new version; history is kept).
+        boto3's managed copy switches to multipart copy above its threshold, so any size works."""
+        source = {"Bucket": bucket, "Key": key, "VersionId": version_id}
+        await self._run(partial(self.api.copy, source, bucket, key), bucket, key)
+
+    async def delete_version(self, bucket: str, key: str, version_id: str) -> None:
+        """Delete one version (or delete marker) for good: unlike a plain delete, this cannot be undone."""
+        await self._run(partial(self.api.delete_object, Bucket=bucket, Key=key, VersionId=version_id), bucket, key)
+
     async def existing(self, bucket: str, keys: list[str]) -> set[str]:
         """Which of `keys` already hold an object: HEADs in parallel, in one trip off the event loop, so a
         1,000-file folder upload does not wait for 1,000 round trips in a row."""
@@ -259,8 +270,17 @@ class S3Storage:
 
         return await self._run(work, bucket)
 
-    def presign_get(self, bucket: str, key: str, disposition: str | None = None, expires: int | None = None) -> str:
+    def presign_get(
+        self,
+        bucket: str,
+        key: str,
+        disposition: str | None = None,
+        expires: int | None = None,
+        version_id: str | None = None,
+    ) -> str:
         params = [("response-content-disposition", disposition)] if disposition else []
+        if version_id:
+            params.append(("versionId", version_id))
         PRESIGNED_GET.inc()
         return self.fast.url("GET", bucket, key, expires or self.settings.url_expires, params)
 

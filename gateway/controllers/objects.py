@@ -69,6 +69,31 @@ async def after_change(
     return Redirect(location, status_code=303)
 
 
+async def details_view(
+    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, notice: str | None = None
+) -> Template:
+    details = await storage.details(bucket, key)
+    context = {"bucket": bucket, "details": details, "name": last_segment(key), "back": folder_of(key)}
+    return page_or_partial(request, "pages/details.html", "partials/details.html", {**context, "notice": notice})
+
+
+async def version_form(request: Request[Any, Any, Any]) -> tuple[str, str]:
+    form = await request.form()
+    key, version = check_key(str(form.get("key", ""))), str(form.get("version", ""))
+    if not version:
+        raise BadRequest("Choose a version.")
+    return key, version
+
+
+async def after_version_change(
+    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, notice: str
+) -> Response[Any]:
+    """The details again, with what happened (htmx), or a redirect to them (plain form)."""
+    if wants_partial(request):
+        return await details_view(request, storage, bucket, key, notice)
+    return Redirect(build_url(request, "object_details", {"key": key}, bucket=bucket), status_code=303)
+
+
 def describe(report: DeleteReport) -> str:
     """Say exactly what went and what remains: a partial failure must not look like success."""
     text = f"Deleted {report.deleted} object{'s' if report.deleted != 1 else ''}."
@@ -90,13 +115,14 @@ class ObjectsController(Controller):
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         key: FromQuery[str],
+        version: FromQuery[str | None] = None,
     ) -> Redirect:
-        """303 to a GET URL signed now, which saves the object under its own name (non-ASCII included)."""
+        """303 to a GET URL signed now, which saves the object (or one `version` of it) under its own name."""
         allow(request, "read", check_bucket_name(bucket), check_key(key))
-        await storage.head(bucket, key)  # a readable 404 here beats the store's XML later
+        await storage.head(bucket, key, version)  # a readable 404 here beats the store's XML later
         seconds = default_lifetime(request)
-        url = storage.presign_get(bucket, key, content_disposition(key), seconds)
-        presigned(request, "GET", bucket, key, seconds, purpose="download")
+        url = storage.presign_get(bucket, key, content_disposition(key), seconds, version)
+        presigned(request, "GET", bucket, key, seconds, purpose="download", **({"version": version} if version else {}))
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store"})
 
     @get("/object", name="object_details")
@@ -109,9 +135,29 @@ class ObjectsController(Controller):
     ) -> Template:
         """Size, ETag, type, dates, storage class, user metadata, tags and versions of one object."""
         allow(request, "read", check_bucket_name(bucket), check_key(key))
-        details = await storage.details(bucket, key)
-        context = {"bucket": bucket, "details": details, "name": last_segment(key), "back": folder_of(key)}
-        return page_or_partial(request, "pages/details.html", "partials/details.html", context)
+        return await details_view(request, storage, bucket, key)
+
+    @post("/restore", name="version_restore", status_code=200)
+    async def restore(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Copy an old version over the key: it becomes the current one, and every version stays."""
+        key, version = await version_form(request)
+        allow(request, "write", check_bucket_name(bucket), key)
+        with audited(request, "version.restore", bucket=bucket, key=key, version=version):
+            await storage.restore_version(bucket, key, version)
+        return await after_version_change(request, storage, bucket, key, f"Restored version {version}.")
+
+    @post("/delete-version", name="version_delete", status_code=200)
+    async def delete_version(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Delete one version or delete marker for good (the page asks first)."""
+        key, version = await version_form(request)
+        allow(request, "delete", check_bucket_name(bucket), key)
+        with audited(request, "version.delete", bucket=bucket, key=key, version=version):
+            await storage.delete_version(bucket, key, version)
+        return await after_version_change(request, storage, bucket, key, f"Deleted version {version}.")
 
     @post("/uploads", name="upload_urls", status_code=200)
     async def upload_urls(

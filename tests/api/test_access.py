@@ -188,6 +188,9 @@ def test_an_action_outside_the_grants_is_refused_and_changes_nothing(
     assert upload.status_code == 403
     assert anyone.post(f"/b/{team}/folders", data={"prefix": "team/", "name": "x"}).status_code == 403
     assert anyone.post(f"/b/{team}/delete-bucket").status_code == 403
+    version = {"key": "team/plan.txt", "version": "v1"}
+    assert anyone.post(f"/b/{team}/restore", data=version).status_code == 403
+    assert anyone.post(f"/b/{team}/delete-version", data=version).status_code == 403
     assert sorted(all_keys(s3, team)) == ["ci/build.log", "secret/payroll.csv", "team/deep/notes.txt", "team/plan.txt"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from litestar.testing import TestClient
 
 from tests.conftest import soup
@@ -54,3 +55,30 @@ def test_a_versioned_object_lists_its_versions_and_delete_markers(
 
 def test_details_of_a_missing_object_are_a_404(client: TestClient[Any], bucket: str) -> None:
     assert client.get(f"/b/{bucket}/object", params={"key": "nope"}).status_code == 404
+
+
+def versions_of(client: TestClient[Any], bucket: str, key: str) -> list[Any]:
+    return soup(client.get(f"/b/{bucket}/object", params={"key": key}).text).select("tr.version")
+
+
+def test_download_restore_and_delete_a_version(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"first draft")["VersionId"]
+    s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"second draft")
+    old = client.get(f"/b/{bucket}/download", params={"key": "doc.txt", "version": first}, follow_redirects=False)
+    assert "versionId=" + first in old.headers["location"]
+    assert httpx.get(old.headers["location"]).content == b"first draft"
+
+    restored = client.post(
+        f"/b/{bucket}/restore", data={"key": "doc.txt", "version": first}, headers={"HX-Request": "true"}
+    )
+    assert (
+        restored.status_code == 200 and f"Restored version {first}." in soup(restored.text).select_one(".notice").text
+    )
+    assert s3.get_object(Bucket=bucket, Key="doc.txt")["Body"].read() == b"first draft"
+    assert len(versions_of(client, bucket, "doc.txt")) == 3  # restoring adds a version; history stays
+
+    gone = client.post(f"/b/{bucket}/delete-version", data={"key": "doc.txt", "version": first})
+    assert gone.status_code == 200
+    ids = [row.select_one("code").text for row in versions_of(client, bucket, "doc.txt")]
+    assert first not in ids and len(ids) == 2

@@ -231,3 +231,19 @@ def test_details_show_hostile_metadata_as_text(page: Any, s3: Any, bucket: str) 
     assert page.locator("table.metadata td").inner_text() == hostile
     assert page.evaluate("() => window.pwned") is None and page.locator("table img").count() == 0
     assert page.url.endswith("/object?key=m.txt")  # a URL of its own: reload and back work
+
+
+def test_restore_an_old_version_then_download_it(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket=bucket, Key="plan.txt", Body=b"the good plan")["VersionId"]
+    s3.put_object(Bucket=bucket, Key="plan.txt", Body=b"the bad edit")
+    page.goto(f"/b/{bucket}")
+    page.locator("tr.object[data-name='plan.txt'] a.details").click()
+    page.locator(f"tr.version:has(code:text('{first}')) button:text('Restore')").click()
+    page.wait_for_selector(f".notice:text('Restored version {first}.')")
+    assert page.locator("tr.version").count() == 3
+    with page.expect_download() as download:
+        page.click("a.button:text('Download')")
+    saved = tmp_path / "plan.txt"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == b"the good plan"
