@@ -159,3 +159,23 @@ def parse_s3_url(url: str) -> tuple[str, str]:
         raise BadRequest(f"Expected s3://BUCKET[/PREFIX], not {url!r}.")
     bucket, _, prefix = url[5:].partition("/")
     return bucket, prefix if not prefix or prefix.endswith("/") else prefix + "/"
+
+
+TEXT_TYPES = ("application/json", "application/xml", "application/x-yaml", "application/yaml", "application/toml")
+PREVIEW_TEXT_BYTES = 64 * 1024
+
+
+def preview_kind(content_type: str) -> str | None:
+    """How the details page may show an object, from the type the store will send: image, video, audio, pdf or text
+    (read by the page as plain text). None for what could run script if rendered (HTML, SVG, XML with stylesheets,
+    anything unknown): those are only downloaded. Rendering always happens on the store's origin, never ours."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "image/svg+xml":
+        return None
+    if kind.startswith(("image/", "video/", "audio/")):
+        return kind.split("/")[0]
+    if kind == "application/pdf":
+        return "pdf"
+    if (kind.startswith("text/") and kind not in ("text/html", "text/xml")) or kind in TEXT_TYPES:
+        return "text"
+    return None

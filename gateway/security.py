@@ -34,6 +34,7 @@ def content_security_policy(settings: Settings) -> str:
         "img-src": f"'self' data: blob: {store}",
         "media-src": f"'self' blob: {store}",
         "font-src": "'self'",
+        "frame-src": store,  # PDF previews, shown by the browser from the store's origin
         "connect-src": f"'self' {store}",
         "form-action": f"'self' {store}",
         "frame-ancestors": "'none'",

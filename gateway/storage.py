@@ -277,8 +277,12 @@ class S3Storage:
         disposition: str | None = None,
         expires: int | None = None,
         version_id: str | None = None,
+        content_type: str | None = None,
     ) -> str:
+        """A GET URL; `disposition` and `content_type` set the headers the store answers with."""
         params = [("response-content-disposition", disposition)] if disposition else []
+        if content_type:
+            params.append(("response-content-type", content_type))
         if version_id:
             params.append(("versionId", version_id))
         PRESIGNED_GET.inc()

@@ -15,10 +15,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from gateway.audit import audited, presigned
-from gateway.auth import allow, default_lifetime
+from gateway.auth import allow, default_lifetime, principal_of
 from gateway.controllers.browse import explorer_view
 from gateway.errors import BadRequest
 from gateway.explorer import (
+    PREVIEW_TEXT_BYTES,
     check_bucket_name,
     check_key,
     check_prefix,
@@ -28,8 +29,9 @@ from gateway.explorer import (
     last_segment,
     new_folder_key,
     parent_of,
+    preview_kind,
 )
-from gateway.models import DeleteReport
+from gateway.models import DeleteReport, ObjectDetails
 from gateway.responses import page_or_partial, wants_partial
 from gateway.storage import S3Storage
 from gateway.templating import build_url
@@ -73,8 +75,28 @@ async def details_view(
     request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, notice: str | None = None
 ) -> Template:
     details = await storage.details(bucket, key)
-    context = {"bucket": bucket, "details": details, "name": last_segment(key), "back": folder_of(key)}
+    context = {
+        "bucket": bucket,
+        "details": details,
+        "name": last_segment(key),
+        "back": folder_of(key),
+        "preview": preview_of(request, storage, bucket, details),
+        "preview_limit": PREVIEW_TEXT_BYTES,
+    }
     return page_or_partial(request, "pages/details.html", "partials/details.html", {**context, "notice": notice})
+
+
+def preview_of(request: Request[Any, Any, Any], storage: S3Storage, bucket: str, details: ObjectDetails) -> Any:
+    """What the page needs to show the object, loaded by the browser from the store with a GET signed now: the
+    kind and the URL; None when the object must not be rendered (gateway/explorer.py: preview_kind)."""
+    kind = preview_kind(details.content_type)
+    if kind is None or not principal_of(request).may("read", bucket, details.key):
+        return None
+    content_type = "text/plain; charset=utf-8" if kind == "text" else None  # read as text, whatever it holds
+    seconds = default_lifetime(request)
+    url = storage.presign_get(bucket, details.key, "inline", seconds, content_type=content_type)
+    presigned(request, "GET", bucket, details.key, seconds, purpose="preview")
+    return {"kind": kind, "url": url}
 
 
 async def version_form(request: Request[Any, Any, Any]) -> tuple[str, str]:

@@ -40,6 +40,24 @@
     }
   });
 
+  // --- text previews: the first bytes, read from the store and shown as text, never as markup ---------
+  async function showTextPreviews() {
+    for (const pre of document.querySelectorAll("pre[data-preview-text]:not([data-loaded])")) {
+      pre.dataset.loaded = "1";
+      const limit = Number(pre.dataset.limit);
+      try {
+        const answer = await fetch(pre.dataset.previewText, { headers: { Range: `bytes=0-${limit - 1}` } });
+        if (!answer.ok) throw new Error(`the store answered ${answer.status}`);
+        const text = await answer.text();
+        pre.textContent = Number(pre.dataset.size) > limit ? `${text}\n… (the first ${limit / 1024} KiB)` : text;
+      } catch (error) {
+        pre.textContent = `No preview: ${error.message} (network or CORS).`;
+      }
+    }
+  }
+  document.addEventListener("DOMContentLoaded", showTextPreviews);
+  document.addEventListener("htmx:afterSettle", showTextPreviews);
+
   // --- select all visible objects ----------------------------------------------------------------------
   document.addEventListener("change", (event) => {
     if (event.target.id === "select-all") {

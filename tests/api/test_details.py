@@ -82,3 +82,25 @@ def test_download_restore_and_delete_a_version(client: TestClient[Any], s3: Any,
     assert gone.status_code == 200
     ids = [row.select_one("code").text for row in versions_of(client, bucket, "doc.txt")]
     assert first not in ids and len(ids) == 2
+
+
+def test_previews_are_loaded_from_the_store_and_never_for_markup(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    for key, content_type in (
+        ("p.png", "image/png"),
+        ("n.txt", "text/plain"),
+        ("x.html", "text/html"),
+        ("d.svg", "image/svg+xml"),
+    ):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"<b>hi</b>", ContentType=content_type)
+
+    def preview(key: str) -> Any:
+        return soup(client.get(f"/b/{bucket}/object", params={"key": key}).text)
+
+    image = preview("p.png").select_one(".preview img")["src"]
+    assert image.startswith(client.app.state.settings.endpoint_url) and "response-content-disposition=inline" in image
+    text = preview("n.txt").select_one("pre[data-preview-text]")["data-preview-text"]
+    assert "response-content-type=text%2Fplain%3B%20charset%3Dutf-8" in text
+    assert httpx.get(text, headers={"Range": "bytes=0-3"}).content == b"<b>h"
+    for markup in ("x.html", "d.svg"):
+        page = preview(markup)
+        assert page.select_one(".preview") is None and page.select_one(".no-preview")

@@ -247,3 +247,18 @@ def test_restore_an_old_version_then_download_it(page: Any, s3: Any, bucket: str
     saved = tmp_path / "plan.txt"
     download.value.save_as(saved)
     assert saved.read_bytes() == b"the good plan"
+
+
+def test_previews_show_an_image_and_text_from_the_store_with_markup_inert(page: Any, s3: Any, bucket: str) -> None:
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/eL9GtQAAAABJRU5ErkJggg=="
+    )
+    s3.put_object(Bucket=bucket, Key="dot.png", Body=png, ContentType="image/png")
+    note = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> plain text'
+    s3.put_object(Bucket=bucket, Key="note.txt", Body=note.encode(), ContentType="text/plain")
+    page.goto(f"/b/{bucket}/object?key=dot.png")
+    page.wait_for_function("() => document.querySelector('.preview img').naturalWidth === 1")
+    page.goto(f"/b/{bucket}/object?key=note.txt")
+    page.wait_for_function("() => document.querySelector('pre[data-preview-text]').textContent !== 'Loading…'")
+    assert page.locator("pre[data-preview-text]").inner_text() == note
+    assert page.evaluate("() => window.pwned") is None

@@ -19,6 +19,7 @@ from gateway.explorer import (
     new_folder_key,
     parent_of,
     parse_part_numbers,
+    preview_kind,
 )
 
 
@@ -112,3 +113,24 @@ def test_part_number_lists_expand_ranges() -> None:
     for bad in ["", "x", "5-1", "0", "1-1001", "10001"]:
         with pytest.raises(BadRequest):
             parse_part_numbers(bad)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "kind"),
+    [
+        ("image/png", "image"),
+        ("image/svg+xml", None),
+        ("video/mp4", "video"),
+        ("audio/mpeg", "audio"),
+        ("application/pdf", "pdf"),
+        ("text/plain; charset=utf-8", "text"),
+        ("text/csv", "text"),
+        ("application/json", "text"),
+        ("text/html", None),
+        ("text/xml", None),
+        ("application/octet-stream", None),
+        ("", None),
+    ],
+)
+def test_only_types_that_cannot_run_script_are_previewed(content_type: str, kind: str | None) -> None:
+    assert preview_kind(content_type) == kind
