@@ -224,6 +224,22 @@ class S3Storage:
         source = {"Bucket": bucket, "Key": key, "VersionId": version_id}
         await self._run(partial(self.api.copy, source, bucket, key), bucket, key)
 
+    async def edit(self, bucket: str, key: str, headers: dict[str, str], metadata: dict[str, str]) -> None:
+        """Replace the object's headers and user metadata by copying it onto itself. boto3's managed copy goes
+        multipart (UploadPartCopy) above its threshold, which objects over 5 GB need; the tags are carried over."""
+        extra: dict[str, Any] = {"MetadataDirective": "REPLACE", "Metadata": metadata, "TaggingDirective": "COPY"}
+        extra |= {name: value for name, value in headers.items() if value}
+        source = {"Bucket": bucket, "Key": key}
+        await self._run(partial(self.api.copy, source, bucket, key, ExtraArgs=extra), bucket, key)
+
+    async def set_tags(self, bucket: str, key: str, tags: dict[str, str]) -> None:
+        """Replace the tags; no tags is DeleteObjectTagging, as S3 means it (an empty PutObjectTagging trips moto)."""
+        if not tags:
+            await self._run(partial(self.api.delete_object_tagging, Bucket=bucket, Key=key), bucket, key)
+            return
+        tag_set = {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
+        await self._run(partial(self.api.put_object_tagging, Bucket=bucket, Key=key, Tagging=tag_set), bucket, key)
+
     async def delete_version(self, bucket: str, key: str, version_id: str) -> None:
         """Delete one version (or delete marker) for good: unlike a plain delete, this cannot be undone."""
         await self._run(partial(self.api.delete_object, Bucket=bucket, Key=key, VersionId=version_id), bucket, key)

@@ -22,13 +22,16 @@ from gateway.explorer import (
     PREVIEW_TEXT_BYTES,
     check_bucket_name,
     check_key,
+    check_metadata,
     check_prefix,
+    check_tags,
     content_disposition,
     folder_of,
     folder_prefix,
     last_segment,
     new_folder_key,
     parent_of,
+    parse_pairs,
     preview_kind,
 )
 from gateway.models import DeleteReport, ObjectDetails
@@ -37,6 +40,7 @@ from gateway.storage import S3Storage
 from gateway.templating import build_url
 
 MAX_FILES_PER_REQUEST = 1000
+EDITABLE_HEADERS = {"content_type": "ContentType", "cache_control": "CacheControl", "disposition": "ContentDisposition"}
 
 
 @dataclass
@@ -107,10 +111,10 @@ async def version_form(request: Request[Any, Any, Any]) -> tuple[str, str]:
     return key, version
 
 
-async def after_version_change(
+async def after_object_change(
     request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, notice: str
 ) -> Response[Any]:
-    """The details again, with what happened (htmx), or a redirect to them (plain form)."""
+    """The object's details again, with what happened (htmx), or a redirect to them (plain form)."""
     if wants_partial(request):
         return await details_view(request, storage, bucket, key, notice)
     return Redirect(build_url(request, "object_details", {"key": key}, bucket=bucket), status_code=303)
@@ -159,6 +163,22 @@ class ObjectsController(Controller):
         allow(request, "read", check_bucket_name(bucket), check_key(key))
         return await details_view(request, storage, bucket, key)
 
+    @post("/edit", name="object_edit", status_code=200)
+    async def edit(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Replace content type, cache control, disposition and user metadata (a copy onto itself), then the tags."""
+        form = await request.form()
+        key = check_key(str(form.get("key", "")))
+        allow(request, "write", check_bucket_name(bucket), key)
+        headers = {name: str(form.get(field, "")).strip() for field, name in EDITABLE_HEADERS.items()}
+        metadata = check_metadata(parse_pairs(str(form.get("metadata", "")), ":", "Metadata"))
+        tags = check_tags(parse_pairs(str(form.get("tags", "")), "=", "Tags"))
+        with audited(request, "object.edit", bucket=bucket, key=key, metadata=sorted(metadata), tags=sorted(tags)):
+            await storage.edit(bucket, key, headers, metadata)
+            await storage.set_tags(bucket, key, tags)
+        return await after_object_change(request, storage, bucket, key, "Saved.")
+
     @post("/restore", name="version_restore", status_code=200)
     async def restore(
         self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
@@ -168,7 +188,7 @@ class ObjectsController(Controller):
         allow(request, "write", check_bucket_name(bucket), key)
         with audited(request, "version.restore", bucket=bucket, key=key, version=version):
             await storage.restore_version(bucket, key, version)
-        return await after_version_change(request, storage, bucket, key, f"Restored version {version}.")
+        return await after_object_change(request, storage, bucket, key, f"Restored version {version}.")
 
     @post("/delete-version", name="version_delete", status_code=200)
     async def delete_version(
@@ -179,7 +199,7 @@ class ObjectsController(Controller):
         allow(request, "delete", check_bucket_name(bucket), key)
         with audited(request, "version.delete", bucket=bucket, key=key, version=version):
             await storage.delete_version(bucket, key, version)
-        return await after_version_change(request, storage, bucket, key, f"Deleted version {version}.")
+        return await after_object_change(request, storage, bucket, key, f"Deleted version {version}.")
 
     @post("/uploads", name="upload_urls", status_code=200)
     async def upload_urls(

@@ -104,3 +104,49 @@ def test_previews_are_loaded_from_the_store_and_never_for_markup(client: TestCli
     for markup in ("x.html", "d.svg"):
         page = preview(markup)
         assert page.select_one(".preview") is None and page.select_one(".no-preview")
+
+
+def test_edit_metadata_then_see_it_on_a_presigned_get(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="r.csv", Body=b"a,b", ContentType="application/octet-stream", Tagging="old=1")
+    saved = client.post(
+        f"/b/{bucket}/edit",
+        data={
+            "key": "r.csv",
+            "content_type": "text/csv",
+            "cache_control": "no-cache",
+            "disposition": "",
+            "metadata": "Owner: finance\n\nreviewed: yes",
+            "tags": "team=finance\nyear=2026",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert saved.status_code == 200 and "Saved." in soup(saved.text).select_one(".notice").text
+    url = client.get(f"/b/{bucket}/download", params={"key": "r.csv"}, follow_redirects=False).headers["location"]
+    answer = httpx.get(url)
+    assert answer.content == b"a,b" and answer.headers["content-type"] == "text/csv"
+    assert answer.headers["cache-control"] == "no-cache"
+    assert (answer.headers["x-amz-meta-owner"], answer.headers["x-amz-meta-reviewed"]) == ("finance", "yes")
+    tags = s3.get_object_tagging(Bucket=bucket, Key="r.csv")["TagSet"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("team", "finance"), ("year", "2026")]
+
+
+def test_bad_metadata_is_refused_naming_the_line_and_changes_nothing(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Metadata={"keep": "me"})
+    for metadata, says in (
+        ("no separator", "line 1"),
+        ("ok: 1\nbad name: x", "may hold only"),
+        ("n: caf\u00e9", "ASCII"),
+    ):
+        answer = client.post(f"/b/{bucket}/edit", data={"key": "k", "content_type": "text/plain", "metadata": metadata})
+        assert answer.status_code == 400 and says in answer.text
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {"keep": "me"}
+
+
+def test_saving_without_tags_removes_them(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="t", Body=b"x", Tagging="a=1")
+    assert (
+        client.post(f"/b/{bucket}/edit", data={"key": "t", "content_type": "text/plain", "tags": ""}).status_code == 200
+    )
+    assert s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"] == []

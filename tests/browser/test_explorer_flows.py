@@ -262,3 +262,17 @@ def test_previews_show_an_image_and_text_from_the_store_with_markup_inert(page: 
     page.wait_for_function("() => document.querySelector('pre[data-preview-text]').textContent !== 'Loading…'")
     assert page.locator("pre[data-preview-text]").inner_text() == note
     assert page.evaluate("() => window.pwned") is None
+
+
+def test_edit_metadata_in_the_page_then_see_it_on_a_presigned_get(page: Any, s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="data.json", Body=b"{}", ContentType="application/octet-stream")
+    page.goto(f"/b/{bucket}/object?key=data.json")
+    page.click("details.edit summary")
+    page.fill("input[name=content_type]", "application/json")
+    page.fill("textarea[name=metadata]", "source: nightly-export")
+    page.click("details.edit button:text('Save')")
+    page.wait_for_selector(".notice:text('Saved.')")
+    url = page.locator("a.button:text('Download')").get_attribute("href")
+    answer = httpx.get(page.url.split("/b/")[0] + url, follow_redirects=True)
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["x-amz-meta-source"] == "nightly-export"
