@@ -117,3 +117,14 @@ class ObjectDetails:
     tags: dict[str, str] | None  # None when the store does not keep tags
     versioning: str | None  # "Enabled", "Suspended", or None when never turned on
     versions: list[ObjectVersion]
+
+
+@dataclass(frozen=True, slots=True)
+class TransferReport:
+    """One page of a copy or move: what arrived, what did not (with the store's reason), and where to go on."""
+
+    copied: int
+    failed: list[tuple[str, str]]
+    deleted: int  # sources removed after their copy arrived (a move)
+    not_deleted: list[tuple[str, str]]
+    next_token: str | None

@@ -37,8 +37,18 @@ def page_or_partial(
     return Template(template_name=name, context=context, headers=VARY, status_code=status_code)
 
 
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    """The JSON routes, and any request that asks for JSON or sends it (the explorer's own scripts)."""
+    headers = request.headers
+    return (
+        request.url.path.startswith(JSON_PATHS)
+        or "application/json" in headers.get("accept", "")
+        or headers.get("content-type", "").startswith("application/json")
+    )
+
+
 def error_response(request: Request[Any, Any, Any], status_code: int, message: str) -> Response[Any]:
-    if request.url.path.startswith(JSON_PATHS) or "application/json" in request.headers.get("accept", ""):
+    if wants_json(request):
         return Response({"message": message}, status_code=status_code)
     if wants_partial(request):
         return HTMXTemplate(
@@ -69,7 +79,7 @@ def sign_in_first(request: Request[Any, Any, Any], exc: NotAuthenticated) -> Res
         request.app.route_reverse("login"),
         {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")},
     )
-    if request.url.path.startswith(JSON_PATHS) or "application/json" in request.headers.get("accept", ""):
+    if wants_json(request):
         return Response({"message": exc.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
     if request.headers.get("hx-request") == "true":
         return Response("", status_code=401, headers={"HX-Redirect": login})

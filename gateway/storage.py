@@ -41,6 +41,7 @@ from gateway.models import (
     Part,
     PendingUpload,
     PostPolicy,
+    TransferReport,
 )
 from gateway.settings import Settings
 from gateway.sigv4 import FastPresigner
@@ -50,6 +51,7 @@ DELETE_BATCH = 1000  # DeleteObjects' own limit
 VERSIONS_LISTED = 5000  # ListObjectVersions lists by prefix: a key that prefixes many others stops here
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HEAD_CONCURRENCY = 8  # below botocore's default pool of 10 connections
+TRANSFER_PAGE = 200  # keys copied per request of a copy or move: a few seconds at most, so progress keeps moving
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
@@ -390,6 +392,48 @@ class S3Storage:
             return found
 
         return await self._run(work, bucket)
+
+    async def transfer_object(self, source: str, key: str, target: str, target_key: str, *, move: bool) -> None:
+        """Copy (or move, or rename) one object server-side; a move deletes the source only once the copy is there."""
+
+        def work() -> None:
+            self.api.copy({"Bucket": source, "Key": key}, target, target_key)
+            if move:
+                self.api.delete_object(Bucket=source, Key=key)
+
+        await self._run(work, source, key)
+
+    async def transfer_page(
+        self, source: str, folder: str, target: str, target_folder: str, *, move: bool, token: str | None = None
+    ) -> TransferReport:
+        """Copy (or move) one page of `folder` to `target_folder`, server-side, several keys at a time. A source is
+        deleted only after its own copy arrived. The caller asks for the next page with `next_token`, so a prefix of
+        any size goes page by page, and the browser can show progress without the gateway keeping any state."""
+
+        def copy_one(key: str) -> str | None:
+            try:
+                self.api.copy({"Bucket": source, "Key": key}, target, target_folder + key[len(folder) :])
+            except ClientError as exc:  # the source was just listed: a missing bucket is the target
+                return from_client_error(exc, target, key).message
+            except BotoCoreError as exc:
+                return str(exc)
+            return None
+
+        def work() -> TransferReport:
+            params: dict[str, Any] = {"Bucket": source, "Prefix": folder, "MaxKeys": TRANSFER_PAGE}
+            if token:
+                params["ContinuationToken"] = token
+            answer = self.api.list_objects_v2(**params)
+            keys = [o["Key"] for o in answer.get("Contents", []) if o["Key"].startswith(folder)]
+            with ThreadPoolExecutor(max_workers=HEAD_CONCURRENCY) as pool:
+                reasons = list(pool.map(copy_one, keys))
+            arrived = [key for key, reason in zip(keys, reasons, strict=True) if reason is None]
+            failed = [(key, reason) for key, reason in zip(keys, reasons, strict=True) if reason is not None]
+            removed = self._delete_batch(source, arrived) if move and arrived else DeleteReport(0, [])
+            next_token = answer.get("NextContinuationToken") if answer.get("IsTruncated") else None
+            return TransferReport(len(arrived), failed, removed.deleted, removed.failed, next_token)
+
+        return await self._run(work, source)
 
     def _pages_under(self, bucket: str, folder: str) -> Iterator[list[str]]:
         if not folder.endswith("/"):

@@ -9,6 +9,7 @@ from gateway.controllers.health import healthz, readyz
 from gateway.controllers.login import LoginController
 from gateway.controllers.objects import ObjectsController
 from gateway.controllers.share import ShareController
+from gateway.controllers.transfer import TransferController
 from gateway.controllers.uploader import uppy_page
 
 ROUTE_HANDLERS = [
@@ -17,6 +18,7 @@ ROUTE_HANDLERS = [
     BrowseController,
     ObjectsController,
     ShareController,
+    TransferController,
     uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)
     api_root,

@@ -58,6 +58,45 @@
   document.addEventListener("DOMContentLoaded", showTextPreviews);
   document.addEventListener("htmx:afterSettle", showTextPreviews);
 
+  // --- copy and move: the page asks for one page of keys at a time, so the gateway keeps no state --------
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-transfer]");
+    if (!form) return;
+    event.preventDefault();
+    const progress = form.parentElement.querySelector(".transfer-progress");
+    const bar = progress.querySelector("progress");
+    const state = progress.querySelector(".state");
+    progress.hidden = false;
+    form.querySelector("button[type=submit]").disabled = true;
+    const body = {
+      target_bucket: form.elements.target_bucket.value.trim(),
+      target: form.elements.target.value,
+      move: form.elements.move.checked,
+      ...(form.dataset.prefix !== undefined ? { prefix: form.dataset.prefix } : { key: form.dataset.key }),
+    };
+    let done = 0;
+    const failed = [];
+    let token = null;
+    do {
+      const answer = await fetch(form.dataset.transfer, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ ...body, token }),
+      });
+      const result = await answer.json();
+      if (!answer.ok) { state.textContent = result.message; state.className = "state failed"; return; }
+      done += result.copied;
+      failed.push(...result.failed, ...result.not_deleted);
+      token = result.next_token;
+      bar.value = done;
+      state.textContent = `${body.move ? "Moved" : "Copied"} ${done} of ${form.dataset.total}`;
+    } while (token);
+    state.className = failed.length ? "state failed" : "state done";
+    state.textContent += failed.length
+      ? `. ${failed.length} did not: ${failed.map((f) => `${f.key} (${f.reason})`).join("; ")}.`
+      : ". Done.";
+  });
+
   // --- select all visible objects ----------------------------------------------------------------------
   document.addEventListener("change", (event) => {
     if (event.target.id === "select-all") {

@@ -276,3 +276,19 @@ def test_edit_metadata_in_the_page_then_see_it_on_a_presigned_get(page: Any, s3:
     answer = httpx.get(page.url.split("/b/")[0] + url, follow_redirects=True)
     assert answer.headers["content-type"] == "application/json"
     assert answer.headers["x-amz-meta-source"] == "nightly-export"
+
+
+def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket: str) -> None:
+    keys = [f"batch/{n:04}.txt" for n in range(1200)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: put(s3, bucket, k), keys))
+    put(s3, bucket, "batch-keep.txt")
+    page.goto(f"/b/{bucket}")
+    page.locator("tr.folder[data-name='batch'] a.transfer").click()
+    page.fill("input[name=target]", "moved/batch/")
+    page.check("input[name=move]")
+    page.click("button:text('Start')")
+    page.wait_for_selector(".transfer .state.done", timeout=120000)
+    assert page.locator(".transfer .state").inner_text() == "Moved 1200 of 1200. Done."
+    assert page.locator(".transfer progress").evaluate("(bar) => bar.value") == 1200
+    assert sorted(all_keys(s3, bucket)) == sorted(["batch-keep.txt", *("moved/" + k for k in keys)])

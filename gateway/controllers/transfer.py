@@ -1,0 +1,114 @@
+"""Copy, move and rename: one object at once, or a whole folder page by page (the browser drives the pages and shows
+progress). Everything is copied by the store itself (CopyObject, multipart copy for large objects); a move deletes a
+source only after its copy arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Template
+
+from gateway.audit import audited
+from gateway.auth import allow, allow_listing
+from gateway.errors import BadRequest
+from gateway.explorer import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
+from gateway.responses import page_or_partial
+from gateway.storage import S3Storage
+
+
+@dataclass
+class TransferRequest:
+    target_bucket: str
+    target: str
+    """The new key of one object, or the folder (ending in '/', or '' for the bucket's root) a folder goes into."""
+    key: str | None = None
+    prefix: str | None = None
+    move: bool = False
+    token: str | None = None
+
+
+def check_target_folder(source: str, folder: str, target: str, target_folder: str) -> str:
+    """A folder may go anywhere but into itself, which would copy its own copies forever."""
+    if target_folder and not target_folder.endswith("/"):
+        raise BadRequest("The target of a folder is a folder: end it with '/' (or leave it empty for the root).")
+    if source == target and target_folder.startswith(folder):
+        raise BadRequest(f"{folder} cannot be copied or moved into itself ({target_folder}).")
+    return target_folder
+
+
+class TransferController(Controller):
+    path = "/b/{bucket:str}/transfer"
+    include_in_schema = False
+
+    @get("/", name="transfer")
+    async def form(
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str | None] = None,
+        key: FromQuery[str | None] = None,
+    ) -> Template:
+        """The copy / move form for a folder (with how many objects it holds) or one object."""
+        if prefix is not None:
+            folder = folder_prefix(prefix)
+            allow_listing(request, check_bucket_name(bucket), folder)
+            count = await storage.count_under(bucket, folder)
+            context = {"bucket": bucket, "folder": folder, "key": None, "count": count, "parent": parent_of(folder)}
+        else:
+            key = check_key(key or "")
+            allow(request, "read", check_bucket_name(bucket), key)
+            await storage.head(bucket, key)
+            context = {"bucket": bucket, "folder": None, "key": key, "count": 1, "parent": parent_of(key)}
+        return page_or_partial(request, "pages/transfer.html", "partials/transfer.html", context)
+
+    @post("/", name="transfer_run", status_code=200)
+    async def run(
+        self,
+        request: Request[Any, Any, Any],
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[TransferRequest],
+    ) -> dict[str, Any]:
+        """One object, or the next page of a folder; the answer says what arrived and where the next page starts."""
+        target = check_bucket_name(data.target_bucket)
+        action = "move" if data.move else "copy"
+        if (data.key is None) == (data.prefix is None):
+            raise BadRequest("Give the key of one object or the prefix of a folder.")
+        if data.key is not None:
+            key, target_key = check_key(data.key), check_key(data.target)
+            if (bucket, key) == (target, target_key):
+                raise BadRequest("The object is already there.")
+            allow(request, "read", check_bucket_name(bucket), key)
+            allow(request, "write", target, target_key)
+            if data.move:
+                allow(request, "delete", bucket, key)
+            with audited(request, f"object.{action}", bucket=bucket, key=key, target_bucket=target, target=target_key):
+                await storage.transfer_object(bucket, key, target, target_key, move=data.move)
+            return {"copied": 1, "failed": [], "deleted": int(data.move), "not_deleted": [], "next_token": None}
+        folder = folder_prefix(data.prefix or "")
+        target_folder = check_target_folder(bucket, folder, target, check_prefix(data.target))
+        allow(request, "read", check_bucket_name(bucket), folder)
+        allow(request, "write", target, target_folder)
+        if data.move:
+            allow(request, "delete", bucket, folder)
+        fields = {"bucket": bucket, "prefix": folder, "target_bucket": target, "target": target_folder}
+        with audited(request, f"folder.{action}", **fields) as event:
+            report = await storage.transfer_page(
+                bucket, folder, target, target_folder, move=data.move, token=data.token
+            )
+            event.update(copied=report.copied, deleted=report.deleted)
+            if report.failed or report.not_deleted:
+                event.update(outcome="partial", failed=[k for k, _ in report.failed + report.not_deleted])
+        return {
+            "copied": report.copied,
+            "failed": [{"key": k, "reason": r} for k, r in report.failed],
+            "deleted": report.deleted,
+            "not_deleted": [{"key": k, "reason": r} for k, r in report.not_deleted],
+            "next_token": report.next_token,
+        }

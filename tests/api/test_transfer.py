@@ -1,0 +1,78 @@
+"""Copy, move and rename, server-side: every key arrives, a move removes only what arrived, nothing else is touched."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.conftest import all_keys, new_bucket, put
+
+
+def run_all(client: TestClient[Any], bucket: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Drive a folder transfer page by page, as the explorer's script does; the sum of the answers."""
+    total: dict[str, Any] = {"copied": 0, "deleted": 0, "failed": [], "pages": 0}
+    token = None
+    while True:
+        answer = client.post(f"/b/{bucket}/transfer", json={**body, "token": token})
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        total["copied"] += page["copied"]
+        total["deleted"] += page["deleted"]
+        total["failed"] += page["failed"] + page["not_deleted"]
+        total["pages"] += 1
+        token = page["next_token"]
+        if not token:
+            return total
+
+
+def test_move_a_prefix_of_1200_objects_to_another_bucket(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    keys = [f"logs/{n // 100:02}/{n:04}.txt" for n in range(1200)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: put(s3, bucket, k, body=k.encode()), keys))
+    put(s3, bucket, "logs", "logs-2026/a", "logsx")  # neighbours that only share letters
+    target = new_bucket(s3)
+    report = run_all(
+        client, bucket, {"prefix": "logs/", "target_bucket": target, "target": "archive/logs/", "move": True}
+    )
+    assert (report["copied"], report["deleted"], report["failed"]) == (1200, 1200, [])
+    assert report["pages"] == 6
+    assert sorted(all_keys(s3, target)) == sorted("archive/" + k for k in keys)
+    assert sorted(all_keys(s3, bucket)) == ["logs", "logs-2026/a", "logsx"]
+    assert s3.get_object(Bucket=target, Key="archive/logs/11/1199.txt")["Body"].read() == b"logs/11/1199.txt"
+
+
+def test_a_move_whose_copies_fail_deletes_nothing(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "keep/1", "keep/2")
+    answer = client.post(
+        f"/b/{bucket}/transfer",
+        json={"prefix": "keep/", "target_bucket": "no-such-bucket-anywhere", "target": "", "move": True},
+    )
+    assert answer.status_code == 200, (answer.status_code, answer.text[:300])
+    answer = answer.json()
+    assert answer["copied"] == 0 and answer["deleted"] == 0
+    assert sorted(f["key"] for f in answer["failed"]) == ["keep/1", "keep/2"]
+    assert "does not exist" in answer["failed"][0]["reason"]
+    assert sorted(all_keys(s3, bucket)) == ["keep/1", "keep/2"]
+
+
+def test_rename_copy_and_refusals(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "a/old name.txt", body=b"content")
+    moved = client.post(
+        f"/b/{bucket}/transfer",
+        json={"key": "a/old name.txt", "target_bucket": bucket, "target": "a/new name.txt", "move": True},
+    )
+    assert moved.status_code == 200 and all_keys(s3, bucket) == ["a/new name.txt"]
+    copy = {"key": "a/new name.txt", "target_bucket": bucket, "target": "b/copy.txt"}
+    assert client.post(f"/b/{bucket}/transfer", json=copy).status_code == 200
+    assert sorted(all_keys(s3, bucket)) == ["a/new name.txt", "b/copy.txt"]
+    for body, says in (
+        ({"prefix": "a/", "target_bucket": bucket, "target": "a/inner/"}, "into itself"),
+        ({"prefix": "a/", "target_bucket": bucket, "target": "x"}, "end it with '/'"),
+        ({"key": "a/new name.txt", "target_bucket": bucket, "target": "a/new name.txt"}, "already there"),
+        ({"target_bucket": bucket, "target": "x/"}, "key of one object or the prefix"),
+    ):
+        refused = client.post(f"/b/{bucket}/transfer", json=body)
+        assert refused.status_code == 400 and says in refused.json()["message"]
+    assert sorted(all_keys(s3, bucket)) == ["a/new name.txt", "b/copy.txt"]
