@@ -191,6 +191,8 @@ def test_an_action_outside_the_grants_is_refused_and_changes_nothing(
     version = {"key": "team/plan.txt", "version": "v1"}
     assert anyone.post(f"/b/{team}/restore", data=version).status_code == 403
     assert anyone.post(f"/b/{team}/delete-version", data=version).status_code == 403
+    move = {"prefix": "team/", "target_bucket": team, "target": "elsewhere/", "move": True}
+    assert anyone.post(f"/b/{team}/transfer", json=move).status_code == 403
     assert sorted(all_keys(s3, team)) == ["ci/build.log", "secret/payroll.csv", "team/deep/notes.txt", "team/plan.txt"]
 
 
