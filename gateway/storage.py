@@ -220,6 +220,40 @@ class S3Storage:
                     found.append(ObjectVersion(m["VersionId"], None, m.get("LastModified"), m["IsLatest"], True))
         return sorted(found, key=lambda v: (v.modified or EPOCH, v.latest), reverse=True)
 
+    async def cors_rules(self, bucket: str) -> list[dict[str, Any]]:
+        """The bucket's CORS rules; none when it has no configuration."""
+
+        def work() -> list[dict[str, Any]]:
+            try:
+                return list(self.api.get_bucket_cors(Bucket=bucket)["CORSRules"])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchCORSConfiguration":
+                    return []
+                raise
+
+        return await self._run(work, bucket)
+
+    async def set_cors_rules(self, bucket: str, rules: list[dict[str, Any]]) -> None:
+        config = {"CORSRules": rules}
+        await self._run(partial(self.api.put_bucket_cors, Bucket=bucket, CORSConfiguration=config), bucket)
+
+    async def lifecycle_rules(self, bucket: str) -> list[dict[str, Any]]:
+        def work() -> list[dict[str, Any]]:
+            try:
+                return list(self.api.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchLifecycleConfiguration":
+                    return []
+                raise
+
+        return await self._run(work, bucket)
+
+    async def set_lifecycle_rules(self, bucket: str, rules: list[dict[str, Any]]) -> None:
+        config = {"Rules": rules}
+        await self._run(
+            partial(self.api.put_bucket_lifecycle_configuration, Bucket=bucket, LifecycleConfiguration=config), bucket
+        )
+
     async def restore_version(self, bucket: str, key: str, version_id: str) -> None:
         """Make an old version the current one by copying it over the key (a new version; history is kept).
         boto3's managed copy switches to multipart copy above its threshold, so any size works."""

@@ -11,18 +11,24 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+import boto3
+from botocore.exceptions import ClientError
+
 
 class FaultyStore:
     """An HTTP proxy in front of moto that can be told to answer every request with an S3 error, or to drop the
     connection without answering: a store that fails in the middle of someone's work, then comes back. It can also
-    refuse some keys of a DeleteObjects, as a store whose policy protects them would."""
+    refuse some keys of a DeleteObjects, as a store whose policy protects them would, and answer browsers by each
+    bucket's CORS rules, as S3 does, where moto allows every origin."""
 
     ERROR = '<?xml version="1.0"?><Error><Code>{code}</Code><Message>injected</Message></Error>'
     REFUSED = "<Error><Key>{key}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
     CHECKSUMS = ("content-md5", "x-amz-checksum", "x-amz-sdk-checksum")  # of the body we no longer forward as is
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, enforce_cors: bool = False) -> None:
         self.upstream = urlsplit(upstream)
+        self.enforce_cors = enforce_cors  # answer browsers by each bucket's CORS rules, as S3 does (moto allows all)
+        self.rules_client = boto3.client("s3", endpoint_url=upstream, region_name="us-east-1")
         self.mode = "pass"  # or "500", "503", "drop"
         self.refused: set[str] = set()  # keys DeleteObjects reports as refused, and leaves in place
         store = self
@@ -33,6 +39,10 @@ class FaultyStore:
 
             def handle_one(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                origin = self.headers.get("origin")
+                if store.enforce_cors and origin and self.command == "OPTIONS":
+                    self.preflight(origin)
+                    return
                 if store.mode == "drop":
                     self.connection.close()
                     return
@@ -59,18 +69,57 @@ class FaultyStore:
                     payload = payload.replace(b"</DeleteResult>", errors.encode() + b"</DeleteResult>")
                 self.send_response(answer.status)
                 for name, value in answer.getheaders():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-                        self.send_header(name, value)
+                    lowered = name.lower()
+                    if lowered in ("content-length", "transfer-encoding", "connection"):
+                        continue
+                    if store.enforce_cors and lowered.startswith("access-control-"):
+                        continue  # moto's own: allow everything
+                    self.send_header(name, value)
+                rule = store.cors_rule(self.path, origin, self.command) if store.enforce_cors and origin else None
+                if rule is not None:
+                    self.send_header("Access-Control-Allow-Origin", str(origin))
+                    self.send_header("Access-Control-Expose-Headers", ", ".join(rule.get("ExposeHeaders", [])))
+                    self.send_header("Vary", "Origin")
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
                 conn.close()
 
-            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_one
+            def preflight(self, origin: str) -> None:
+                method = self.headers.get("access-control-request-method", "")
+                asked = [h.strip().lower() for h in self.headers.get("access-control-request-headers", "").split(",")]
+                rule = store.cors_rule(self.path, origin, method, [h for h in asked if h])
+                self.send_response(200 if rule else 403)
+                if rule:
+                    self.send_header("Access-Control-Allow-Origin", origin)
+                    self.send_header("Access-Control-Allow-Methods", method)
+                    self.send_header("Access-Control-Allow-Headers", ", ".join(asked))
+                    self.send_header("Vary", "Origin")
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_OPTIONS = handle_one
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def cors_rule(self, path: str, origin: str, method: str, headers: list[str] | None = None) -> dict[str, Any] | None:
+        """The bucket's first rule that lets `origin` send `method` with `headers` (exact origins or '*' only)."""
+        bucket = urlsplit(path).path.split("/")[1]
+        try:
+            rules = self.rules_client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+        except ClientError:
+            return None
+        for rule in rules:
+            allowed = {h.lower() for h in rule.get("AllowedHeaders", [])}
+            if (
+                (origin in rule["AllowedOrigins"] or "*" in rule["AllowedOrigins"])
+                and method in rule["AllowedMethods"]
+                and ("*" in allowed or set(headers or []) <= allowed)
+            ):
+                return dict(rule)
+        return None
 
     def without_refused(self, body: bytes) -> tuple[bytes, list[str]]:
         """A DeleteObjects body less the refused keys, and which of its keys those were."""

@@ -3,6 +3,7 @@
 from gateway.controllers.api import BucketsApi, PresignApi, api_root
 from gateway.controllers.api_multipart import MultipartApi
 from gateway.controllers.browse import BrowseController
+from gateway.controllers.bucket_settings import BucketSettingsController
 from gateway.controllers.buckets import BucketsController
 from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
@@ -19,6 +20,7 @@ ROUTE_HANDLERS = [
     ObjectsController,
     ShareController,
     TransferController,
+    BucketSettingsController,
     uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)
     api_root,

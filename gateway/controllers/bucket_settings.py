@@ -1,0 +1,100 @@
+"""A bucket's settings page: the CORS doctor (will browser uploads from here work, and the rule that makes them),
+and the incomplete multipart uploads, with the lifecycle rule that cleans them up."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from gateway.audit import audited
+from gateway.auth import allow
+from gateway.bucket_setup import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
+from gateway.errors import BadRequest, GatewayError
+from gateway.explorer import check_bucket_name
+from gateway.responses import page_or_partial
+from gateway.storage import S3Storage
+
+
+def explorer_origin(request: Request[Any, Any, Any]) -> str:
+    """Where the explorer runs in the browser, so where uploads come from; behind TLS, S3M_SECURE_COOKIES says https."""
+    scheme = "https" if request.app.state.settings.secure_cookies else request.url.scheme
+    return f"{scheme}://{request.url.netloc}"
+
+
+async def settings_view(
+    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, origin: str, notice: str | None = None
+) -> Template:
+    rules = await storage.cors_rules(bucket)
+    pending = await storage.pending_uploads(bucket, "")
+    lifecycle = await storage.lifecycle_rules(bucket)
+    context = {
+        "bucket": bucket,
+        "origin": origin,
+        "problems": cors_problems(rules, origin),
+        "current": json.dumps(rules, indent=2),
+        "proposed": json.dumps(with_upload_rule(rules, origin), indent=2),
+        "pending": pending,
+        "cleans_up": any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle),
+        "abort_rule": json.dumps(abort_rule(), indent=2),
+        "notice": notice,
+    }
+    return page_or_partial(request, "pages/bucket_settings.html", "partials/bucket_settings.html", context)
+
+
+class BucketSettingsController(Controller):
+    path = "/b/{bucket:str}/settings"
+    include_in_schema = False
+
+    @get("/", name="bucket_settings")
+    async def show(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "list", check_bucket_name(bucket))
+        return await settings_view(request, storage, bucket, explorer_origin(request))
+
+    @post("/cors", name="bucket_cors_apply", status_code=200)
+    async def apply_cors(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """Put the explorer's rule first, keeping the bucket's other rules."""
+        allow(request, "write", check_bucket_name(bucket))
+        origin = str((await request.form()).get("origin", "")).strip().rstrip("/")
+        if not origin.startswith(("http://", "https://")):
+            raise BadRequest("The origin looks like https://explorer.example.com.")
+        with audited(request, "cors.set", bucket=bucket, origin=origin):
+            await storage.set_cors_rules(bucket, with_upload_rule(await storage.cors_rules(bucket), origin))
+        return await settings_view(request, storage, bucket, origin, f"Applied: browsers at {origin} may upload.")
+
+    @post("/lifecycle", name="bucket_lifecycle_apply", status_code=200)
+    async def apply_lifecycle(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "write", check_bucket_name(bucket))
+        rules = [r for r in await storage.lifecycle_rules(bucket) if r.get("ID") != ABORT_RULE_ID]
+        with audited(request, "lifecycle.set", bucket=bucket, rule=ABORT_RULE_ID):
+            await storage.set_lifecycle_rules(bucket, [*rules, abort_rule()])
+        notice = "Added: incomplete uploads are aborted after 7 days."
+        return await settings_view(request, storage, bucket, explorer_origin(request), notice)
+
+    @post("/abort-uploads", name="bucket_abort_uploads", status_code=200)
+    async def abort_uploads(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        allow(request, "delete", check_bucket_name(bucket))
+        aborted, failed = 0, []
+        for upload in await storage.pending_uploads(bucket, ""):
+            try:
+                with audited(request, "upload.abort", bucket=bucket, key=upload.key):
+                    await storage.abort_multipart(bucket, upload.key, upload.upload_id)
+                aborted += 1
+            except GatewayError as exc:
+                failed.append(f"{upload.key} ({exc.message})")
+        notice = f"Aborted {aborted} incomplete upload{'s' if aborted != 1 else ''}."
+        if failed:
+            notice += f" {len(failed)} could not be aborted: {'; '.join(failed[:20])}."
+        return await settings_view(request, storage, bucket, explorer_origin(request), notice)
