@@ -97,6 +97,30 @@
       : ". Done.";
   });
 
+  // --- keyboard: arrows move between rows, Enter opens (the row's link has focus), Delete asks to delete,
+  //     "/" goes to the path box ---------------------------------------------------------------------------
+  const typing = (element) => element.closest("input, textarea, select, [contenteditable]") !== null;
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    const rows = [...document.querySelectorAll("#rows tr[data-name]")].filter((row) => !row.hidden);
+    const current = event.target.closest ? event.target.closest("#rows tr[data-name]") : null;
+    if (event.key === "/") {
+      const box = document.querySelector('#explorer input[name="prefix"]');
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+    } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && rows.length) {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const at = current ? rows.indexOf(current) + step : (step > 0 ? 0 : rows.length - 1);
+      const row = rows[Math.max(0, Math.min(rows.length - 1, at))];
+      row.querySelector("a.folder-link, a.download").focus();
+      row.scrollIntoView({ block: "nearest" });
+    } else if (event.key === "Delete" && current) {
+      event.preventDefault();
+      const remove = current.querySelector("button.danger, .actions a:last-child");
+      if (remove) remove.click(); // an object asks with hx-confirm; a folder opens its confirmation page
+    }
+  });
+
   // --- select all visible objects ----------------------------------------------------------------------
   document.addEventListener("change", (event) => {
     if (event.target.id === "select-all") {

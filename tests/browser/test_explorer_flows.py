@@ -292,3 +292,24 @@ def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket:
     assert page.locator(".transfer .state").inner_text() == "Moved 1200 of 1200. Done."
     assert page.locator(".transfer progress").evaluate("(bar) => bar.value") == 1200
     assert sorted(all_keys(s3, bucket)) == sorted(["batch-keep.txt", *("moved/" + k for k in keys)])
+
+
+def test_keyboard_moves_opens_searches_and_deletes(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "alpha/inside.txt", "beta.txt", "gamma.txt")
+    page.goto(f"/b/{bucket}")
+    page.keyboard.press("ArrowDown")  # the first row: the folder
+    assert page.evaluate("() => document.activeElement.closest('tr').dataset.name") == "alpha"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.closest('tr').dataset.name") == "gamma.txt"
+    page.once("dialog", lambda dialog: dialog.accept())  # Delete asks first
+    page.keyboard.press("Delete")
+    page.wait_for_selector("tr.object[data-name='gamma.txt']", state="detached")
+    assert sorted(all_keys(s3, bucket)) == ["alpha/inside.txt", "beta.txt"]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")  # opens the folder
+    page.wait_for_selector("tr.object[data-name='inside.txt']")
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.name") == "prefix"
