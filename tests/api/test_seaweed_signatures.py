@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from litestar.testing import TestClient
 
-from tests.conftest import all_keys, new_bucket
+from tests.conftest import all_keys, new_bucket, soup
 
 API = "/api/v1/buckets"
 
@@ -110,3 +111,32 @@ def test_download_redirect_from_the_explorer_is_honoured(seaweed_client: TestCli
     fetched = httpx.get(redirect.headers["location"])
     assert fetched.content == b"unicode"
     assert fetched.headers["content-disposition"].endswith("filename*=UTF-8''%C3%BC.txt")
+
+
+def test_preview_share_and_version_urls_are_accepted_by_a_store_that_checks(
+    seaweed_client: TestClient[Any], seaweed_s3: Any
+) -> None:
+    """The URLs issue 6 added carry more signed parameters (response-content-type, versionId): SeaweedFS checks them."""
+    seaweed_client.get("/")
+    token = seaweed_client.cookies["csrftoken"]  # for the share form
+    bucket = new_bucket(seaweed_s3)
+    seaweed_s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = seaweed_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"<b>v1</b>", ContentType="text/plain")["VersionId"]
+    seaweed_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"v2", ContentType="text/plain")
+    page = seaweed_client.get(f"/b/{bucket}/object", params={"key": "n.txt"})
+    text_url = soup(page.text).select_one("pre[data-preview-text]")["data-preview-text"]
+    preview = httpx.get(text_url)
+    assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/plain")
+    tampered = text_url.replace("response-content-type=text%2Fplain", "response-content-type=text%2Fhtml")
+    assert httpx.get(tampered).status_code == 403
+    old = seaweed_client.get(f"/b/{bucket}/download", params={"key": "n.txt", "version": first}, follow_redirects=False)
+    assert httpx.get(old.headers["location"]).content == b"<b>v1</b>"
+    shared = seaweed_client.post(
+        f"/b/{bucket}/share",
+        data={"key": "n.txt", "seconds": "3600", "kind": "gateway"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert shared.status_code == 200, shared.text[:400]
+    link = urlsplit(str(soup(shared.text).select_one("#share-url")["value"])).path
+    opened = seaweed_client.get(link, follow_redirects=False)
+    assert httpx.get(opened.headers["location"]).content == b"v2"
