@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -52,6 +53,8 @@ VERSIONS_LISTED = 5000  # ListObjectVersions lists by prefix: a key that prefixe
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HEAD_CONCURRENCY = 8  # below botocore's default pool of 10 connections
 TRANSFER_PAGE = 200  # keys copied per request of a copy or move: a few seconds at most, so progress keeps moving
+# One CopyObject up to S3's 5 GiB limit, which keeps metadata and tags exactly; UploadPartCopy in 1 GiB parts above.
+COPY = TransferConfig(multipart_threshold=5 * 1024**3, multipart_chunksize=1024**3)
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
@@ -256,17 +259,17 @@ class S3Storage:
 
     async def restore_version(self, bucket: str, key: str, version_id: str) -> None:
         """Make an old version the current one by copying it over the key (a new version; history is kept).
-        boto3's managed copy switches to multipart copy above its threshold, so any size works."""
+        Above 5 GiB the copy goes in parts (COPY), so any size works."""
         source = {"Bucket": bucket, "Key": key, "VersionId": version_id}
-        await self._run(partial(self.api.copy, source, bucket, key), bucket, key)
+        await self._run(partial(self.api.copy, source, bucket, key, Config=COPY), bucket, key)
 
     async def edit(self, bucket: str, key: str, headers: dict[str, str], metadata: dict[str, str]) -> None:
         """Replace the object's headers and user metadata by copying it onto itself. boto3's managed copy goes
-        multipart (UploadPartCopy) above its threshold, which objects over 5 GB need; the tags are carried over."""
+        multipart (UploadPartCopy) above 5 GiB, where a single CopyObject stops; the caller sets the tags again."""
         extra: dict[str, Any] = {"MetadataDirective": "REPLACE", "Metadata": metadata, "TaggingDirective": "COPY"}
         extra |= {name: value for name, value in headers.items() if value}
         source = {"Bucket": bucket, "Key": key}
-        await self._run(partial(self.api.copy, source, bucket, key, ExtraArgs=extra), bucket, key)
+        await self._run(partial(self.api.copy, source, bucket, key, ExtraArgs=extra, Config=COPY), bucket, key)
 
     async def set_tags(self, bucket: str, key: str, tags: dict[str, str]) -> None:
         """Replace the tags; no tags is DeleteObjectTagging, as S3 means it (an empty PutObjectTagging trips moto)."""
@@ -431,7 +434,7 @@ class S3Storage:
         """Copy (or move, or rename) one object server-side; a move deletes the source only once the copy is there."""
 
         def work() -> None:
-            self.api.copy({"Bucket": source, "Key": key}, target, target_key)
+            self.api.copy({"Bucket": source, "Key": key}, target, target_key, Config=COPY)
             if move:
                 self.api.delete_object(Bucket=source, Key=key)
 
@@ -446,7 +449,7 @@ class S3Storage:
 
         def copy_one(key: str) -> str | None:
             try:
-                self.api.copy({"Bucket": source, "Key": key}, target, target_folder + key[len(folder) :])
+                self.api.copy({"Bucket": source, "Key": key}, target, target_folder + key[len(folder) :], Config=COPY)
             except ClientError as exc:  # the source was just listed: a missing bucket is the target
                 return from_client_error(exc, target, key).message
             except BotoCoreError as exc:
