@@ -44,7 +44,7 @@ def main() -> None:
     def bare() -> str:
         digest = hashlib.sha256(CANONICAL.encode()).hexdigest()
         to_sign = f"AWS4-HMAC-SHA256\n20261124T120000Z\n20261124/us-east-1/s3/aws4_request\n{digest}"
-        return hmac.digest(key, to_sign.encode(), "sha256").hex()
+        return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
 
     params = {"Bucket": "bench", "Key": "some/key.bin"}
     figures = {

@@ -8,6 +8,7 @@ raising the epoch ends every link given so far; rotating the secret does too.
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import json
 
@@ -19,7 +20,7 @@ def _b64(data: bytes) -> str:
 
 
 def _signature(secret: str, epoch: int, payload: str) -> str:
-    return _b64(hmac.digest(f"{secret}\0share\0{epoch}".encode(), payload.encode(), "sha256")[:18])
+    return _b64(hmac.new(f"{secret}\0share\0{epoch}".encode(), payload.encode(), hashlib.sha256).digest()[:18])
 
 
 def make_token(secret: str, epoch: int, bucket: str, key: str, until: int) -> str:

@@ -4,6 +4,10 @@ boto3's generate_presigned_url builds a whole request through its event system (
 signature needs is a few microseconds. This signer does only that work. Where the URL goes (scheme, host, and the
 bucket in the path or the host) depends on addressing style, region and endpoint rules, so it asks botocore once
 per bucket for that prefix and keeps it: the URLs come out byte for byte as botocore's (a property test checks it).
+
+HMACs are made with hmac.new, not the one-shot hmac.digest: with OpenSSL 3 the one-shot looks the algorithm up on
+every call, which is fast in a tight loop but cost about 20 us a URL inside the server (measured on Uppy's signPart
+route, in-process: 76 us a request with it, 55 us without).
 """
 
 from __future__ import annotations
@@ -74,9 +78,9 @@ class FastPresigner:
     def signing_key(self, secret: str, day: str) -> bytes:
         """The day's key: four HMACs, done once per day and credential instead of once per URL."""
         if self._key is None or self._key[0] != (secret, day):
-            key = hmac.digest(f"AWS4{secret}".encode(), day.encode(), "sha256")
+            key = hmac.new(f"AWS4{secret}".encode(), day.encode(), hashlib.sha256).digest()
             for part in (self.region, "s3", "aws4_request"):
-                key = hmac.digest(key, part.encode(), "sha256")
+                key = hmac.new(key, part.encode(), hashlib.sha256).digest()
             self._key = ((secret, day), key)
         return self._key[1]
 
@@ -131,6 +135,6 @@ class FastPresigner:
         canonical = f"{method}\n{path_prefix}{quoted}\n{canonical_query}\n{headers}\n{signed}\nUNSIGNED-PAYLOAD"
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         to_sign = f"{ALGORITHM}\n{moment.stamp}\n{moment.scope}\n{digest}"
-        signature = hmac.digest(moment.key, to_sign.encode(), "sha256").hex()
+        signature = hmac.new(moment.key, to_sign.encode(), hashlib.sha256).hexdigest()
         query = "&".join([*own, auth + signed_query + token]) if own else auth + signed_query + token
         return f"{prefix}{quoted}?{query}&X-Amz-Signature={signature}"

@@ -7,6 +7,7 @@ the id. The seal also stops a client from steering another upload's parts or com
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 from functools import lru_cache
 
@@ -14,7 +15,7 @@ from gateway.errors import BadRequest
 
 
 def _signature(secret: str, bucket: str, key: str, upload_id: str) -> str:
-    mac = hmac.digest(secret.encode(), f"{bucket}\n{key}\n{upload_id}".encode(), "sha256")
+    mac = hmac.new(secret.encode(), f"{bucket}\n{key}\n{upload_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
 
 
