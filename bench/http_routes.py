@@ -1,12 +1,20 @@
 """The presign routes over HTTP: the gateway under granian (one worker) against its own ceiling and against Companion.
 
-Starts a moto server, `s3-manager serve --workers 1`, and @uppy/companion (installed from the npm registry into
-bench/.companion on first use), all on loopback. wrk then drives, for --seconds each:
+Starts a moto server, `s3-manager serve --workers 1`, the stack's floor (bench/floor_app.py: granian, Litestar and a
+boto3 client, nothing else) and @uppy/companion (installed from the npm registry into bench/.companion on first
+use), all on loopback. The gateway and the floor run from bench/.runtime, a virtualenv with the gateway's own
+dependencies only (as in the image): the development venv's extras (pydantic, for one) would be imported by Litestar
+and counted. wrk then drives, for --seconds each:
   ceiling    GET /api/v1 on the gateway: a constant JSON answer, what the framework costs
   gateway    GET /s3/multipart/{uploadId}/{n}?key=  (Uppy's signPart) on the gateway
-  companion  the same route on Companion
-and the script prints requests/s and p99 latency, the ratios, the memory of each server, the gateway worker's memory
-before and after the load, and the time from start to the first healthy answer.
+  floor      GET / on the floor app
+  companion  the same signPart route on Companion
+and the script prints requests/s and p99 latency, the ratios, the memory of each server after its run, the gateway
+worker's memory before and after the load, and the time from start to the first healthy answer.
+
+Memory is given two ways, summed over a server's processes (granian's main process and its worker; Companion's one):
+RSS, and PSS. granian forks its worker, so the two share pages, which RSS counts in each and PSS shares out: the PSS
+sum is the memory the server really holds, and the ratios use it.
 
     python bench/http_routes.py [--seconds 10] [--connections 32] [--json bench/results/http_routes.json]
 """
@@ -24,13 +32,16 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from gateway.demo import start_moto
 
-COMPANION = Path(__file__).parent / ".companion"
+BENCH = Path(__file__).parent
+COMPANION = BENCH / ".companion"
 COMPANION_VERSION = "6.2.2"
+RUNTIME = BENCH / ".runtime"
 
 
 def free_port() -> int:
@@ -57,6 +68,18 @@ def rss_mib(pid: int) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
+def tree_memory(pid: int) -> dict[str, float]:
+    """RSS and PSS in MiB, summed over `pid` and its children."""
+    totals = {"rss_mib": 0.0, "pss_mib": 0.0}
+    for process in (pid, *children(pid)):
+        with open(f"/proc/{process}/smaps_rollup") as rollup:
+            for line in rollup:
+                name, _, value = line.partition(":")
+                if name in ("Rss", "Pss"):
+                    totals[f"{name.lower()}_mib"] += int(value.split()[0]) / 1024
+    return totals
+
+
 def children(pid: int) -> list[int]:
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
     return [int(p) for p in found]
@@ -80,6 +103,18 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     }
 
 
+def ensure_runtime() -> Path:
+    """bench/.runtime's python, with the gateway installed (editable, so it runs this checkout) and nothing else."""
+    python = RUNTIME / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(RUNTIME)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", str(BENCH.parent)],
+        check=True,
+    )
+    return python
+
+
 def ensure_companion() -> Path:
     entry = COMPANION / "node_modules/@uppy/companion/bin/companion"
     if not entry.exists():
@@ -101,24 +136,36 @@ def main() -> None:
         sys.exit("bench/http_routes.py needs wrk (apt-get install wrk)")
     credentials = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"}
     os.environ.update(credentials)
+    python = str(ensure_runtime())
     server, endpoint = start_moto()
     processes: list[subprocess.Popen[bytes]] = []
+
+    def start(command: list[str], env: dict[str, str], **options: Any) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)
+        processes.append(process)
+        return process
+
     try:
         httpx.put(f"{endpoint}/bench")  # the bucket
         port = free_port()
         env = {**os.environ, "S3_ENDPOINT_URL": endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_UPLOAD_BUCKET": "bench"}
         started = time.perf_counter()
-        gateway = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "1"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        processes.append(gateway)
+        gateway = start([python, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "1"], env)
         wait_ok(f"http://127.0.0.1:{port}/healthz")
         start_to_healthy = time.perf_counter() - started
         base = f"http://127.0.0.1:{port}"
         upload = httpx.post(f"{base}/s3/multipart", json={"filename": "movie.bin", "type": "video/mp4"}).json()
         sign_part = f"/s3/multipart/{upload['uploadId']}/7?key={upload['key']}"
         (worker,) = children(gateway.pid)
+
+        floor_port = free_port()
+        floor = start(
+            [python, "-m", "granian", "--interface", "asgi", "--workers", "1", "--no-ws", "--port", str(floor_port),
+             "floor_app:app"],
+            env, cwd=BENCH,
+        )  # fmt: skip
+        floor_url = f"http://127.0.0.1:{floor_port}/"
+        wait_ok(floor_url)
 
         companion_port = free_port()
         companion_env = {
@@ -128,10 +175,7 @@ def main() -> None:
             "COMPANION_AWS_REGION": "us-east-1", "COMPANION_AWS_ENDPOINT": endpoint,
             "COMPANION_AWS_FORCE_PATH_STYLE": "true", "COMPANION_CLIENT_ORIGINS": "true",
         }  # fmt: skip
-        companion = subprocess.Popen(
-            ["node", str(ensure_companion())], env=companion_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        processes.append(companion)
+        companion = start(["node", str(ensure_companion())], companion_env)
         companion_url = f"http://127.0.0.1:{companion_port}/s3/multipart/some-upload-id/7?key=movie.bin"
         wait_ok(companion_url)
 
@@ -139,13 +183,14 @@ def main() -> None:
         results = {
             "ceiling": wrk(f"{base}/api/v1", args.seconds, args.connections),
             "gateway": wrk(base + sign_part, args.seconds, args.connections),
+            "floor": wrk(floor_url, args.seconds, args.connections),
             "companion": wrk(companion_url, args.seconds, args.connections),
         }
         memory = {
-            "gateway_worker_before_mib": worker_before,
-            "gateway_worker_after_mib": rss_mib(worker),
-            "gateway_total_mib": rss_mib(gateway.pid) + rss_mib(worker),
-            "companion_mib": rss_mib(companion.pid),
+            "gateway": tree_memory(gateway.pid),
+            "floor": tree_memory(floor.pid),
+            "companion": tree_memory(companion.pid),
+            "gateway worker": {"before_mib": worker_before, "after_mib": rss_mib(worker)},
         }
     finally:
         for process in processes:
@@ -154,13 +199,16 @@ def main() -> None:
         server.stop()
 
     requests = sum(r["requests_per_s"] for r in results.values()) * args.seconds
+    companion_pss = memory["companion"]["pss_mib"]
     ratios = {
         "gateway / ceiling (target >= 0.6)": results["gateway"]["requests_per_s"]
         / results["ceiling"]["requests_per_s"],
         "gateway / companion (target >= 10)": results["gateway"]["requests_per_s"]
         / results["companion"]["requests_per_s"],
-        "gateway memory / companion (target <= 0.25)": memory["gateway_total_mib"] / memory["companion_mib"],
-        "worker memory after / before": memory["gateway_worker_after_mib"] / memory["gateway_worker_before_mib"],
+        "gateway memory / companion (target <= 0.25)": memory["gateway"]["pss_mib"] / companion_pss,
+        "floor memory / companion": memory["floor"]["pss_mib"] / companion_pss,
+        "gateway memory / floor": memory["gateway"]["pss_mib"] / memory["floor"]["pss_mib"],
+        "worker memory after / before": memory["gateway worker"]["after_mib"] / memory["gateway worker"]["before_mib"],
     }
     print(
         f"presign over HTTP: wrk, {args.connections} connections, {args.seconds} s a route, ~{requests:,.0f} requests"
@@ -168,8 +216,8 @@ def main() -> None:
     for name, figures in results.items():
         print(f"  {name:<10} {figures['requests_per_s']:9.0f} req/s   p99 {figures['p99_ms']:7.2f} ms"
               f"   non-2xx {figures['errors']:.0f}")  # fmt: skip
-    for name, value in memory.items():
-        print(f"  {name:<32} {value:8.1f} MiB")
+    for name, values in memory.items():
+        print(f"  {name + ' memory':<24}" + "".join(f"  {k[:-4]} {v:6.1f} MiB" for k, v in values.items()))
     print(f"  {'start to first healthy answer':<32} {start_to_healthy:8.2f} s")
     for name, value in ratios.items():
         print(f"  {name:<44} {value:7.2f}")
