@@ -12,7 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def shipped(name: str) -> Path:
+    """templates/ or static/: inside the package when it was installed from a wheel, else next to it (a checkout, an
+    editable install, the image's /app)."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else PACKAGE.parent / name
+
+
+TEMPLATES, STATIC = shipped("templates"), shipped("static")
 
 ADDRESSING_STYLES = ("auto", "path", "virtual")
 LOG_FORMATS = ("text", "json")
@@ -115,8 +125,8 @@ class Settings:
     max_share_seconds: int = 365 * 86400
     """S3M_MAX_SHARE_SECONDS: the longest a gateway share link may last."""
 
-    template_dir: Path = ROOT / "templates"
-    static_dir: Path = ROOT / "static"
+    template_dir: Path = TEMPLATES
+    static_dir: Path = STATIC
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
