@@ -2,10 +2,10 @@
 and the worker's memory compared before and after.
 
 Starts a moto server with a bucket of 200 keys and `s3-manager serve --workers 1` with JSON access logs (to
-/dev/null), then runs wrk twice, for half the time each: the listing routes (the JSON listing of the 200-key prefix
-and the explorer's page of it, alternately), then presigned GETs (POST /api/v1/buckets/load/presign/get, each for
-another key). The listings are bounded by moto, which answers a listing in tens of milliseconds; the presigns by the
-gateway. Exits 1 if any request failed.
+/dev/null), from bench/.runtime as bench/http_routes.py does. Then wrk runs twice, for half the time each: first the
+listing routes (the JSON listing of the 200-key prefix and the explorer's page of it, alternately), then presigned
+GETs (POST /api/v1/buckets/load/presign/get, each for another key). The listings are bounded by moto, which answers a
+listing in tens of milliseconds; the presigns by the gateway. Exits 1 if any request failed.
 
     python bench/load.py [--seconds 60] [--connections 16] [--json bench/results/load.json]
 """
@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import boto3
-from http_routes import children, free_port, rss_mib, wait_ok, wrk
+from http_routes import children, ensure_runtime, free_port, rss_mib, wait_ok, wrk
 
 from gateway.demo import start_moto
 
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=Path("bench/results/load.json"), help="results file")
     args = parser.parse_args()
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"})
+    python = str(ensure_runtime())
     server, endpoint = start_moto()
     try:
         s3 = boto3.client("s3", endpoint_url=endpoint)
@@ -61,7 +62,7 @@ def main() -> None:
         port = free_port()
         env = {**os.environ, "S3_ENDPOINT_URL": endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_LOG_FORMAT": "json"}
         gateway = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "1"],
+            [python, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "1"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
