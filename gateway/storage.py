@@ -223,33 +223,29 @@ class S3Storage:
                     found.append(ObjectVersion(m["VersionId"], None, m.get("LastModified"), m["IsLatest"], True))
         return sorted(found, key=lambda v: (v.modified or EPOCH, v.latest), reverse=True)
 
-    async def cors_rules(self, bucket: str) -> list[dict[str, Any]]:
-        """The bucket's CORS rules; none when it has no configuration."""
+    async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
+        """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""
 
         def work() -> list[dict[str, Any]]:
             try:
-                return list(self.api.get_bucket_cors(Bucket=bucket)["CORSRules"])
+                return list(fetch(Bucket=bucket)[field])
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "NoSuchCORSConfiguration":
+                if exc.response.get("Error", {}).get("Code") == missing:
                     return []
                 raise
 
         return await self._run(work, bucket)
+
+    async def cors_rules(self, bucket: str) -> list[dict[str, Any]]:
+        return await self._rules(bucket, self.api.get_bucket_cors, "CORSRules", "NoSuchCORSConfiguration")
 
     async def set_cors_rules(self, bucket: str, rules: list[dict[str, Any]]) -> None:
         config = {"CORSRules": rules}
         await self._run(partial(self.api.put_bucket_cors, Bucket=bucket, CORSConfiguration=config), bucket)
 
     async def lifecycle_rules(self, bucket: str) -> list[dict[str, Any]]:
-        def work() -> list[dict[str, Any]]:
-            try:
-                return list(self.api.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"])
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "NoSuchLifecycleConfiguration":
-                    return []
-                raise
-
-        return await self._run(work, bucket)
+        fetch = self.api.get_bucket_lifecycle_configuration
+        return await self._rules(bucket, fetch, "Rules", "NoSuchLifecycleConfiguration")
 
     async def set_lifecycle_rules(self, bucket: str, rules: list[dict[str, Any]]) -> None:
         config = {"Rules": rules}
