@@ -114,6 +114,17 @@ class AccessConfig:
         known = self.users.get(name) or self.users.get("*")
         return None if known is None else replace(known, name=name, kind="proxy", password=None)
 
+    def principal_named(self, kind: str, name: str) -> Principal | None:
+        """The principal of that kind and name as the file says today (None if it is gone): what a share link made
+        by it may still do."""
+        if kind == "user":
+            return self.users.get(name)
+        if kind == "token":
+            return next((p for p in self.tokens.values() if p.name == name), None)
+        if kind == "proxy":
+            return self.proxy_user(name)
+        return None
+
     def trusts(self, address: str | None) -> bool:
         if not address or not self.trusted_proxies:
             return False

@@ -43,7 +43,8 @@ class PresignGet:
     filename: str | None = None
     """The name the browser saves the download under (default: the key's last segment)."""
     inline: bool = False
-    """Ask the browser to display rather than save (Content-Disposition: inline)."""
+    """Ask the browser to display rather than save (Content-Disposition: inline). HTML, SVG and XML objects are
+    still saved, unless the gateway's S3M_INLINE_MARKUP allows them."""
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -16,6 +16,7 @@ from gateway.access import load_access
 from gateway.auth import authenticate
 from gateway.controllers import ROUTE_HANDLERS
 from gateway.controllers.metrics import metrics
+from gateway.csrf import CsrfGuard
 from gateway.deps import provide_storage
 from gateway.lifespan import storage_lifespan
 from gateway.logs import configure_logging
@@ -48,13 +49,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[authenticate] if access is not None else [],  # without an access file, everyone is ANONYMOUS
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
-        # The JSON routes are for programs and Uppy, not forms: they take JSON bodies only (see controllers/api.py).
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_samesite="strict",
-            cookie_secure=settings.secure_cookies,
-            exclude=["^/api/", "^/s3/"],
-        ),
+        middleware=[DefineMiddleware(CsrfGuard, settings=settings)],  # tokens bound to the session (gateway/csrf.py)
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="s3-manager",
@@ -66,5 +61,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Logging is ours (gateway/logs.py); unexpected errors are logged once, by responses.on_unexpected_error.
         logging_config=None,
     )
-    app.asgi_handler = RequestObserver(app.asgi_handler, security_headers(settings))
+    trusts = access.trusts if access is not None and access.trusted_proxies else None
+    app.asgi_handler = RequestObserver(app.asgi_handler, security_headers(settings), trusts)
     return app

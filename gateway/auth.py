@@ -1,16 +1,12 @@
 """Who is asking (an API token, a session cookie from the login page, or a trusted reverse proxy's header), and
 whether they may: the checks each handler makes before it acts or signs.
 
-Stateless, so any replica can answer: a session is a cookie signed with S3M_SECRET_KEY and the user's password hash
-(changing the password ends every session of that user), and it carries its own expiry.
+Stateless, so any replica can answer: a session is a signed cookie (gateway/sessions.py); the only state, the
+sessions ended by signing out, lives in the store (gateway/state.py).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import time
 from typing import Any
 
 from litestar import Request
@@ -18,50 +14,38 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from gateway.access import ANONYMOUS, AccessConfig, Principal, check, token_digest
-from gateway.errors import AccessDenied, NotAuthenticated
+from gateway.errors import AccessDenied, BadRequest, NotAuthenticated
 from gateway.models import Bucket
-from gateway.observe import client_address
+from gateway.observe import peer_address
+from gateway.sessions import read_session, session_cookie, session_user
+from gateway.state import StateStore
 from gateway.storage import S3Storage
 
-SESSION_COOKIE = "s3m_session"
+
+def header_once(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> str | None:
+    """A header that must not be sent twice: two values of the proxy's user header mean someone added one."""
+    values = connection.headers.getall(name, [])
+    if len(values) > 1:
+        raise BadRequest(f"The header {name} was sent more than once.")
+    return values[0] if values else None
 
 
-def _signature(secret: str, principal: Principal, payload: str) -> str:
-    key = hashlib.sha256(f"{secret}\0{principal.password}".encode()).digest()
-    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
-
-
-def session_cookie_value(secret: str, principal: Principal, lifetime: int) -> str:
-    payload = base64.urlsafe_b64encode(f"{principal.name}\0{int(time.time()) + lifetime}".encode()).decode()
-    return f"{payload}.{_signature(secret, principal, payload)}"
-
-
-def session_user(secret: str, access: AccessConfig, cookie: str) -> Principal | None:
-    """The user a session cookie names, if it is ours, unexpired, and the user still exists with that password."""
-    payload, _, signature = cookie.partition(".")
-    try:
-        name, _, expires = base64.urlsafe_b64decode(payload).decode().partition("\0")
-        alive = int(expires) > time.time()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    user = access.users.get(name)
-    if not alive or user is None or user.password is None:
-        return None
-    return user if hmac.compare_digest(signature, _signature(secret, user, payload)) else None
-
-
-def identify(connection: ASGIConnection[Any, Any, Any, Any], access: AccessConfig, secret: str) -> Principal | None:
+async def identify(connection: ASGIConnection[Any, Any, Any, Any], access: AccessConfig) -> Principal | None:
     """The principal behind a request, or None. A token that is sent must be right: it never falls back."""
     authorization = connection.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
         return access.tokens.get(token_digest(authorization[7:].strip()))
-    cookie = connection.cookies.get(SESSION_COOKIE)
-    if cookie:
-        user = session_user(secret, access, cookie)
-        if user is not None:
+    settings = connection.app.state.settings
+    cookie = connection.cookies.get(session_cookie(settings))
+    session = read_session(settings.secret_key, cookie) if cookie else None
+    if session is not None:
+        user = session_user(settings.secret_key, access, session)
+        state: StateStore | None = connection.app.state.records
+        if user is not None and (state is None or not await state.session_ended(session.session_id)):
+            connection.scope["session"] = session  # type: ignore[typeddict-unknown-key]
             return user
-    name = connection.headers.get(access.proxy_user_header)
-    if name and access.trusts(client_address(connection.scope)):
+    name = header_once(connection, access.proxy_user_header)
+    if name and access.trusts(peer_address(connection.scope)):
         return access.proxy_user(name)
     return None
 
@@ -72,7 +56,7 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], handler: 
     if handler.opt.get("public"):
         return
     access: AccessConfig = connection.app.state.access
-    principal = identify(connection, access, connection.app.state.settings.secret_key)
+    principal = await identify(connection, access)
     if principal is None:
         raise NotAuthenticated("Sign in first, or send a valid API token (Authorization: Bearer ...).")
     connection.scope["user"] = principal
@@ -84,10 +68,19 @@ def principal_of(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
+def refuse_state(request: Request[Any, Any, Any], bucket: str, key: str) -> None:
+    """The gateway's own records (S3M_STATE_S3_URL) are out of every grant: a user who could write them could
+    bring back an ended session or a revoked link."""
+    state: StateStore | None = request.app.state.records
+    if state is not None and state.holds(bucket, key):
+        raise AccessDenied(f"{bucket}/{key} holds the gateway's own records: no grant reaches it.")
+
+
 def allow(request: Request[Any, Any, Any], action: str, bucket: str, key: str = "") -> Principal:
     """Refuse (403, in words) unless the caller may do `action` on `key` in `bucket`; the caller otherwise."""
     principal = principal_of(request)
     check(principal, request.app.state.read_only, action, bucket, key)
+    refuse_state(request, bucket, key)
     return principal
 
 
@@ -96,27 +89,33 @@ def allow_listing(request: Request[Any, Any, Any], bucket: str, prefix: str) -> 
     principal = principal_of(request)
     if not principal.may_list(bucket, prefix):
         raise AccessDenied(f"{principal.name} may not list {bucket}/{prefix}.")
+    refuse_state(request, bucket, prefix)
     return principal
+
+
+def capped(gateway_cap: int, own: int | None) -> int:
+    """The lower of the gateway's cap and the principal's own, when it has one."""
+    return min(gateway_cap, own) if own else gateway_cap
 
 
 def lifetime_cap(request: Request[Any, Any, Any]) -> int:
     """The longest a URL signed for this caller may live: the gateway's cap, or the caller's if lower."""
-    cap: int = request.app.state.settings.max_url_expires
-    own = principal_of(request).max_expires
-    return min(cap, own) if own else cap
+    return capped(request.app.state.settings.max_url_expires, principal_of(request).max_expires)
 
 
 def default_lifetime(request: Request[Any, Any, Any]) -> int:
     """The lifetime of the URLs the explorer and Uppy's routes hand out, within the caller's cap."""
-    default: int = request.app.state.settings.url_expires
-    own = principal_of(request).max_expires
-    return min(default, own) if own else default
+    return capped(request.app.state.settings.url_expires, principal_of(request).max_expires)
 
 
 def upload_size_cap(request: Request[Any, Any, Any]) -> int:
-    cap: int = request.app.state.settings.max_upload_size
-    own = principal_of(request).max_upload_size
-    return min(cap, own) if own else cap
+    """The largest object this caller may upload, on every upload path."""
+    return capped(request.app.state.settings.max_upload_size, principal_of(request).max_upload_size)
+
+
+def own_upload_cap(request: Request[Any, Any, Any]) -> int | None:
+    """The caller's own size cap, when the access file gives one: then every upload must declare its size."""
+    return principal_of(request).max_upload_size
 
 
 async def visible_buckets(request: Request[Any, Any, Any], storage: S3Storage) -> list[Bucket]:

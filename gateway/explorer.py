@@ -181,6 +181,17 @@ def preview_kind(content_type: str) -> str | None:
     return None
 
 
+MARKUP_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "text/xsl")
+
+
+def renders_markup(content_type: str) -> bool:
+    """True for types a browser renders as a document that can run script (HTML, SVG, XML with stylesheets), and
+    for no type at all, which browsers sniff. Such objects are never handed out to be shown inline: the store's
+    origin may be on the gateway's site, where a page could plant cookies for it."""
+    kind = content_type.split(";")[0].strip().lower()
+    return not kind or kind in MARKUP_TYPES or kind.endswith("+xml")
+
+
 METADATA_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 MAX_TAGS = 10  # S3's limit per object
 

@@ -13,7 +13,9 @@ from gateway.audit import AuditUploader
 from gateway.explorer import check_bucket_name, parse_s3_url
 from gateway.metrics import in_flight, worker_stopping
 from gateway.settings import Settings
+from gateway.state import StateStore
 from gateway.storage import S3Storage
+from gateway.throttle import SignInThrottle
 
 
 @asynccontextmanager
@@ -21,6 +23,11 @@ async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
     """One set of boto3 clients per worker process: clients are thread-safe but must not cross processes."""
     settings: Settings = app.state.settings
     app.state.storage = storage = S3Storage(settings)
+    app.state.records = None
+    app.state.throttle = SignInThrottle()  # here, in the worker's event loop, where its limiter belongs
+    if settings.state_url:
+        bucket, prefix = parse_s3_url(settings.state_url)
+        app.state.records = StateStore(storage, check_bucket_name(bucket), prefix)
     uploader = None
     if settings.audit_url:
         bucket, prefix = parse_s3_url(settings.audit_url)

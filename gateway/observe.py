@@ -7,9 +7,11 @@ never sees the requests no route matched (404s, 405s), and those belong in the l
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import random
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from time import perf_counter
 from typing import Any
@@ -26,6 +28,9 @@ REQUEST_ID_HEADER = b"x-request-id"
 ACCEPTED_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,128}")
 # Probed every few seconds by load balancers and scrapers: logged at debug unless they fail.
 QUIET_ROUTES = frozenset({"healthz", "readyz", "metrics"})
+# Paths that carry a bearer secret: whoever reads the log must not be able to use it.
+SECRET_PATH = re.compile(r"^(/s/)[^/]*")
+CLIENT = "s3m_client"  # scope key: the client's address, as the trusted proxies tell it
 
 
 def incoming_request_id(scope: Scope) -> str:
@@ -40,8 +45,10 @@ class RequestObserver:
     """ASGI wrapper: sets the request id for everything logged while serving, returns it with `headers` (the
     security headers), then logs and counts."""
 
-    def __init__(self, app: ASGIApp, headers: list[tuple[bytes, bytes]]) -> None:
-        self.app, self.headers = app, headers
+    def __init__(
+        self, app: ASGIApp, headers: list[tuple[bytes, bytes]], trusts: Callable[[str | None], bool] | None = None
+    ) -> None:
+        self.app, self.headers, self.trusts = app, headers, trusts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,13 +56,18 @@ class RequestObserver:
             return
         rid = incoming_request_id(scope)
         token = request_id.set(rid)
+        if self.trusts is not None:
+            scope[CLIENT] = forwarded_client(scope, self.trusts)  # type: ignore[typeddict-unknown-key]
         path, status, started = scope["path"], 500, perf_counter()
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [*message.get("headers", ()), *self.headers, (REQUEST_ID_HEADER, rid.encode())]
+                own = message.get("headers", ())
+                present = {name.lower() for name, _ in own}  # a route's own choice (/s/: no-referrer) wins
+                extra = [h for h in self.headers if h[0] not in present]
+                headers = [*own, *extra, (REQUEST_ID_HEADER, rid.encode())]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -86,7 +98,7 @@ def access_fields(scope: Scope, route: str, path: str, status: int, elapsed: flo
     return {
         "method": scope["method"],
         "route": route,
-        "path": path,
+        "path": redacted(path),
         "status": status,
         "duration_ms": round(elapsed * 1000, 2),
         "client": client_address(scope),
@@ -100,7 +112,50 @@ def user_name(scope: Scope) -> str | None:
     return principal.name if principal is not None and principal.kind != "anonymous" else None
 
 
-def client_address(scope: Scope) -> str | None:
-    """The peer's address. Behind a reverse proxy that is the proxy's, until trusted proxies can be configured."""
+def redacted(path: str) -> str:
+    """The path as logs may show it: a share link's token (a credential anyone can use) replaced."""
+    return SECRET_PATH.sub(r"\1[redacted]", path)
+
+
+def peer_address(scope: Scope) -> str | None:
+    """The address of the connection's other end: a reverse proxy's, when there is one."""
     client = scope.get("client")
     return client[0] if client else None
+
+
+def client_address(scope: Scope) -> str | None:
+    """Who is asking, for logs, audit events and the sign-in throttle: behind a trusted proxy, the client it
+    names; otherwise the peer."""
+    return scope.get(CLIENT) or peer_address(scope)
+
+
+def forwarded_client(scope: Scope, trusts: Callable[[str | None], bool]) -> str | None:
+    """The client a chain of trusted proxies reports: the rightmost hop of X-Forwarded-For (or Forwarded) that is
+    not itself a trusted proxy. Anyone can write the left part of the header, so it is never believed."""
+    peer = peer_address(scope)
+    if not trusts(peer):
+        return peer
+    hops: list[str] = []
+    for name, value in scope["headers"]:
+        if name == b"x-forwarded-for":
+            hops += [h.strip() for h in value.decode("latin-1").split(",")]
+        elif name == b"forwarded":
+            hops += [f[4:].strip('"') for part in value.decode("latin-1").split(",") for f in part.strip().split(";")
+                     if f.lower().startswith("for=")]  # fmt: skip
+    for hop in reversed([_address(h) for h in hops]):
+        if hop is None:
+            return peer  # a hop we cannot read: do not guess past it
+        if not trusts(hop):
+            return hop
+    return peer
+
+
+def _address(hop: str) -> str | None:
+    """An address from a hop as proxies write it: `1.2.3.4`, `1.2.3.4:5678`, `[2001:db8::1]:80`, `2001:db8::1`."""
+    host = hop[1:].partition("]")[0] if hop.startswith("[") else hop
+    if host.count(":") == 1:
+        host = host.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None

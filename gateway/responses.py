@@ -15,6 +15,7 @@ from litestar.plugins.htmx import HTMXTemplate
 from litestar.response import Redirect, Template
 
 from gateway.errors import GatewayError, NotAuthenticated
+from gateway.observe import redacted
 from gateway.templating import with_query
 
 log = logging.getLogger("gateway")
@@ -101,7 +102,7 @@ def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
 
 def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Log the traceback for the operator; show the user a sentence, never the traceback."""
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", request.method, redacted(request.url.path))
     return error_response(request, 500, "Something went wrong in the gateway; the error was logged.")
 
 

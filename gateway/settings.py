@@ -27,6 +27,7 @@ TEMPLATES, STATIC = shipped("templates"), shipped("static")
 ADDRESSING_STYLES = ("auto", "path", "virtual")
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("debug", "info", "warning", "error")
+UPPY_UPLOAD_METHODS = ("post", "put")
 
 
 class SettingsError(ValueError):
@@ -125,6 +126,18 @@ class Settings:
     max_share_seconds: int = 365 * 86400
     """S3M_MAX_SHARE_SECONDS: the longest a gateway share link may last."""
 
+    state_url: str | None = None
+    """S3M_STATE_S3_URL: s3://BUCKET/PREFIX where the gateway keeps what must outlive a request (sessions ended by
+    signing out, gateway share links). Unset: signing out only drops the cookie, and gateway links are off."""
+
+    inline_markup: bool = False
+    """S3M_INLINE_MARKUP: let HTML, SVG and XML objects be handed out as `inline` presigned GETs. Off: they are
+    always downloads, because the store's origin may be on the same site as the gateway (see the README)."""
+
+    uppy_upload_method: str = "post"
+    """S3M_UPPY_UPLOAD_METHOD: how Uppy's small uploads go, `post` (a POST policy) or `put` (a presigned PUT), for
+    stores whose POST answer exposes no ETag (moto): Uppy 5 waits for it forever."""
+
     template_dir: Path = TEMPLATES
     static_dir: Path = STATIC
 
@@ -165,6 +178,9 @@ class Settings:
             "session_seconds": _number(environ, "S3M_SESSION_SECONDS", int),
             "share_epoch": _number(environ, "S3M_SHARE_EPOCH", int),
             "max_share_seconds": _number(environ, "S3M_MAX_SHARE_SECONDS", int),
+            "state_url": get("S3M_STATE_S3_URL"),
+            "inline_markup": _flag(environ, "S3M_INLINE_MARKUP"),
+            "uppy_upload_method": (get("S3M_UPPY_UPLOAD_METHOD") or "").lower() or None,
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
         settings.check()
@@ -200,8 +216,11 @@ class Settings:
             raise SettingsError(f"S3M_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {self.log_format!r}")
         if self.log_level not in LOG_LEVELS:
             raise SettingsError(f"S3M_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
-        if self.audit_url is not None and not self.audit_url.startswith("s3://"):
-            raise SettingsError(f"S3M_AUDIT_S3_URL must look like s3://BUCKET/PREFIX, not {self.audit_url!r}")
+        for name, s3_url in (("S3M_AUDIT_S3_URL", self.audit_url), ("S3M_STATE_S3_URL", self.state_url)):
+            if s3_url is not None and not s3_url.startswith("s3://"):
+                raise SettingsError(f"{name} must look like s3://BUCKET/PREFIX, not {s3_url!r}")
+        if self.uppy_upload_method not in UPPY_UPLOAD_METHODS:
+            raise SettingsError(f"S3M_UPPY_UPLOAD_METHOD must be post or put, not {self.uppy_upload_method!r}")
         if self.max_share_seconds < 60:
             raise SettingsError("S3M_MAX_SHARE_SECONDS must be at least 60")
         if self.session_seconds < 60:

@@ -1,41 +1,58 @@
-"""Gateway share links: a signed token naming an object and an end date. /s/{token} answers each use with a GET
-presigned at that moment, so a link can outlive SigV4's 7 days, and the gateway stays stateless.
+"""Gateway share links: /s/{token} answers each use with a GET presigned at that moment, so a link can outlive
+SigV4's 7 days and the credentials that signed it.
 
-Revocation needs no database: the token is signed with S3M_SECRET_KEY and the share epoch (S3M_SHARE_EPOCH), so
-raising the epoch ends every link given so far; rotating the secret does too.
+A link is a signed token (gateway/tokens.py) naming who made it, the object and the end date, plus a record in the
+store (gateway/state.py) under its maker's folder. Opening a link checks all three: the token, the record (deleting
+it revokes that one link), and that its maker still exists and may still share that key for that long. Raising
+S3M_SHARE_EPOCH still ends every link at once.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
+import secrets
+from dataclasses import dataclass
 
+from gateway.access import Principal
 from gateway.errors import Gone, NotFound
+from gateway.tokens import BadToken, mac, sign, unsign
+
+REVOKED = "This share link is not valid: it was never issued here, or it was revoked."
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+@dataclass(frozen=True, slots=True)
+class ShareLink:
+    """What a token says: who made the link, which record is its own, the object, and its end (Unix time)."""
+
+    maker_kind: str
+    maker: str
+    link_id: str
+    bucket: str
+    key: str
+    until: int
 
 
-def _signature(secret: str, epoch: int, payload: str) -> str:
-    return _b64(hmac.new(f"{secret}\0share\0{epoch}".encode(), payload.encode(), hashlib.sha256).digest()[:18])
+def owner_folder(secret: str, principal: Principal) -> str:
+    """Where the records of `principal`'s links live: one folder each, so listing your own links is one listing."""
+    return f"shares/{mac(secret, 'share-owner', f'{principal.kind}:{principal.name}')}/"
 
 
-def make_token(secret: str, epoch: int, bucket: str, key: str, until: int) -> str:
-    """A token for `key` in `bucket`, valid until the Unix time `until`."""
-    payload = _b64(json.dumps([bucket, key, until], separators=(",", ":"), ensure_ascii=False).encode())
-    return f"{payload}.{_signature(secret, epoch, payload)}"
+def new_link(principal: Principal, bucket: str, key: str, until: int) -> ShareLink:
+    return ShareLink(principal.kind, principal.name, secrets.token_urlsafe(12), bucket, key, until)
 
 
-def open_token(secret: str, epoch: int, token: str, now: float) -> tuple[str, str]:
-    """(bucket, key) of a valid token: NotFound for one this gateway never signed (or signed before the epoch
+def make_token(secret: str, epoch: int, link: ShareLink) -> str:
+    fields = [link.maker_kind, link.maker, link.link_id, link.bucket, link.key, link.until]
+    return sign(secret, f"share:{epoch}", fields)
+
+
+def open_token(secret: str, epoch: int, token: str, now: float) -> ShareLink:
+    """The link a valid token names: NotFound for one this gateway never signed (or signed before the epoch
     changed, which it cannot tell apart), Gone for one past its date."""
-    payload, _, signature = token.partition(".")
-    if not hmac.compare_digest(signature, _signature(secret, epoch, payload)):
-        raise NotFound("This share link is not valid: it was never issued here, or it was revoked.")
-    bucket, key, until = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    if until < now:
+    try:
+        kind, maker, link_id, bucket, key, until = unsign(secret, f"share:{epoch}", token)
+        link = ShareLink(str(kind), str(maker), str(link_id), str(bucket), str(key), int(until))
+    except (BadToken, ValueError, TypeError):
+        raise NotFound(REVOKED) from None
+    if link.until < now:
         raise Gone("This share link has expired.")
-    return str(bucket), str(key)
+    return link

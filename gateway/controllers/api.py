@@ -31,7 +31,14 @@ from gateway.api_models import (
 from gateway.audit import presigned
 from gateway.auth import allow, allow_listing, default_lifetime, lifetime_cap, upload_size_cap, visible_buckets
 from gateway.errors import BadRequest
-from gateway.explorer import check_bucket_name, check_expires, check_key, check_prefix, content_disposition
+from gateway.explorer import (
+    check_bucket_name,
+    check_expires,
+    check_key,
+    check_prefix,
+    content_disposition,
+    renders_markup,
+)
 from gateway.models import PostPolicy
 from gateway.storage import S3Storage
 
@@ -100,13 +107,16 @@ class PresignApi(Controller):
         bucket: FromPath[str],
         data: JSONBody[PresignGet],
     ) -> PresignedUrl:
-        """A GET URL for `key`, saved under `filename` or shown inline. The object is not checked for existence."""
+        """A GET URL for `key`, saved under `filename` or shown inline. Only an inline request looks at the object:
+        HTML, SVG and XML are handed out as downloads unless S3M_INLINE_MARKUP allows them."""
         check_bucket_name(bucket)
         key = check_key(data.key)
         allow(request, "share", bucket, key)
         seconds, until = lifetime(request, data.expires)
-        name = data.filename or key
-        disposition = content_disposition(name, "inline" if data.inline else "attachment")
+        inline = data.inline
+        if inline and not storage.settings.inline_markup:
+            inline = not renders_markup((await storage.head(bucket, key)).get("ContentType", ""))
+        disposition = content_disposition(data.filename or key, "inline" if inline else "attachment")
         url = storage.presign_get(bucket, key, disposition, seconds)
         presigned(request, "GET", bucket, key, seconds)
         return PresignedUrl("GET", url, {}, seconds, until)

@@ -8,13 +8,20 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.access import password_matches
-from gateway.auth import SESSION_COOKIE, session_cookie_value
+from gateway.observe import client_address
+from gateway.sessions import new_session, session_cookie
+from gateway.state import StateStore
+from gateway.throttle import SignInThrottle
 
 
 def safe_next(target: str) -> str:
     """Where to go after signing in: a path on this site only, never another site (an open redirect)."""
     return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+def login_page(target: str, notice: str | None, name: str = "", status_code: int = 200, **headers: str) -> Template:
+    context = {"next": target, "notice": notice, "name": name}
+    return Template("pages/login.html", context=context, status_code=status_code, headers=headers)
 
 
 class LoginController(Controller):
@@ -23,23 +30,29 @@ class LoginController(Controller):
 
     @get("/login", name="login")
     async def form(self, next: FromQuery[str] = "/") -> Template:
-        return Template("pages/login.html", context={"next": safe_next(next), "notice": None})
+        return login_page(safe_next(next), None)
 
     @post("/login", name="login_submit", status_code=200)
     async def submit(self, request: Request[Any, Any, Any]) -> Response[Any]:
         form = await request.form()
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         target = safe_next(str(form.get("next", "/")))
+        throttle: SignInThrottle = request.app.state.throttle
+        address = client_address(request.scope)
+        wait = throttle.wait_seconds(name, address)
+        if wait:
+            notice = f"Too many failed sign-ins: try again in {wait} seconds."
+            return login_page(target, notice, name, 429, **{"Retry-After": str(wait)})
         access = request.app.state.access
         user = access.users.get(name) if access is not None and name != "*" else None
-        if not password_matches(password, user.password if user is not None else None) or user is None:
-            context = {"next": target, "notice": "Wrong name or password.", "name": name}
-            return Template("pages/login.html", context=context, status_code=401)
+        if not await throttle.password_matches(password, user.password if user is not None else None) or not user:
+            throttle.failed(name, address)
+            return login_page(target, "Wrong name or password.", name, 401)
         settings = request.app.state.settings
         response = Redirect(target, status_code=303)
         response.set_cookie(
-            SESSION_COOKIE,
-            session_cookie_value(settings.secret_key, user, settings.session_seconds),
+            session_cookie(settings),
+            new_session(settings.secret_key, user, settings.session_seconds),
             max_age=settings.session_seconds,
             httponly=True,
             secure=settings.secure_cookies,
@@ -48,7 +61,12 @@ class LoginController(Controller):
         return response
 
     @post("/logout", name="logout", status_code=303)
-    async def logout(self) -> Redirect:
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        """End the session in the store, so a copy of the cookie stops working too, then drop the cookie."""
+        session = request.scope.get("session")
+        records: StateStore | None = request.app.state.records
+        if session is not None and records is not None:
+            await records.end_session(session.session_id, session.expires)
         response = Redirect("/login", status_code=303)
-        response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(session_cookie(request.app.state.settings))
         return response

@@ -1,5 +1,6 @@
 """Share links for one object: a presigned GET for a chosen time (at most 7 days, cannot be revoked), or a gateway
-link that presigns afresh on each use, for any time up to S3M_MAX_SHARE_SECONDS, revocable (gateway/share_links.py).
+link that presigns afresh on each use, revocable one by one (gateway/share_links.py). People see and revoke their
+own gateway links on /shares.
 """
 
 from __future__ import annotations
@@ -8,36 +9,60 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from gateway.access import ANONYMOUS, AccessConfig, Principal
 from gateway.audit import presigned, record
-from gateway.auth import allow, lifetime_cap
-from gateway.errors import BadRequest
+from gateway.auth import allow, capped, lifetime_cap, principal_of
+from gateway.errors import AccessDenied, BadRequest, NotFound
 from gateway.explorer import check_bucket_name, check_key, content_disposition, last_segment
-from gateway.responses import page_or_partial
-from gateway.share_links import make_token, open_token
+from gateway.responses import page_or_partial, wants_partial
+from gateway.share_links import REVOKED, ShareLink, make_token, new_link, open_token, owner_folder
+from gateway.state import StateStore
 from gateway.storage import S3Storage
+from gateway.templating import build_url
 
 LIFETIMES = {3600: "1 hour", 86400: "1 day", 7 * 86400: "7 days", 30 * 86400: "30 days", 365 * 86400: "1 year"}
 OPEN_SECONDS = 300  # a gateway link's redirect is used at once: its URL need not live long
 SIGV4_LIMIT = 7 * 86400
+NO_RECORDS = "Gateway links need a place in the store for their records: set S3M_STATE_S3_URL (see the README)."
+
+
+def gateway_link_cap(request: Request[Any, Any, Any], principal: Principal) -> int:
+    """The longest a gateway link by `principal` may last: the gateway's cap, or the principal's own if lower."""
+    return capped(request.app.state.settings.max_share_seconds, principal.max_expires)
 
 
 def share_view(request: Request[Any, Any, Any], bucket: str, key: str, **result: Any) -> Template:
-    settings = request.app.state.settings
     context = {
         "bucket": bucket,
         "key": key,
         "name": last_segment(key),
         "lifetimes": LIFETIMES,
         "presigned_cap": min(lifetime_cap(request), SIGV4_LIMIT),
-        "gateway_cap": settings.max_share_seconds,
+        "gateway_cap": gateway_link_cap(request, principal_of(request)) if request.app.state.records else None,
         "result": result or None,
     }
     return page_or_partial(request, "pages/share.html", "partials/share.html", context)
+
+
+def records_of(request: Request[Any, Any, Any]) -> StateStore:
+    records: StateStore | None = request.app.state.records
+    if records is None:
+        raise BadRequest(NO_RECORDS)
+    return records
+
+
+def maker_of(request: Request[Any, Any, Any], link: ShareLink) -> Principal:
+    """Who made the link, as the access file says now; NotFound once they are gone from it."""
+    access: AccessConfig | None = request.app.state.access
+    maker = ANONYMOUS if access is None else access.principal_named(link.maker_kind, link.maker)
+    if maker is None:
+        raise NotFound(REVOKED)
+    return maker
 
 
 class ShareController(Controller):
@@ -54,18 +79,17 @@ class ShareController(Controller):
     ) -> Template:
         form = await request.form()
         key, kind = check_key(str(form.get("key", ""))), str(form.get("kind", "presigned"))
-        allow(request, "share", check_bucket_name(bucket), key)
+        principal = allow(request, "share", check_bucket_name(bucket), key)
         try:
             seconds = int(str(form.get("seconds", "")))
         except ValueError:
             raise BadRequest("Choose how long the link should work.") from None
         await storage.head(bucket, key)  # a link to nothing helps nobody: say so now
-        settings = storage.settings
         until = int(time.time()) + seconds
         warning = None
         if kind == "presigned":
             if not 1 <= seconds <= min(lifetime_cap(request), SIGV4_LIMIT):
-                raise BadRequest("A presigned link lasts at most 7 days and the gateway's cap: choose a gateway link.")
+                raise BadRequest("A presigned link lasts at most 7 days and your cap: choose a gateway link.")
             url = storage.presign_get(bucket, key, content_disposition(key), seconds)
             presigned(request, "GET", bucket, key, seconds, purpose="share")
             if storage.credentials_are_temporary():
@@ -74,9 +98,14 @@ class ShareController(Controller):
                     "which may be before the date shown. A gateway link does not depend on them."
                 )
         elif kind == "gateway":
-            if not 60 <= seconds <= settings.max_share_seconds:
-                raise BadRequest(f"A gateway link lasts from a minute to {settings.max_share_seconds} seconds.")
-            token = make_token(settings.secret_key, settings.share_epoch, bucket, key, until)
+            records, cap = records_of(request), gateway_link_cap(request, principal)
+            if not 60 <= seconds <= cap:
+                raise BadRequest(f"A gateway link lasts from a minute to {cap} seconds for you.")
+            link = new_link(principal, bucket, key, until)
+            settings = request.app.state.settings
+            record_fields = {"bucket": bucket, "key": key, "until": until, "created": int(time.time())}
+            await records.put(f"{owner_folder(settings.secret_key, principal)}{link.link_id}", record_fields)
+            token = make_token(settings.secret_key, settings.share_epoch, link)
             url = str(request.base_url).rstrip("/") + request.app.route_reverse("share_open", token=token)
             record(request, "share.create", "ok", bucket=bucket, key=key, expires=seconds, kind="gateway")
         else:
@@ -87,9 +116,51 @@ class ShareController(Controller):
     async def open(
         self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], token: FromPath[str]
     ) -> Redirect:
-        """Anyone holding the link may download: the token is the credential. A GET presigned now, short-lived."""
+        """Anyone holding the link may download, while its record stands and its maker may still share the key."""
         settings = storage.settings
-        bucket, key = open_token(settings.secret_key, settings.share_epoch, token, time.time())
-        url = storage.presign_get(bucket, key, content_disposition(key), OPEN_SECONDS)
-        presigned(request, "GET", bucket, key, OPEN_SECONDS, purpose="share-link")
+        link = open_token(settings.secret_key, settings.share_epoch, token, time.time())
+        maker = maker_of(request, link)
+        saved = await records_of(request).get(f"{owner_folder(settings.secret_key, maker)}{link.link_id}")
+        if saved is None:
+            raise NotFound(REVOKED)
+        if not maker.may("share", link.bucket, link.key):
+            raise AccessDenied("Whoever made this link may no longer share this file.")
+        if link.until - int(saved.get("created", 0)) > gateway_link_cap(request, maker):
+            raise AccessDenied("This link lasts longer than its maker may now share for.")
+        url = storage.presign_get(link.bucket, link.key, content_disposition(link.key), OPEN_SECONDS)
+        presigned(request, "GET", link.bucket, link.key, OPEN_SECONDS, purpose="share-link")
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+    @get("/shares", name="share_list")
+    async def mine(self, request: Request[Any, Any, Any], notice: FromQuery[str | None] = None) -> Template:
+        return await shares_view(request, notice)
+
+    @post("/shares/revoke", name="share_revoke", status_code=200)
+    async def revoke(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """Delete one of the caller's own link records: that link stops working, the others keep working."""
+        link_id = str((await request.form()).get("id", ""))
+        if not link_id or "/" in link_id:
+            raise BadRequest("Choose a link to revoke.")
+        records, principal = records_of(request), principal_of(request)
+        name = f"{owner_folder(request.app.state.settings.secret_key, principal)}{link_id}"
+        saved = await records.get(name)
+        if saved is None:
+            raise NotFound("You have no such link.")
+        await records.delete(name)
+        record(request, "share.revoke", "ok", bucket=saved.get("bucket"), key=saved.get("key"))
+        if wants_partial(request):
+            return await shares_view(request, "Revoked.")
+        return Redirect(build_url(request, "share_list", {"notice": "Revoked."}), status_code=303)
+
+
+async def shares_view(request: Request[Any, Any, Any], notice: str | None) -> Template:
+    """The caller's own gateway links that still work, newest first, each with a way to revoke it."""
+    records, secret = records_of(request), request.app.state.settings.secret_key
+    now = time.time()
+    links = [
+        {"id": name.rpartition("/")[2], **saved, "ends": datetime.fromtimestamp(int(saved["until"]), UTC)}
+        for name, saved in await records.records(owner_folder(secret, principal_of(request)))
+        if int(saved.get("until", 0)) > now
+    ]
+    links.sort(key=lambda link: -int(link.get("created", 0)))
+    return page_or_partial(request, "pages/shares.html", "partials/shares.html", {"links": links, "notice": notice})

@@ -14,9 +14,9 @@ from litestar.testing import TestClient
 
 from gateway.access import hash_password, load_access, token_digest
 from gateway.app import create_app
-from gateway.auth import SESSION_COOKIE, session_cookie_value
+from gateway.sessions import new_session
 from gateway.settings import Settings
-from tests.conftest import all_keys, new_bucket, put, soup
+from tests.conftest import all_keys, new_bucket, page_token, put, soup
 
 TOKEN = "ci-token-0123456789"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -60,13 +60,16 @@ def fx_guarded(settings: Settings, buckets: tuple[str, str], tmp_path: Path) -> 
 def fx_anyone(guarded: Settings) -> Iterator[TestClient[Any]]:
     """A client with no credentials yet, holding a CSRF token like a browser on the login page would."""
     with TestClient(create_app(guarded)) as client:
-        client.get("/login")
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        client.headers["x-csrftoken"] = page_token(client, "/login")
         yield client
 
 
 def sign_in(client: TestClient[Any], name: str, password: str, next_page: str = "/") -> Any:
-    return client.post("/login", data={"name": name, "password": password, "next": next_page}, follow_redirects=False)
+    """Sign in as a browser would; on success the client takes the new session's CSRF token, as its pages give it."""
+    answer = client.post("/login", data={"name": name, "password": password, "next": next_page}, follow_redirects=False)
+    if answer.status_code == 303:
+        client.headers["x-csrftoken"] = page_token(client, "/login")
+    return answer
 
 
 def test_without_credentials_pages_send_to_the_login_page_and_programs_get_401(
@@ -90,7 +93,7 @@ def test_a_wrong_password_or_unknown_name_is_refused_alike(anyone: TestClient[An
         answer = sign_in(anyone, name, password)
         assert answer.status_code == 401
         assert soup(answer.text).select_one(".notice.error").text == "Wrong name or password."
-        assert SESSION_COOKIE not in answer.cookies
+        assert "s3m_session" not in answer.cookies
 
 
 def test_sign_in_returns_to_the_page_asked_for_then_sign_out_ends_it(
@@ -104,7 +107,7 @@ def test_sign_in_returns_to_the_page_asked_for_then_sign_out_ends_it(
     page = anyone.get(f"/b/{team}")
     assert page.status_code == 200 and "alice" in soup(page.text).select_one("form.signed-in").text
     assert anyone.post("/logout", follow_redirects=False).headers["location"] == "/login"
-    anyone.cookies.delete(SESSION_COOKIE)  # what the browser does with the expired cookie the logout sent
+    anyone.cookies.delete("s3m_session")  # what the browser does with the expired cookie the logout sent
     assert anyone.get(f"/b/{team}", follow_redirects=False).status_code == 303
 
 
@@ -118,24 +121,24 @@ def test_a_forged_expired_or_outdated_session_is_refused(
 ) -> None:
     team, other = buckets
     alice = load_access(guarded.access_file).users["alice"]  # type: ignore[arg-type]
-    good = session_cookie_value(guarded.secret_key, alice, 3600)
+    good = new_session(guarded.secret_key, alice, 3600)
     payload, _, signature = good.partition(".")
-    bob_payload = base64.urlsafe_b64encode(b"bob\x0099999999999").decode()  # alice's signature on bob's name
+    bob_payload = base64.urlsafe_b64encode(b'["bob",99999999999,"x","y"]').decode().rstrip("=")  # alice's signature
     for cookie in (
         f"{bob_payload}.{signature}",
-        f"{payload}.{'0' * 64}",
-        session_cookie_value(guarded.secret_key, alice, -10),  # expired
-        session_cookie_value("another-secret", alice, 3600),
+        f"{payload}.{'0' * 24}",
+        new_session(guarded.secret_key, alice, -10),  # expired
+        new_session("another-secret", alice, 3600),
         "garbage",
     ):
-        anyone.cookies.set(SESSION_COOKIE, cookie)
+        anyone.cookies.set("s3m_session", cookie)
         assert anyone.get(f"/b/{team}", follow_redirects=False).status_code == 303, cookie
     # a new password ends every session signed before it
     changed = write_access_file(tmp_path / "changed.toml", team, other, alice_password="new-pw")
     with TestClient(create_app(replace(guarded, access_file=changed))) as client:
-        client.cookies.set(SESSION_COOKIE, good)
+        client.cookies.set("s3m_session", good)
         assert client.get(f"/b/{team}", follow_redirects=False).status_code == 303
-    anyone.cookies.set(SESSION_COOKIE, good)
+    anyone.cookies.set("s3m_session", good)
     assert anyone.get(f"/b/{team}").status_code == 200
 
 
@@ -217,8 +220,7 @@ def test_a_token_signs_only_inside_its_grants_and_caps(anyone: TestClient[Any], 
 def test_the_read_only_switch_refuses_every_change(guarded: Settings, s3: Any, buckets: tuple[str, str]) -> None:
     team, _ = buckets
     with TestClient(create_app(replace(guarded, read_only=True))) as client:
-        client.get("/login")
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        client.headers["x-csrftoken"] = page_token(client, "/login")
         sign_in(client, "alice", "alice-pw")
         assert client.get(f"/b/{team}").status_code == 200
         refused = client.post(f"/b/{team}/delete", data={"key": "team/plan.txt"})

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from gateway.app import create_app
 from gateway.explorer import folder_prefix, is_under
 from gateway.settings import Settings
-from tests.conftest import all_keys, put, soup
+from tests.conftest import all_keys, page_token, put, soup
 from tests.faulty_store import FaultyStore
 
 
@@ -22,8 +22,7 @@ def fx_faulty_client(moto_endpoint: str) -> Iterator[tuple[FaultyStore, TestClie
     store = FaultyStore(moto_endpoint)
     settings = Settings(endpoint_url=store.url, region="us-east-1", addressing_style="path")
     with TestClient(app=create_app(settings)) as client:
-        client.get("/")
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        client.headers["x-csrftoken"] = page_token(client)
         yield store, client
     store.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -11,6 +12,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
+from gateway.app import create_app
+from gateway.settings import Settings
 from tests.conftest import all_keys, put
 
 API = "/api/v1/buckets"
@@ -69,6 +72,18 @@ def test_presigned_get_with_file_name_inline_and_expiry(client: TestClient[Any],
     assert fetched.headers["content-disposition"].endswith("filename*=UTF-8''R%C3%A9.pdf")
     inline = client.post(f"{API}/{bucket}/presign/get", json={"key": "docs/r.pdf", "inline": True}).json()
     assert httpx.get(inline["url"]).headers["content-disposition"].startswith("inline;")
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "image/svg+xml", "application/xml", "text/html; charset=utf-8"])
+def test_markup_is_never_handed_out_inline_unless_the_operator_allows_it(
+    settings: Settings, s3: Any, bucket: str, content_type: str
+) -> None:
+    """A page on the store's origin, shown inline, could plant cookies for the gateway's site (issue 14, item 1)."""
+    s3.put_object(Bucket=bucket, Key="page", Body=b"<script>alert(1)</script>", ContentType=content_type)
+    for allowed, expected in ((False, "attachment;"), (True, "inline;")):
+        with TestClient(create_app(replace(settings, inline_markup=allowed))) as client:
+            signed = client.post(f"{API}/{bucket}/presign/get", json={"key": "page", "inline": True}).json()
+            assert httpx.get(signed["url"]).headers["content-disposition"].startswith(expected)
 
 
 def test_presigned_put_with_and_without_a_signed_content_type(client: TestClient[Any], s3: Any, bucket: str) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 from litestar.testing import TestClient
 
-from tests.conftest import all_keys, new_bucket, soup
+from tests.conftest import all_keys, new_bucket, page_token, soup
 
 API = "/api/v1/buckets"
 
@@ -117,8 +117,7 @@ def test_preview_share_and_version_urls_are_accepted_by_a_store_that_checks(
     seaweed_client: TestClient[Any], seaweed_s3: Any
 ) -> None:
     """The URLs issue 6 added carry more signed parameters (response-content-type, versionId): SeaweedFS checks them."""
-    seaweed_client.get("/")
-    token = seaweed_client.cookies["csrftoken"]  # for the share form
+    token = page_token(seaweed_client)  # for the share form
     bucket = new_bucket(seaweed_s3)
     seaweed_s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     first = seaweed_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"<b>v1</b>", ContentType="text/plain")["VersionId"]

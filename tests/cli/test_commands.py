@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, soup, wait_until_healthy
+from tests.conftest import free_port, page_token, soup, wait_until_healthy
 
 COMMAND = [sys.executable, "-m", "gateway.cli"]
 
@@ -73,8 +73,7 @@ def test_forms_work_whichever_of_two_workers_answers(moto_endpoint: str, tmp_pat
         running(["serve", "--workers", "2"], tmp_path / "serve.log", env) as url,
         httpx.Client(base_url=url, limits=fresh_connections) as client,
     ):
-        client.get("/")
-        token = client.cookies["csrftoken"]
+        token = page_token(client)
         for n in range(12):
             name = f"w{n}-{uuid.uuid4().hex[:8]}"
             made = client.post("/buckets", data={"name": name, "_csrf_token": token}, follow_redirects=False)

@@ -17,7 +17,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.cli.test_commands import running
-from tests.conftest import CREDENTIALS
+from tests.conftest import CREDENTIALS, page_token
 
 FRESH_CONNECTIONS = httpx.Limits(max_keepalive_connections=0)  # a kept-alive connection sticks to one worker
 
@@ -53,8 +53,7 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
     key = f"reports/q3 {uuid.uuid4().hex[:6]}.txt"
     issued: list[str] = []  # every presigned URL handed out: none of their signatures may reach the log
     with running(["serve", "--workers", "2"], log, env) as url, httpx.Client(base_url=url) as client:
-        client.get("/")
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        client.headers["x-csrftoken"] = page_token(client)
 
         upload = client.post(
             f"/b/{bucket}/uploads",
