@@ -142,12 +142,14 @@ def forwarded_client(scope: Scope, trusts: Callable[[str | None], bool]) -> str 
         elif name == b"forwarded":
             hops += [f[4:].strip('"') for part in value.decode("latin-1").split(",") for f in part.strip().split(";")
                      if f.lower().startswith("for=")]  # fmt: skip
+    found = peer
     for hop in reversed([_address(h) for h in hops]):
         if hop is None:
-            return peer  # a hop we cannot read: do not guess past it
+            return found  # a hop we cannot read: do not guess past it
+        found = hop
         if not trusts(hop):
             return hop
-    return peer
+    return found  # proxies all the way: the farthest one is as near to the client as anyone can tell
 
 
 def _address(hop: str) -> str | None:

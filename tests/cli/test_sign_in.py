@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -47,3 +49,45 @@ def test_serve_refuses_to_run_without_sign_in_off_loopback() -> None:
     )
     assert answer.returncode == 2
     assert "refusing to serve on 0.0.0.0 without sign-in" in answer.stderr and "S3M_ACCESS_FILE" in answer.stderr
+
+
+def access_lines(log: Path, count: int) -> list[dict[str, object]]:
+    """The first `count` access lines of the listing route, waited for: the log is written every 20 ms."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        found = [line for line in lines if line.get("event") == "request" and line.get("route") == "api_objects"]
+        if len(found) >= count or time.monotonic() > deadline:
+            return sorted(found, key=lambda line: str(line["time"]))[:count]
+        time.sleep(0.05)
+
+
+def test_behind_trusted_proxies_the_client_is_the_rightmost_untrusted_hop(
+    moto_endpoint: str, bucket: str, tmp_path: Path
+) -> None:
+    """Issue 14, item 17: logs, audit events and the sign-in throttle see the client, not the proxy; the left part
+    of X-Forwarded-For, which anyone can write, is never believed; a duplicated user header is refused (item 8)."""
+    access = tmp_path / "access.toml"
+    access.write_text(f'[proxy]\ntrusted = ["127.0.0.0/8", "10.0.0.0/8"]\n\n[users.carol]\n{GRANTS}\n')
+    log = tmp_path / "serve.log"
+    objects = f"/api/v1/buckets/{bucket}/objects"
+    sent = [
+        {"X-Forwarded-For": "6.6.6.6, 203.0.113.5, 10.1.1.1"},  # 6.6.6.6 is what the client claimed
+        {"Forwarded": 'for=6.6.6.6, for="[2001:db8::7]:443";proto=https, for=10.2.2.2'},
+        {"X-Forwarded-For": "10.1.1.1"},  # only proxies: the leftmost one is as far as anyone can tell
+    ]
+    with running(["serve"], log, serve_env(moto_endpoint, access)) as url, httpx.Client(base_url=url) as client:
+        for headers in sent:
+            assert client.get(objects, headers={"X-Forwarded-User": "carol", **headers}).status_code == 200
+        twice = client.get(objects, headers=[("X-Forwarded-User", "carol"), ("X-Forwarded-User", "admin")])
+        assert twice.status_code == 400 and "more than once" in twice.json()["message"]
+        assert [line["client"] for line in access_lines(log, 3)] == ["203.0.113.5", "2001:db8::7", "10.1.1.1"]
+
+
+def test_an_untrusted_peer_cannot_name_the_client(moto_endpoint: str, bucket: str, tmp_path: Path) -> None:
+    access = tmp_path / "access.toml"
+    access.write_text(f'[proxy]\ntrusted = ["10.9.9.9/32"]\n\n[users."*"]\n{GRANTS}\n')
+    log = tmp_path / "serve.log"
+    with running(["serve"], log, serve_env(moto_endpoint, access)) as url:
+        httpx.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-For": "203.0.113.5"})
+        assert [line["client"] for line in access_lines(log, 1)] == ["127.0.0.1"]
