@@ -52,6 +52,8 @@ class PresignPut:
     key: str
     content_type: str | None = None
     """When given, the upload must send exactly this Content-Type header (it is signed)."""
+    content_length: int | None = None
+    """The upload's size in bytes, signed as its Content-Length. Required from a caller with a size cap."""
     expires: int | None = None
 
 

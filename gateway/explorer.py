@@ -145,6 +145,33 @@ def parse_part_numbers(text: str) -> list[int]:
     return [check_part_number(n) for n in sorted(numbers)]
 
 
+MIN_PART_SIZE = 5 * 1024**2  # S3's smallest part, but for the last
+
+
+def check_size(size: int | None, cap: int, own_cap: int | None) -> int | None:
+    """The size an upload declares (then signed as its Content-Length): required when the caller has a cap of its
+    own, so no upload path escapes it; never above the cap."""
+    if size is None:
+        if own_cap is not None:
+            raise BadRequest(f"Your uploads may be at most {own_cap} bytes: give each upload's size.")
+        return None
+    if not 0 <= size <= cap:
+        raise BadRequest(f"An upload may be at most {cap} bytes, not {size}.")
+    return size
+
+
+def part_length(number: int, part_size: int, total: int) -> int:
+    """The length of part `number` of a `total`-byte upload cut in `part_size` parts; BadRequest past the last."""
+    if part_size < 1 or (number - 1) * part_size >= max(total, 1):
+        raise BadRequest(f"Part {number} lies beyond the end of a {total}-byte upload in parts of {part_size} bytes.")
+    return min(part_size, total - (number - 1) * part_size)
+
+
+def most_parts_within(cap: int) -> int:
+    """The most parts an upload under `cap` bytes can have: every part but the last holds at least 5 MiB."""
+    return min(MAX_PARTS, cap // MIN_PART_SIZE + 1)
+
+
 def check_parts(parts: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """(part number, ETag) pairs for CompleteMultipartUpload: at least one, each number once and in range."""
     numbers = [check_part_number(number) for number, _ in parts]

@@ -63,6 +63,17 @@ class DeleteReport:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyCount:
+    """How many keys a folder holds, counted up to a limit: `more` says the count stopped there."""
+
+    count: int
+    more: bool
+
+    def __str__(self) -> str:
+        return f"more than {self.count:,}" if self.more else f"{self.count:,}"
+
+
+@dataclass(frozen=True, slots=True)
 class Part:
     """One uploaded part of a multipart upload, as ListParts reports it."""
 

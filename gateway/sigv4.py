@@ -114,16 +114,23 @@ class FastPresigner:
         params: Sequence[tuple[str, str]] = (),
         content_type: str | None = None,
         now: datetime | None = None,
+        content_length: int | None = None,
     ) -> str:
-        """A presigned URL for `method` on `key`; `params` are the operation's own (uploadId, partNumber, ...)."""
+        """A presigned URL for `method` on `key`; `params` are the operation's own (uploadId, partNumber, ...).
+        A `content_type` or `content_length` given is signed: the request must send exactly that header."""
         moment = self.moment(now)
         prefix, host, path_prefix = self.bucket_prefix(bucket)
         quoted = quote_key(key)
-        if content_type is None:
+        if content_type is None and content_length is None:
             signed, signed_query, headers = "host", "&X-Amz-SignedHeaders=host", f"host:{host}\n"
         else:
-            signed, signed_query = "content-type;host", "&X-Amz-SignedHeaders=content-type%3Bhost"
-            headers = f"content-type:{' '.join(content_type.split())}\nhost:{host}\n"
+            pairs = [("content-length", None if content_length is None else str(content_length))]
+            pairs += [("content-type", None if content_type is None else " ".join(content_type.split()))]
+            pairs += [("host", host)]
+            names = [name for name, value in pairs if value is not None]
+            signed = ";".join(names)
+            signed_query = "&X-Amz-SignedHeaders=" + "%3B".join(names)
+            headers = "".join(f"{name}:{value}\n" for name, value in pairs if value is not None)
         own = [f"{encode(k)}={encode(v)}" for k, v in params] if params else []
         auth = (
             f"X-Amz-Algorithm={ALGORITHM}&X-Amz-Credential={moment.credential}&X-Amz-Date={moment.stamp}"

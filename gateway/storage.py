@@ -35,6 +35,7 @@ from gateway.models import (
     Bucket,
     DeleteReport,
     Folder,
+    KeyCount,
     Listing,
     ObjectDetails,
     ObjectEntry,
@@ -52,6 +53,7 @@ DELETE_BATCH = 1000  # DeleteObjects' own limit
 VERSIONS_LISTED = 5000  # ListObjectVersions lists by prefix: a key that prefixes many others stops here
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HEAD_CONCURRENCY = 8  # below botocore's default pool of 10 connections
+COUNTED = 1000  # keys counted before a confirmation says "more than": one ListObjectsV2 call
 TRANSFER_PAGE = 200  # keys copied per request of a copy or move: a few seconds at most, so progress keeps moving
 # One CopyObject up to S3's 5 GiB limit, which keeps metadata and tags exactly; UploadPartCopy in 1 GiB parts above.
 COPY = TransferConfig(multipart_threshold=5 * 1024**3, multipart_chunksize=1024**3)
@@ -301,9 +303,15 @@ class S3Storage:
     async def put_empty(self, bucket: str, key: str) -> None:
         await self._run(partial(self.api.put_object, Bucket=bucket, Key=key, Body=b""), bucket, key)
 
-    async def count_under(self, bucket: str, folder: str) -> int:
-        """How many keys a recursive delete of `folder` would remove right now."""
-        return await self._run(lambda: sum(len(page) for page in self._pages_under(bucket, folder)), bucket)
+    async def count_under(self, bucket: str, folder: str) -> KeyCount:
+        """How many keys a recursive operation on `folder` would reach, counted with one listing of COUNTED keys at
+        most: the confirmation says "more than 1,000" rather than walk a folder of millions for each visitor."""
+        if not folder.endswith("/"):
+            raise BadRequest("A recursive operation needs a folder prefix ending in '/'.")
+        params = {"Bucket": bucket, "Prefix": folder, "MaxKeys": COUNTED}
+        answer = await self._run(partial(self.api.list_objects_v2, **params), bucket)
+        keys = [o["Key"] for o in answer.get("Contents", []) if is_under(o["Key"], folder)]
+        return KeyCount(len(keys), bool(answer.get("IsTruncated")))
 
     async def delete_keys(self, bucket: str, keys: list[str]) -> DeleteReport:
         return await self._run(lambda: self._delete_batch(bucket, keys), bucket)
@@ -339,16 +347,33 @@ class S3Storage:
         PRESIGNED_GET.inc()
         return self.fast.url("GET", bucket, key, expires or self.settings.url_expires, params)
 
-    def presign_put(self, bucket: str, key: str, content_type: str | None = None, expires: int | None = None) -> str:
-        """A PUT URL; with `content_type`, it only accepts that exact Content-Type header."""
+    def presign_put(
+        self,
+        bucket: str,
+        key: str,
+        content_type: str | None = None,
+        expires: int | None = None,
+        size: int | None = None,
+    ) -> str:
+        """A PUT URL; with `content_type` or `size`, it only accepts that exact Content-Type or Content-Length."""
         PRESIGNED_PUT.inc()
-        return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, content_type=content_type)
+        seconds = expires or self.settings.url_expires
+        return self.fast.url("PUT", bucket, key, seconds, content_type=content_type, content_length=size)
 
-    def presign_part(self, bucket: str, key: str, upload_id: str, part_number: int, expires: int | None = None) -> str:
-        """An UploadPart URL that signs only the host: browsers send a Blob slice with no Content-Type."""
+    def presign_part(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        expires: int | None = None,
+        size: int | None = None,
+    ) -> str:
+        """An UploadPart URL that signs the host, and the part's length when `size` is given: never a Content-Type,
+        since browsers send a Blob slice with none."""
         params = [("uploadId", upload_id), ("partNumber", str(part_number))]
         PRESIGNED_PUT.inc()
-        return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, params)
+        return self.fast.url("PUT", bucket, key, expires or self.settings.url_expires, params, content_length=size)
 
     def presign_post(self, bucket: str, key: str, policy: PostPolicy, expires: int) -> dict[str, Any]:
         """A form upload. boto3 adds no condition for extra fields, so each field we return gets its own here."""

@@ -29,13 +29,22 @@ from gateway.api_models import (
     PresignPut,
 )
 from gateway.audit import presigned
-from gateway.auth import allow, allow_listing, default_lifetime, lifetime_cap, upload_size_cap, visible_buckets
+from gateway.auth import (
+    allow,
+    allow_listing,
+    default_lifetime,
+    lifetime_cap,
+    own_upload_cap,
+    upload_size_cap,
+    visible_buckets,
+)
 from gateway.errors import BadRequest
 from gateway.explorer import (
     check_bucket_name,
     check_expires,
     check_key,
     check_prefix,
+    check_size,
     content_disposition,
     renders_markup,
 )
@@ -134,8 +143,11 @@ class PresignApi(Controller):
         key = check_key(data.key)
         allow(request, "write", bucket, key)
         seconds, until = lifetime(request, data.expires)
+        size = check_size(data.content_length, upload_size_cap(request), own_upload_cap(request))
         headers = {"Content-Type": data.content_type} if data.content_type else {}
-        url = storage.presign_put(bucket, key, data.content_type, seconds)
+        if size is not None:
+            headers["Content-Length"] = str(size)
+        url = storage.presign_put(bucket, key, data.content_type, seconds, size)
         presigned(request, "PUT", bucket, key, seconds)
         return PresignedUrl("PUT", url, headers, seconds, until)
 

@@ -21,11 +21,19 @@ from gateway.api_models import (
     PendingUploadList,
 )
 from gateway.audit import audited, presigned
-from gateway.auth import allow, allow_listing
+from gateway.auth import allow, allow_listing, complete_within_cap, own_upload_cap, upload_size_cap
 from gateway.controllers.api import json_bodies_only, lifetime
 from gateway.deps import storage_of
-from gateway.errors import GatewayError
-from gateway.explorer import check_bucket_name, check_key, check_parts, check_prefix, parse_part_numbers
+from gateway.errors import BadRequest, GatewayError
+from gateway.explorer import (
+    check_bucket_name,
+    check_key,
+    check_parts,
+    check_prefix,
+    check_size,
+    parse_part_numbers,
+    part_length,
+)
 from gateway.storage import S3Storage
 
 
@@ -58,12 +66,24 @@ class MultipartApi(Controller):
         key: FromQuery[str],
         parts: FromQuery[str],
         expires: FromQuery[int | None] = None,
+        size: FromQuery[int | None] = None,
+        part_size: FromQuery[int | None] = None,
     ) -> PartUrls:
-        """URLs for the part numbers in `parts` ('1,2,5-8', at most 1,000). Signing is local: no call to the store."""
+        """URLs for the part numbers in `parts` ('1,2,5-8', at most 1,000). With the upload's `size` and its
+        `part_size` (both required from a caller with a size cap), each URL signs its part's length. Signing is
+        local: no call to the store."""
         storage = storage_of(request)
         allow(request, "write", check_bucket_name(bucket), check_key(key))
         seconds, _ = lifetime(request, expires)
-        urls = {str(n): storage.presign_part(bucket, key, upload_id, n, seconds) for n in parse_part_numbers(parts)}
+        total = check_size(size, upload_size_cap(request), own_upload_cap(request))
+        if total is not None and part_size is None:
+            raise BadRequest("Give part_size with size: each part's length is signed.")
+        urls = {
+            str(n): storage.presign_part(
+                bucket, key, upload_id, n, seconds, None if total is None else part_length(n, part_size or 0, total)
+            )
+            for n in parse_part_numbers(parts)
+        }
         presigned(request, "PUT", bucket, key, seconds, parts=parts)
         return PartUrls(urls, seconds)
 
@@ -100,6 +120,7 @@ class MultipartApi(Controller):
         parts = check_parts([(p.part_number, p.etag) for p in data.parts])
         allow(request, "write", check_bucket_name(bucket), check_key(key))
         with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
+            await complete_within_cap(request, storage, bucket, key, upload_id)
             etag = await storage.complete_multipart(bucket, key, upload_id, parts)
         return CompletedUpload(bucket, key, etag, storage.object_url(bucket, key))
 

@@ -15,11 +15,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from gateway.audit import audited, presigned
-from gateway.auth import allow, default_lifetime, upload_size_cap
+from gateway.auth import allow, complete_within_cap, default_lifetime, own_upload_cap, upload_size_cap
 from gateway.controllers.api import json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
-from gateway.explorer import check_bucket_name, check_key, check_part_number, check_parts, check_prefix
+from gateway.explorer import (
+    check_bucket_name,
+    check_key,
+    check_part_number,
+    check_parts,
+    check_prefix,
+    most_parts_within,
+)
 from gateway.models import PostPolicy
 from gateway.settings import Settings
 from gateway.storage import S3Storage
@@ -80,6 +87,11 @@ class CompanionRoutes(Controller):
         bucket, key = upload_target(storage.settings, metadata_of(request), filename)
         allow(request, "write", bucket, key)
         seconds, max_size = default_lifetime(request), upload_size_cap(request)
+        if storage.settings.uppy_upload_method == "put" and own_upload_cap(request) is None:
+            # A PUT cannot bound its size unless the size is known, and Uppy does not send it: capped callers POST.
+            url = storage.presign_put(bucket, key, type or None, seconds)
+            presigned(request, "PUT", bucket, key, seconds)
+            return {"method": "PUT", "url": url, "headers": {"content-type": type} if type else {}, "expires": seconds}
         signed = storage.presign_post(bucket, key, PostPolicy(max_size, content_type=type or None), seconds)
         presigned(request, "POST", bucket, key, seconds, max_size=max_size)
         return {"method": "POST", "url": signed["url"], "fields": signed["fields"], "expires": seconds}
@@ -107,6 +119,9 @@ class CompanionRoutes(Controller):
         storage = storage_of(request)
         bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
         allow(request, "write", bucket, key)
+        most = most_parts_within(upload_size_cap(request))
+        if own_upload_cap(request) is not None and part_number > most:
+            raise BadRequest(f"An upload within your size cap has at most {most} parts.")
         seconds = default_lifetime(request)
         url = storage.presign_part(bucket, key, real_id, check_part_number(part_number), seconds)
         presigned(request, "PUT", bucket, key, seconds, parts=str(part_number))
@@ -144,6 +159,7 @@ class CompanionRoutes(Controller):
         parts = check_parts([(p.PartNumber, p.ETag) for p in data.parts])
         allow(request, "write", bucket, key)
         with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
+            await complete_within_cap(request, storage, bucket, key, real_id)
             await storage.complete_multipart(bucket, key, real_id, parts)
         return {"location": storage.object_url(bucket, key), "key": key, "bucket": bucket}
 

@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from gateway.audit import audited, presigned
-from gateway.auth import allow, default_lifetime, principal_of
+from gateway.auth import allow, default_lifetime, own_upload_cap, principal_of, upload_size_cap
 from gateway.controllers.browse import explorer_view
 from gateway.errors import BadRequest
 from gateway.explorer import (
@@ -24,6 +24,7 @@ from gateway.explorer import (
     check_key,
     check_metadata,
     check_prefix,
+    check_size,
     check_tags,
     content_disposition,
     folder_of,
@@ -48,6 +49,8 @@ class FileToUpload:
     path: str
     """Where the file goes, relative to the prefix: a name, or 'folder/sub/name' for a folder upload."""
     type: str = ""
+    size: int | None = None
+    """The file's size, signed as the upload's Content-Length (required from a caller with a size cap)."""
 
 
 @dataclass
@@ -215,17 +218,19 @@ class ObjectsController(Controller):
         if not 1 <= len(data.files) <= MAX_FILES_PER_REQUEST:
             raise BadRequest(f"Ask for 1 to {MAX_FILES_PER_REQUEST} files at a time.")
         keys = [check_key(prefix + spec.path) for spec in data.files]
+        cap, own_cap = upload_size_cap(request), own_upload_cap(request)
+        sizes = [check_size(spec.size, cap, own_cap) for spec in data.files]
         for key in keys:
             allow(request, "write", bucket, key)
         seconds = default_lifetime(request)
         existing = await storage.existing(bucket, keys)
         uploads = []
-        for key, spec in zip(keys, data.files, strict=True):
+        for key, spec, size in zip(keys, data.files, sizes, strict=True):
             content_type = spec.type or "application/octet-stream"
             uploads.append(
                 {
                     "key": key,
-                    "url": storage.presign_put(bucket, key, content_type, seconds),
+                    "url": storage.presign_put(bucket, key, content_type, seconds, size),
                     "headers": {"Content-Type": content_type},
                     "exists": key in existing,
                 }

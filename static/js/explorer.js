@@ -11,6 +11,8 @@
   const BATCH = 1000; // the gateway signs at most this many files per request
 
   const explorer = () => document.getElementById("explorer");
+  // Only a folder's listing takes uploads: the other panels that share its place have no upload address.
+  const listing = () => { const here = explorer(); return here && here.dataset.uploadUrl ? here : null; };
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]').content;
 
   // --- filter the loaded rows by substring -------------------------------------------------------------
@@ -88,7 +90,7 @@
       done += result.copied;
       failed.push(...result.failed, ...result.not_deleted);
       token = result.next_token;
-      bar.value = done;
+      if (bar.hasAttribute("max")) bar.value = done; // a folder counted as "more than N" has a bar without an end
       state.textContent = `${body.move ? "Moved" : "Copied"} ${done} of ${form.dataset.total}`;
     } while (token);
     state.className = failed.length ? "state failed" : "state done";
@@ -137,17 +139,21 @@
   // --- drag and drop of files and whole folders --------------------------------------------------------
   const dragsFiles = (event) => event.dataTransfer && [...event.dataTransfer.types].includes("Files");
   document.addEventListener("dragover", (event) => {
-    if (!explorer() || !dragsFiles(event)) return;
-    event.preventDefault();
-    explorer().classList.add("dragging");
+    if (!dragsFiles(event)) return;
+    event.preventDefault(); // elsewhere too: a file dropped on the page must not replace it
+    if (listing()) listing().classList.add("dragging");
   });
   document.addEventListener("dragleave", (event) => {
-    if (explorer() && !event.relatedTarget) explorer().classList.remove("dragging");
+    if (listing() && !event.relatedTarget) listing().classList.remove("dragging");
   });
   document.addEventListener("drop", async (event) => {
-    if (!explorer() || !event.dataTransfer) return;
+    if (!event.dataTransfer || !dragsFiles(event)) return;
     event.preventDefault();
-    explorer().classList.remove("dragging");
+    if (!listing()) {
+      flash("Files can be dropped on a folder's listing only: open the folder to upload into, then drop them there.");
+      return;
+    }
+    listing().classList.remove("dragging");
     uploadAll(await droppedFiles(event.dataTransfer));
   });
 
@@ -178,7 +184,7 @@
 
   // --- uploads -----------------------------------------------------------------------------------------
   async function uploadAll(items) {
-    const here = explorer();
+    const here = listing();
     if (!items.length || !here) return;
     const { uploadUrl, folder, refreshUrl, multipartUrl, multipartThreshold, partSize, bucket } = here.dataset;
     const multipart = { base: multipartUrl, threshold: Number(multipartThreshold), partSize: Number(partSize), bucket };
@@ -212,7 +218,7 @@
   }
 
   async function askForUrls(uploadUrl, prefix, chunk) {
-    const files = chunk.map(({ file, path }) => ({ path, type: file.type }));
+    const files = chunk.map(({ file, path }) => ({ path, type: file.type, size: file.size }));
     try {
       const response = await fetch(uploadUrl, {
         method: "POST",
@@ -289,9 +295,17 @@
       let uploadId = localStorage.getItem(memoKey(task));
       const etags = new Map();
       if (uploadId) {
+        const stale = `${base}/${encodeURIComponent(uploadId)}?key=${key}`;
         const listed = await api("GET", `${base}/${encodeURIComponent(uploadId)}/parts?key=${key}`).catch(() => null);
-        if (listed) for (const p of listed.parts) if (p.size === sizeOf(p.part_number)) etags.set(p.part_number, p.etag);
-        else uploadId = null; // completed or aborted meanwhile: start afresh
+        if (listed && listed.parts.every((p) => p.size === sizeOf(p.part_number))) {
+          for (const p of listed.parts) etags.set(p.part_number, p.etag);
+        } else {
+          // Completed or aborted meanwhile (no parts to list), or holding a part this file cannot have made:
+          // none of its parts can be trusted, so give it up and start afresh.
+          if (listed) await api("DELETE", stale).catch(() => {});
+          localStorage.removeItem(memoKey(task));
+          uploadId = null;
+        }
       }
       if (!uploadId) {
         uploadId = (await api("POST", base, { key: task.key, content_type: file.type || "application/octet-stream" })).upload_id;
@@ -302,7 +316,8 @@
       const progress = () => showProgress(task, [...sent.values()].reduce((a, b) => a + b, 0));
       progress();
       const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !etags.has(n));
-      const sign = async (numbers) => (await api("GET", `${partsUrl}/urls?key=${key}&parts=${numbers.join(",")}`)).urls;
+      const signing = `${partsUrl}/urls?key=${key}&size=${file.size}&part_size=${partSize}&parts=`;
+      const sign = async (numbers) => (await api("GET", signing + numbers.join(","))).urls; // each part's length signed
       const urls = {};
       for (let i = 0; i < todo.length; i += 1000) Object.assign(urls, await sign(todo.slice(i, i + 1000)));
       const queue = [...todo];

@@ -10,7 +10,9 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
+import gateway.storage
 from gateway.demo import ODD_NAMES
+from gateway.metrics import S3_CALLS
 from tests.conftest import all_keys, put, soup
 
 HTMX = {"HX-Request": "true"}
@@ -126,6 +128,21 @@ def test_delete_a_selection(client: TestClient[Any], s3: Any, bucket: str) -> No
     assert all_keys(s3, bucket) == ["s/2"]
     nothing = client.post(f"/b/{bucket}/delete", data={"prefix": "s/"}, headers=HTMX)
     assert nothing.status_code == 400
+
+
+def test_a_large_folder_is_counted_with_one_listing_and_said_to_hold_more(
+    client: TestClient[Any], s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, item 7: counting never walks the whole folder; beyond the limit the page says "more than"."""
+    monkeypatch.setattr(gateway.storage, "COUNTED", 10)
+    put(s3, bucket, *(f"big/{n:03d}" for n in range(12)))
+    listings = S3_CALLS.labels("ListObjectsV2", "ok")
+    before = listings._value.get()
+    for page in (f"/b/{bucket}/delete-folder?prefix=big/", f"/b/{bucket}/transfer/?prefix=big/"):
+        confirm = soup(client.get(page).text)
+        assert "more than 10" in confirm.text
+    assert listings._value.get() - before == 2  # one listing per page, whatever the folder holds
+    assert soup(client.get(f"/b/{bucket}/delete-folder?prefix=big/").text).select_one(".count").text == "more than 10"
 
 
 def test_deleting_a_folder_counts_first_and_stays_inside_it(client: TestClient[Any], s3: Any, bucket: str) -> None:

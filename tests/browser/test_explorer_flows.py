@@ -73,6 +73,26 @@ def test_upload_by_drag_and_drop(page: Any, s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="dropped.bin")["Body"].read() == body
 
 
+def test_dropping_files_where_there_is_no_listing_says_where_to_drop_them(page: Any, s3: Any, bucket: str) -> None:
+    """Issue 14, item 11: the details page has no upload address; nothing is sent, and the page says why."""
+    put(s3, bucket, "docs/a.txt")
+    page.goto(f"/b/{bucket}/object?key=docs%2Fa.txt")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    transfer = page.evaluate_handle(
+        """() => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(["hello"], "dropped.txt", { type: "text/plain" }));
+            return transfer;
+        }"""
+    )
+    page.dispatch_event("#explorer", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#explorer", "drop", {"dataTransfer": transfer})
+    page.locator("#flash", has_text="dropped on a folder's listing only").wait_for()
+    assert sent == [] and all_keys(s3, bucket) == ["docs/a.txt"]
+    assert page.url.endswith("/object?key=docs%2Fa.txt")  # the page was not replaced by the file
+
+
 def test_upload_a_whole_folder_into_the_current_folder(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
     tree = tmp_path / "album"
     (tree / "2026" / "nov").mkdir(parents=True)

@@ -86,6 +86,59 @@ def test_the_explorer_resumes_a_multipart_upload_without_resending_stored_parts(
     assert all_keys(seaweed_s3, bucket) == ["movie.bin"]
 
 
+def interrupt_an_upload(page: Any, s3: Any, bucket: str, source: Path) -> str:
+    """Upload `source` (16 MiB: parts of 5, 5, 5 and 1 MiB) with parts 3 and 4 cut off; its upload id on the store."""
+    page.goto(f"/b/{bucket}")
+    cut = re.compile(r"partNumber=[34](&|$)")
+    page.route(cut, lambda route: route.abort())
+    page.set_input_files("input.upload-input[multiple]", str(source))
+    page.wait_for_selector(".upload.failed", timeout=60000)
+    page.unroute(cut)
+    pending = s3.list_multipart_uploads(Bucket=bucket)["Uploads"]
+    assert [u["Key"] for u in pending] == [source.name]
+    return str(pending[0]["UploadId"])
+
+
+def resume(page: Any, source: Path) -> list[int]:
+    """Reload, pick the same file again, wait for the upload to end; the part numbers sent."""
+    page.reload()
+    traffic = PartTraffic(page)
+    page.set_input_files("input.upload-input[multiple]", str(source))
+    page.wait_for_selector(".upload.done", timeout=60000)
+    return sorted(traffic.sent)
+
+
+def test_a_resume_after_the_upload_was_aborted_on_the_store_starts_afresh(
+    seaweed_page: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    """Issue 14, item 10: the page remembered an upload id that no longer exists; it must not keep using it."""
+    bucket = new_bucket(seaweed_s3)
+    body = os.urandom(16 * MIB)
+    source = tmp_path / "aborted.bin"
+    source.write_bytes(body)
+    upload_id = interrupt_an_upload(seaweed_page, seaweed_s3, bucket, source)
+    seaweed_s3.abort_multipart_upload(Bucket=bucket, Key="aborted.bin", UploadId=upload_id)
+    assert resume(seaweed_page, source) == [1, 2, 3, 4]
+    assert seaweed_s3.get_object(Bucket=bucket, Key="aborted.bin")["Body"].read() == body
+
+
+def test_a_resume_that_finds_a_stored_part_of_another_size_starts_afresh(
+    seaweed_page: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    """Issue 14, item 10: a stored part this file cannot have made means none of that upload's parts can be used,
+    not even the others' ETags; the stale upload is aborted so its parts stop costing."""
+    bucket = new_bucket(seaweed_s3)
+    body = os.urandom(16 * MIB)
+    source = tmp_path / "changed.bin"
+    source.write_bytes(body)
+    upload_id = interrupt_an_upload(seaweed_page, seaweed_s3, bucket, source)
+    params = {"Bucket": bucket, "Key": "changed.bin", "UploadId": upload_id, "PartNumber": 2}
+    seaweed_s3.upload_part(**params, Body=os.urandom(MIB))  # part 2 now holds 1 MiB, not 5
+    assert resume(seaweed_page, source) == [1, 2, 3, 4]
+    assert seaweed_s3.get_object(Bucket=bucket, Key="changed.bin")["Body"].read() == body
+    assert seaweed_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
 def test_cancelling_a_multipart_upload_aborts_it_on_the_store(page: Any, s3: Any, tmp_path: Path) -> None:
     bucket = new_bucket(s3)
     (tmp_path / "big.bin").write_bytes(os.urandom(12 * MIB))

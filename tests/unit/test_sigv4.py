@@ -40,11 +40,15 @@ def presigners(config: int, token: str | None) -> tuple[Any, FastPresigner]:
 
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
+sizes = st.one_of(st.none(), st.integers(0, 5 * 1024**3))
 buckets = st.from_regex(r"\A[a-z0-9][a-z0-9-]{1,20}[a-z0-9]\Z")
 operations = st.one_of(
     st.tuples(st.just("get_object"), st.one_of(st.none(), text)),
-    st.tuples(st.just("put_object"), st.one_of(st.none(), st.sampled_from(["text/plain", "image/png", "a/b; c=d"]))),
-    st.tuples(st.just("upload_part"), st.tuples(text, st.integers(1, 10000))),
+    st.tuples(
+        st.just("put_object"),
+        st.tuples(st.one_of(st.none(), st.sampled_from(["text/plain", "image/png", "a/b; c=d"])), sizes),
+    ),
+    st.tuples(st.just("upload_part"), st.tuples(text, st.integers(1, 10000), sizes)),
 )
 
 
@@ -70,12 +74,19 @@ def test_fast_urls_equal_botocores(
             params["ResponseContentDisposition"] = extra
         ours = fast.url("GET", bucket, key, expires, query, now=now)
     elif name == "put_object":
-        if extra:
-            params["ContentType"] = extra
-        ours = fast.url("PUT", bucket, key, expires, content_type=extra, now=now)
+        content_type, size = extra
+        if content_type:
+            params["ContentType"] = content_type
+        if size is not None:
+            params["ContentLength"] = size
+        ours = fast.url("PUT", bucket, key, expires, content_type=content_type, content_length=size, now=now)
     else:
-        params["UploadId"], params["PartNumber"] = extra
-        ours = fast.url("PUT", bucket, key, expires, [("uploadId", extra[0]), ("partNumber", str(extra[1]))], now=now)
+        upload_id, part, size = extra
+        params["UploadId"], params["PartNumber"] = upload_id, part
+        if size is not None:
+            params["ContentLength"] = size
+        query = [("uploadId", upload_id), ("partNumber", str(part))]
+        ours = fast.url("PUT", bucket, key, expires, query, content_length=size, now=now)
     with mock.patch("botocore.auth.get_current_datetime", return_value=now):
         theirs = client.generate_presigned_url(name, Params=params, ExpiresIn=expires)
     assert ours == theirs

@@ -1,0 +1,101 @@
+"""A caller capped at 1 MiB cannot store more on any upload path (issue 14, item 3), against SeaweedFS, which
+checks the signed Content-Length: a presigned PUT, part URLs of the JSON API, Uppy's parts, and the explorer's own
+uploads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+
+from gateway.access import token_digest
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.conftest import all_keys, new_bucket
+
+TOKEN = "capped-token-0123456789"
+MIB = 1024 * 1024
+API = "/api/v1/buckets"
+
+
+@pytest.fixture(name="capped")
+def fx_capped(seaweed_settings: Settings, seaweed_s3: Any, tmp_path: Path) -> Iterator[tuple[TestClient[Any], str]]:
+    """A client holding a token that may write anything, up to 1 MiB an object; a fresh bucket on SeaweedFS."""
+    bucket = new_bucket(seaweed_s3)
+    access = tmp_path / "access.toml"
+    access.write_text(
+        f'[tokens.capped]\nsha256 = "{token_digest(TOKEN)}"\nmax_upload_size = {MIB}\n'
+        f'grants = [{{bucket = "{bucket}", actions = ["list", "read", "write"]}}]\n'
+    )
+    settings = replace(seaweed_settings, access_file=access, upload_bucket=bucket)
+    with TestClient(create_app(settings)) as client:
+        client.headers["Authorization"] = f"Bearer {TOKEN}"
+        yield client, bucket
+
+
+def test_a_presigned_put_signs_the_declared_size_and_the_store_holds_to_it(
+    capped: tuple[TestClient[Any], str], seaweed_s3: Any
+) -> None:
+    client, bucket = capped
+    undeclared = client.post(f"{API}/{bucket}/presign/put", json={"key": "a.bin"})
+    assert undeclared.status_code == 400 and "give each upload's size" in undeclared.json()["message"]
+    over = client.post(f"{API}/{bucket}/presign/put", json={"key": "a.bin", "content_length": 3 * MIB})
+    assert over.status_code == 400
+    signed = client.post(f"{API}/{bucket}/presign/put", json={"key": "a.bin", "content_length": MIB}).json()
+    assert signed["headers"]["Content-Length"] == str(MIB)
+    assert httpx.put(signed["url"], content=b"x" * 3 * MIB).status_code == 403  # more than declared
+    assert httpx.put(signed["url"], content=b"x" * MIB).status_code == 200
+    assert seaweed_s3.head_object(Bucket=bucket, Key="a.bin")["ContentLength"] == MIB
+
+
+def test_api_part_urls_sign_each_parts_length(capped: tuple[TestClient[Any], str]) -> None:
+    client, bucket = capped
+    upload = client.post(f"{API}/{bucket}/multipart", json={"key": "m.bin"}).json()["upload_id"]
+    urls = f"{API}/{bucket}/multipart/{upload}/urls"
+    assert client.get(urls, params={"key": "m.bin", "parts": "1"}).status_code == 400  # no size declared
+    too_big = client.get(urls, params={"key": "m.bin", "parts": "1", "size": 5 * MIB, "part_size": 5 * MIB})
+    assert too_big.status_code == 400
+    beyond = client.get(urls, params={"key": "m.bin", "parts": "1-2", "size": MIB, "part_size": 5 * MIB})
+    assert beyond.status_code == 400 and "beyond the end" in beyond.json()["message"]
+    one = client.get(urls, params={"key": "m.bin", "parts": "1", "size": MIB, "part_size": 5 * MIB}).json()
+    assert httpx.put(one["urls"]["1"], content=b"x" * 5 * MIB).status_code == 403
+    put = httpx.put(one["urls"]["1"], content=b"x" * MIB)
+    assert put.status_code == 200
+    parts = [{"part_number": 1, "etag": put.headers["etag"]}]
+    done = client.post(f"{API}/{bucket}/multipart/{upload}/complete", params={"key": "m.bin"}, json={"parts": parts})
+    assert done.status_code == 200, done.text
+
+
+def test_an_uppy_upload_over_the_cap_is_refused_at_completion_and_aborted(
+    capped: tuple[TestClient[Any], str], seaweed_s3: Any
+) -> None:
+    client, bucket = capped
+    created = client.post("/s3/multipart", json={"filename": "big.bin", "type": "application/octet-stream"}).json()
+    handle, key = created["uploadId"], created["key"]
+    assert client.get(f"/s3/multipart/{handle}/2", params={"key": key}).status_code == 400  # 1 MiB is one part
+    part = client.get(f"/s3/multipart/{handle}/1", params={"key": key}).json()
+    put = httpx.put(part["url"], content=b"x" * 5 * MIB)  # Uppy's part URLs cannot know the part's length
+    assert put.status_code == 200
+    parts = {"parts": [{"PartNumber": 1, "ETag": put.headers["etag"]}]}
+    refused = client.post(f"/s3/multipart/{handle}/complete", params={"key": key}, json=parts)
+    assert refused.status_code == 400 and "over your cap" in refused.json()["message"]
+    assert all_keys(seaweed_s3, bucket) == []
+    assert seaweed_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_the_explorers_uploads_follow_the_same_cap(capped: tuple[TestClient[Any], str]) -> None:
+    client, bucket = capped
+    files = [{"path": "f.bin", "type": "application/octet-stream"}]
+    assert client.post(f"/b/{bucket}/uploads", json={"files": files}).status_code == 400
+    over = [{**files[0], "size": 2 * MIB}]
+    assert client.post(f"/b/{bucket}/uploads", json={"files": over}).status_code == 400
+    within = [{**files[0], "size": 10}]
+    upload = client.post(f"/b/{bucket}/uploads", json={"files": within}).json()["uploads"][0]
+    headers = upload["headers"]
+    assert httpx.put(upload["url"], content=b"y" * 11, headers=headers).status_code == 403
+    assert httpx.put(upload["url"], content=b"y" * 10, headers=headers).status_code == 200
