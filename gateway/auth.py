@@ -42,7 +42,6 @@ async def identify(connection: ASGIConnection[Any, Any, Any, Any], access: Acces
         user = session_user(settings.secret_key, access, session)
         state: StateStore | None = connection.app.state.records
         if user is not None and (state is None or not await state.session_ended(session.session_id)):
-            connection.scope["session"] = session  # type: ignore[typeddict-unknown-key]
             return user
     name = header_once(connection, access.proxy_user_header)
     if name and access.trusts(peer_address(connection.scope)):

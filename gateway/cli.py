@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gateway.access import hash_password, load_access, token_digest
 from gateway.errors import GatewayError
+from gateway.security import SAME_SITE_WARNING, store_shares_site
 from gateway.settings import Settings, SettingsError
 
 
@@ -36,6 +37,8 @@ def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
                 "of the gateway already controls access."
             )
         print(f"s3-manager: WARNING: serving on {host} with no sign-in (S3M_ALLOW_ANONYMOUS=true)", file=sys.stderr)
+    if store_shares_site(settings, "localhost" if is_loopback(host) else host):
+        print(f"s3-manager: WARNING: {SAME_SITE_WARNING}", file=sys.stderr)
     samples = metrics_directory() if workers > 1 and settings.metrics else None
     try:
         Granian(

@@ -93,7 +93,8 @@ def is_under(key: str, folder: str) -> bool:
 def content_disposition(key: str, disposition: str = "attachment") -> str:
     """A Content-Disposition that keeps non-ASCII file names (RFC 6266 filename*), with an ASCII fallback."""
     name = last_segment(key) or "download"
-    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_").replace("\\", "_")
+    # Only printable ASCII in the quoted fallback: no CR or LF (a header split), no quote or backslash.
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 

@@ -106,8 +106,14 @@ def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
     return error_response(request, 500, "Something went wrong in the gateway; the error was logged.")
 
 
+def on_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """A body nested deeper than the parser goes (msgspec's limit): bad input, not a fault of the gateway."""
+    return error_response(request, 400, "The request body is nested too deeply to read.")
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     GatewayError: on_gateway_error,
+    RecursionError: on_too_deep,
     HTTPException: on_http_error,
     Exception: on_unexpected_error,
 }

@@ -25,6 +25,34 @@ def store_origins(settings: Settings) -> list[str]:
     return origins
 
 
+def site_of(host: str) -> str:
+    """The site a host belongs to, as browsers group cookies: loopback names are one site, an address is its own,
+    and a name is its last two labels (without a public-suffix list, so `a.co.uk` and `b.co.uk` look alike: the
+    warning errs on the side of speaking)."""
+    host = host.lower().strip("[]")
+    if host == "localhost" or host.endswith(".localhost") or host.startswith("127.") or host == "::1":
+        return "loopback"
+    if host.replace(".", "").isdigit() or ":" in host:
+        return host
+    return ".".join(host.split(".")[-2:])
+
+
+def store_shares_site(settings: Settings, gateway_host: str | None) -> bool:
+    """True when browsers reach the store on the gateway's site (another port or subdomain is the same site): a
+    page served from the store could then plant cookies for the gateway."""
+    url = settings.public_endpoint_url or settings.endpoint_url
+    store = urlsplit(url).hostname if url else None
+    if not store or not gateway_host:
+        return False
+    return site_of(store) == site_of(gateway_host.rsplit(":", 1)[0] if gateway_host.count(":") == 1 else gateway_host)
+
+
+SAME_SITE_WARNING = (
+    "the store's public endpoint is on the same site as this gateway (another port or subdomain): put the store on a "
+    "site of its own (see the README, Who may do what)"
+)
+
+
 def content_security_policy(settings: Settings) -> str:
     store = " ".join(store_origins(settings))
     directives = {

@@ -139,7 +139,23 @@ class S3Storage:
         await self._run(partial(self.api.create_bucket, **params), bucket)
 
     async def delete_bucket(self, bucket: str) -> None:
-        await self._run(partial(self.api.delete_bucket, Bucket=bucket), bucket)
+        """Delete an empty bucket. Emptiness is checked here, objects and versions alike, not left to the store:
+        SeaweedFS deletes a bucket with everything in it unless told otherwise (-s3.allowDeleteBucketNotEmpty)."""
+
+        def work() -> None:
+            if self.api.list_objects_v2(Bucket=bucket, MaxKeys=1).get("Contents"):
+                raise Conflict(f"Bucket {bucket!r} is not empty: delete its objects first.")
+            try:
+                versions = self.api.list_object_versions(Bucket=bucket, MaxKeys=1)
+            except ClientError as exc:  # a store without versioning has no versions to keep
+                if from_client_error(exc, bucket, "").status_code == 404:
+                    raise
+            else:
+                if versions.get("Versions") or versions.get("DeleteMarkers"):
+                    raise Conflict(f"Bucket {bucket!r} still holds old versions or delete markers: delete them first.")
+            self.api.delete_bucket(Bucket=bucket)
+
+        await self._run(work, bucket)
 
     async def list_page(self, bucket: str, prefix: str, token: str | None = None, *, flat: bool = False) -> Listing:
         """One page of `prefix`, split at '/' unless `flat`: never more than page_size entries per call."""

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from litestar import MediaType, Response, get
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response, get
 from litestar.di import NamedDependency
 
 from gateway.errors import GatewayError
+from gateway.security import SAME_SITE_WARNING, store_shares_site
 from gateway.storage import S3Storage
+
+log = logging.getLogger("gateway")
 
 
 @get(
@@ -23,10 +29,15 @@ def healthz() -> str:
 
 
 @get("/readyz", name="readyz", media_type=MediaType.TEXT, include_in_schema=False, opt={"public": True})
-async def readyz(storage: NamedDependency[S3Storage]) -> Response[str]:
-    """Ready when the store answers within about two seconds; 503 with the reason when not."""
+async def readyz(request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[str]:
+    """Ready when the store answers within about two seconds, else 503. Anyone may ask, so the answer says only
+    that: the reason (which names the internal endpoint) goes to the log."""
+    warning = ""
+    if store_shares_site(storage.settings, request.headers.get("host")):
+        warning = f"\nwarning: {SAME_SITE_WARNING}"
     try:
         await storage.ping()
     except GatewayError as exc:
-        return Response(f"not ready: {exc.message}", status_code=503, media_type=MediaType.TEXT)
-    return Response("ready", media_type=MediaType.TEXT)
+        log.warning("not ready", extra={"fields": {"reason": exc.message}})
+        return Response("not ready" + warning, status_code=503, media_type=MediaType.TEXT)
+    return Response("ready" + warning, media_type=MediaType.TEXT)

@@ -9,7 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.observe import client_address
-from gateway.sessions import new_session, session_cookie
+from gateway.sessions import new_session, read_session, session_cookie
 from gateway.state import StateStore
 from gateway.throttle import SignInThrottle
 
@@ -63,10 +63,12 @@ class LoginController(Controller):
     @post("/logout", name="logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the session in the store, so a copy of the cookie stops working too, then drop the cookie."""
-        session = request.scope.get("session")
+        settings = request.app.state.settings
+        cookie = request.cookies.get(session_cookie(settings))
+        session = read_session(settings.secret_key, cookie) if cookie else None
         records: StateStore | None = request.app.state.records
         if session is not None and records is not None:
             await records.end_session(session.session_id, session.expires)
         response = Redirect("/login", status_code=303)
-        response.delete_cookie(session_cookie(request.app.state.settings))
+        response.delete_cookie(session_cookie(settings))
         return response

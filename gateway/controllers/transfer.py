@@ -16,8 +16,8 @@ from litestar.response import Template
 from gateway.audit import audited
 from gateway.auth import allow, allow_listing
 from gateway.errors import BadRequest
-from gateway.models import KeyCount
 from gateway.explorer import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
+from gateway.models import KeyCount
 from gateway.responses import page_or_partial
 from gateway.storage import S3Storage
 
@@ -65,7 +65,13 @@ class TransferController(Controller):
             key = check_key(key or "")
             allow(request, "read", check_bucket_name(bucket), key)
             await storage.head(bucket, key)
-            context = {"bucket": bucket, "folder": None, "key": key, "count": KeyCount(1, False), "parent": parent_of(key)}
+            context = {
+                "bucket": bucket,
+                "folder": None,
+                "key": key,
+                "count": KeyCount(1, False),
+                "parent": parent_of(key),
+            }
         return page_or_partial(request, "pages/transfer.html", "partials/transfer.html", context)
 
     @post("/", name="transfer_run", status_code=200)

@@ -111,6 +111,19 @@ def test_sign_in_returns_to_the_page_asked_for_then_sign_out_ends_it(
     assert anyone.get(f"/b/{team}", follow_redirects=False).status_code == 303
 
 
+def test_signing_out_ends_the_session_on_every_replica(guarded: Settings, anyone: TestClient[Any]) -> None:
+    """Issue 14, item 8: a copy of the cookie taken before signing out stops working, here and on another replica
+    (another app sharing the secret and the store)."""
+    assert sign_in(anyone, "alice", "alice-pw").status_code == 303
+    copied = anyone.cookies["s3m_session"]
+    assert anyone.post("/logout", follow_redirects=False).status_code == 303
+    with TestClient(create_app(guarded)) as replica:
+        replica.cookies.set("s3m_session", copied)
+        assert replica.get("/", follow_redirects=False).headers["location"] == "/login?next=%2F"
+    anyone.cookies.set("s3m_session", copied)
+    assert anyone.get("/", follow_redirects=False).status_code == 303
+
+
 def test_sign_in_never_redirects_to_another_site(anyone: TestClient[Any]) -> None:
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         assert sign_in(anyone, "alice", "alice-pw", target).headers["location"] == "/"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gateway.errors import BadRequest
 from gateway.explorer import (
@@ -81,6 +83,13 @@ def test_new_folder_key() -> None:
     for bad in ["", "a/b"]:
         with pytest.raises(BadRequest):
             new_folder_key("", bad)
+
+
+@given(st.text(min_size=1))
+def test_content_disposition_never_carries_a_control_character(name: str) -> None:
+    """Issue 14, item 8: a key holding CR or LF must not split the header the store answers with."""
+    header = content_disposition(f"folder/{name}")
+    assert header.isascii() and header.isprintable()
 
 
 def test_content_disposition_keeps_unicode_names() -> None:
