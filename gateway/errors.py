@@ -42,6 +42,12 @@ class Conflict(GatewayError):
     status_code = 409
 
 
+class Unsupported(GatewayError):
+    """The store does not have this feature (lifecycle rules, versioning, multipart listing, ...)."""
+
+    status_code = 501
+
+
 class StoreError(GatewayError):
     """The store answered, but with an error we have no better status for."""
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import anyio.to_thread
 import boto3
@@ -28,7 +29,16 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from gateway.errors import AccessDenied, BadRequest, Conflict, GatewayError, NotFound, StoreError, StoreUnavailable
+from gateway.errors import (
+    AccessDenied,
+    BadRequest,
+    Conflict,
+    GatewayError,
+    NotFound,
+    StoreError,
+    StoreUnavailable,
+    Unsupported,
+)
 from gateway.explorer import is_under, last_segment
 from gateway.metrics import PRESIGNED_GET, PRESIGNED_POST, PRESIGNED_PUT, watch_store_calls
 from gateway.models import (
@@ -57,6 +67,16 @@ COUNTED = 1000  # keys counted before a confirmation says "more than": one ListO
 TRANSFER_PAGE = 200  # keys copied per request of a copy or move: a few seconds at most, so progress keeps moving
 # One CopyObject up to S3's 5 GiB limit, which keeps metadata and tags exactly; UploadPartCopy in 1 GiB parts above.
 COPY = TransferConfig(multipart_threshold=5 * 1024**3, multipart_chunksize=1024**3)
+# What a copy in parts must carry over by itself (CopyObject keeps these on its own).
+CARRIED = (
+    "ContentType",
+    "CacheControl",
+    "ContentDisposition",
+    "ContentEncoding",
+    "ContentLanguage",
+    "Expires",
+    "Metadata",
+)
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
@@ -206,7 +226,12 @@ class S3Storage:
                 if from_client_error(exc, bucket, key).status_code not in (400, 403, 404, 501, 502):
                     raise
                 tags = None  # a store without tagging (or without our right to read them) still has details
-            status = self.api.get_bucket_versioning(Bucket=bucket).get("Status")
+            try:
+                status = self.api.get_bucket_versioning(Bucket=bucket).get("Status")
+            except ClientError as exc:  # a store without versioning: details without versions
+                if not isinstance(from_client_error(exc, bucket, key), Unsupported):
+                    raise
+                status = None
             return ObjectDetails(
                 key=key,
                 size=head["ContentLength"],
@@ -272,18 +297,50 @@ class S3Storage:
         )
 
     async def restore_version(self, bucket: str, key: str, version_id: str) -> None:
-        """Make an old version the current one by copying it over the key (a new version; history is kept).
-        Above 5 GiB the copy goes in parts (COPY), so any size works."""
-        source = {"Bucket": bucket, "Key": key, "VersionId": version_id}
-        await self._run(partial(self.api.copy, source, bucket, key, Config=COPY), bucket, key)
+        """Make an old version the current one by copying it over the key (a new version; history is kept)."""
+        await self._run(lambda: self._copy(bucket, key, bucket, key, version_id), bucket, key)
 
     async def edit(self, bucket: str, key: str, headers: dict[str, str], metadata: dict[str, str]) -> None:
-        """Replace the object's headers and user metadata by copying it onto itself. boto3's managed copy goes
-        multipart (UploadPartCopy) above 5 GiB, where a single CopyObject stops; the caller sets the tags again."""
-        extra: dict[str, Any] = {"MetadataDirective": "REPLACE", "Metadata": metadata, "TaggingDirective": "COPY"}
-        extra |= {name: value for name, value in headers.items() if value}
-        source = {"Bucket": bucket, "Key": key}
-        await self._run(partial(self.api.copy, source, bucket, key, ExtraArgs=extra, Config=COPY), bucket, key)
+        """Replace the object's headers and user metadata by copying it onto itself (an emptied header is removed);
+        the caller sets the tags again."""
+        attributes = {**headers, "Metadata": metadata}
+        await self._run(lambda: self._copy(bucket, key, bucket, key, attributes=attributes), bucket, key)
+
+    def _copy(
+        self,
+        bucket: str,
+        key: str,
+        target: str,
+        target_key: str,
+        version_id: str | None = None,
+        attributes: dict[str, Any] | None = None,
+    ) -> None:
+        """Copy one object (or one version of it) by the store, with its headers, user metadata and tags.
+
+        Up to COPY's threshold (5 GiB) one CopyObject keeps them all exactly. Above it the copy goes in parts
+        (UploadPartCopy), which carries nothing by itself, so they are read from the source and given explicitly.
+        `attributes` replace some of them (an edit), which also needs them given explicitly."""
+        source = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
+        head = self.api.head_object(**source)
+        if attributes is None and head["ContentLength"] <= COPY.multipart_threshold:
+            self.api.copy_object(CopySource=source, Bucket=target, Key=target_key)
+            return
+        kept = {name: head[name] for name in CARRIED if head.get(name)} | {"Metadata": head.get("Metadata", {})}
+        kept |= attributes or {}
+        extra: dict[str, Any] = {name: value for name, value in kept.items() if value or name == "Metadata"}
+        extra["MetadataDirective"] = "REPLACE"
+        if attributes is None and (tags := self._tags(source)):
+            extra |= {"Tagging": urlencode(tags), "TaggingDirective": "REPLACE"}
+        self.api.copy(source, target, target_key, ExtraArgs=extra, Config=COPY)
+
+    def _tags(self, source: dict[str, str]) -> dict[str, str]:
+        """An object's tags; none where the store keeps no tags."""
+        try:
+            return {t["Key"]: t["Value"] for t in self.api.get_object_tagging(**source)["TagSet"]}
+        except ClientError as exc:
+            if isinstance(from_client_error(exc, source["Bucket"], source["Key"]), Unsupported):
+                return {}
+            raise
 
     async def set_tags(self, bucket: str, key: str, tags: dict[str, str]) -> None:
         """Replace the tags; no tags is DeleteObjectTagging, as S3 means it (an empty PutObjectTagging trips moto)."""
@@ -471,7 +528,12 @@ class S3Storage:
         """Copy (or move, or rename) one object server-side; a move deletes the source only once the copy is there."""
 
         def work() -> None:
-            self.api.copy({"Bucket": source, "Key": key}, target, target_key, Config=COPY)
+            try:
+                self.api.head_bucket(Bucket=target)  # a missing target is named as such, not as the source
+            except ClientError as exc:
+                error = from_client_error(exc, target, "")
+                raise NotFound(f"Bucket {target!r} does not exist.") if error.status_code == 404 else error from exc
+            self._copy(source, key, target, target_key)
             if move:
                 self.api.delete_object(Bucket=source, Key=key)
 
@@ -486,7 +548,7 @@ class S3Storage:
 
         def copy_one(key: str) -> str | None:
             try:
-                self.api.copy({"Bucket": source, "Key": key}, target, target_folder + key[len(folder) :], Config=COPY)
+                self._copy(source, key, target, target_folder + key[len(folder) :])
             except ClientError as exc:  # the source was just listed: a missing bucket is the target
                 return from_client_error(exc, target, key).message
             except BotoCoreError as exc:
@@ -570,6 +632,8 @@ def from_client_error(exc: ClientError, bucket: str, key: str) -> GatewayError:
         return Conflict(f"Bucket {bucket!r} already exists.")
     if code in {"InvalidBucketName", "KeyTooLongError", "InvalidArgument"}:
         return BadRequest(f"The store rejected the request: {detail}")
+    if code in {"NotImplemented", "501", "MethodNotAllowed", "405"}:
+        return Unsupported(f"This store does not support that ({code}).")
     if code in {"SlowDown", "ServiceUnavailable", "503", "InternalError", "500"}:
         return StoreUnavailable(f"The store is unavailable right now ({code}): {detail}")
     return StoreError(f"The store answered {code}: {detail}")

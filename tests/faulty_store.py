@@ -31,6 +31,9 @@ class FaultyStore:
         self.rules_client = boto3.client("s3", endpoint_url=upstream, region_name="us-east-1")
         self.mode = "pass"  # or "500", "503", "drop"
         self.refused: set[str] = set()  # keys DeleteObjects reports as refused, and leaves in place
+        # Subresources answered with 501 NotImplemented, as a store without the feature does (s3rver: lifecycle,
+        # uploads; others: versioning, tagging).
+        self.unsupported: set[str] = set()
         store = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,6 +48,14 @@ class FaultyStore:
                     return
                 if store.mode == "drop":
                     self.connection.close()
+                    return
+                query = {q.partition("=")[0] for q in urlsplit(self.path).query.split("&") if q}
+                if query & store.unsupported:
+                    payload = store.ERROR.format(code="NotImplemented").encode()
+                    self.send_response(501)
+                    self.send_header("content-length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
                     return
                 if store.mode in ("500", "503"):
                     code = {"500": "InternalError", "503": "ServiceUnavailable"}[store.mode]

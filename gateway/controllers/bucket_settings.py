@@ -4,7 +4,8 @@ and the incomplete multipart uploads, with the lifecycle rule that cleans them u
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -14,10 +15,12 @@ from litestar.response import Template
 from gateway.audit import audited
 from gateway.auth import allow
 from gateway.bucket_setup import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
-from gateway.errors import BadRequest, GatewayError
+from gateway.errors import BadRequest, GatewayError, Unsupported
 from gateway.explorer import check_bucket_name
 from gateway.responses import page_or_partial
 from gateway.storage import S3Storage
+
+T = TypeVar("T")
 
 
 def explorer_origin(request: Request[Any, Any, Any]) -> str:
@@ -26,20 +29,30 @@ def explorer_origin(request: Request[Any, Any, Any]) -> str:
     return f"{scheme}://{request.url.netloc}"
 
 
+async def unless_unsupported(work: Awaitable[T]) -> T | None:
+    """A section's data, or None when the store lacks the feature: that section says so, the others still show."""
+    try:
+        return await work
+    except Unsupported:
+        return None
+
+
 async def settings_view(
     request: Request[Any, Any, Any], storage: S3Storage, bucket: str, origin: str, notice: str | None = None
 ) -> Template:
-    rules = await storage.cors_rules(bucket)
-    pending = await storage.pending_uploads(bucket, "")
-    lifecycle = await storage.lifecycle_rules(bucket)
+    rules = await unless_unsupported(storage.cors_rules(bucket))
+    pending = await unless_unsupported(storage.pending_uploads(bucket, ""))
+    lifecycle = await unless_unsupported(storage.lifecycle_rules(bucket))
     context = {
         "bucket": bucket,
         "origin": origin,
-        "problems": cors_problems(rules, origin),
+        "cors": rules is not None,
+        "problems": cors_problems(rules or [], origin),
         "current": json.dumps(rules, indent=2),
-        "proposed": json.dumps(with_upload_rule(rules, origin), indent=2),
+        "proposed": json.dumps(with_upload_rule(rules or [], origin), indent=2),
         "pending": pending,
-        "cleans_up": any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle),
+        "lifecycle": lifecycle is not None,
+        "cleans_up": any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle or []),
         "abort_rule": json.dumps(abort_rule(), indent=2),
         "notice": notice,
     }

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+from boto3.s3.transfer import TransferConfig
 from litestar.testing import TestClient
 
+import gateway.storage
 from tests.conftest import all_keys, new_bucket, put
+
+MIB = 1024 * 1024
 
 
 def run_all(client: TestClient[Any], bucket: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -76,3 +82,57 @@ def test_rename_copy_and_refusals(client: TestClient[Any], s3: Any, bucket: str)
         refused = client.post(f"/b/{bucket}/transfer", json=body)
         assert refused.status_code == 400 and says in refused.json()["message"]
     assert sorted(all_keys(s3, bucket)) == ["a/new name.txt", "b/copy.txt"]
+
+
+ATTRIBUTES = {
+    "ContentType": "application/pdf",
+    "CacheControl": "max-age=60",
+    "ContentDisposition": 'attachment; filename="r.pdf"',
+    "ContentLanguage": "fr",
+    "Metadata": {"owner": "alice"},
+}
+
+
+def attributes_of(s3: Any, bucket: str, key: str) -> tuple[dict[str, Any], dict[str, str]]:
+    head = s3.head_object(Bucket=bucket, Key=key)
+    tags = {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+    return {name: head.get(name) for name in ATTRIBUTES}, tags
+
+
+@pytest.fixture(name="small_copy_parts")
+def fx_small_copy_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copies above 5 MiB go in parts, as those above 5 GiB do in use, so the multipart path runs on 6 MiB."""
+    monkeypatch.setattr(
+        gateway.storage, "COPY", TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
+    )
+
+
+def test_copies_in_parts_keep_headers_metadata_and_tags(
+    client: TestClient[Any], s3: Any, bucket: str, small_copy_parts: None
+) -> None:
+    """Issue 14, item 16: a copy, a move and a version restore that go through UploadPartCopy carry everything."""
+    s3.put_object(Bucket=bucket, Key="big.pdf", Body=os.urandom(6 * MIB), Tagging="team=blue&year=2026", **ATTRIBUTES)
+    expected = attributes_of(s3, bucket, "big.pdf")
+    for key, move in (("copied.pdf", False), ("moved.pdf", True)):
+        source = "big.pdf" if not move else "copied.pdf"
+        body = {"target_bucket": bucket, "target": key, "key": source, "move": move}
+        assert client.post(f"/b/{bucket}/transfer/", json=body).status_code == 200
+        assert attributes_of(s3, bucket, key) == expected, key
+    assert sorted(all_keys(s3, bucket)) == ["big.pdf", "moved.pdf"]
+
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(
+        Bucket=bucket, Key="v.pdf", Body=os.urandom(6 * MIB), Tagging="team=blue&year=2026", **ATTRIBUTES
+    )
+    s3.put_object(Bucket=bucket, Key="v.pdf", Body=b"second")
+    restored = client.post(f"/b/{bucket}/restore", data={"key": "v.pdf", "version": first["VersionId"]})
+    assert restored.status_code == 200
+    assert attributes_of(s3, bucket, "v.pdf") == expected
+
+
+def test_copying_to_a_missing_bucket_names_the_target(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    """Issue 14, item 13: the message (and the audit event's reason) named the source bucket."""
+    put(s3, bucket, "a.txt")
+    body = {"target_bucket": "no-such-target-bucket", "target": "a.txt", "key": "a.txt"}
+    answer = client.post(f"/b/{bucket}/transfer/", json=body)
+    assert answer.status_code == 404 and answer.json()["message"] == "Bucket 'no-such-target-bucket' does not exist."

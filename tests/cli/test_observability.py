@@ -12,12 +12,13 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.cli.test_commands import running
-from tests.conftest import CREDENTIALS, page_token
+from tests.conftest import CREDENTIALS, STATE_BUCKET, page_token, soup
 
 FRESH_CONNECTIONS = httpx.Limits(max_keepalive_connections=0)  # a kept-alive connection sticks to one worker
 
@@ -49,6 +50,7 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
     moto_endpoint: str, bucket: str, tmp_path: Path
 ) -> None:
     env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_LOG_FORMAT": "json"}
+    env["S3M_STATE_S3_URL"] = f"s3://{STATE_BUCKET}/observed/"
     log = tmp_path / "serve.log"
     key = f"reports/q3 {uuid.uuid4().hex[:6]}.txt"
     issued: list[str] = []  # every presigned URL handed out: none of their signatures may reach the log
@@ -77,6 +79,17 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
         issued.append(share.json()["url"])
         assert httpx.get(share.json()["url"]).content == b"quarterly"
 
+        made = client.post(
+            f"/b/{bucket}/share",
+            data={"key": key, "seconds": "3600", "kind": "gateway"},
+            headers={"X-Request-ID": "link-1"},
+        )
+        link = urlsplit(str(soup(made.text).select_one("#share-url")["value"])).path
+        opened = client.get(link, headers={"X-Request-ID": "open-1"})
+        assert opened.status_code == 303
+        assert opened.headers.get_list("referrer-policy") == ["no-referrer"]  # issue 14, item 14: one, the route's
+        token = link.removeprefix("/s/")
+
         deleted = client.post(
             f"/b/{bucket}/delete", data={"prefix": "reports/", "key": key}, headers={"X-Request-ID": "delete-1"}
         )
@@ -90,6 +103,7 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
         signature = re.search(r"X-Amz-Signature=([0-9a-f]{64})", signed)
         assert signature and signature.group(1) not in text
     assert "X-Amz-" not in text and CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in text
+    assert token.split(".")[1] not in text and token.split(".")[0] not in text  # a share link is a bearer secret
 
     audit = {line["request_id"]: line for line in lines if line["logger"] == "gateway.audit"}
     expected = {
@@ -118,6 +132,7 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
         "share-1": ("POST", "api_presign_get", 200),
         "delete-1": ("POST", "objects_delete", 303),
     }
+    assert (access["open-1"]["route"], access["open-1"]["path"]) == ("share_open", "/s/[redacted]")
     assert all(access[rid]["duration_ms"] > 0 and access[rid]["path"].startswith("/") for rid in expected)
     assert all("?" not in line["path"] for line in access.values())  # queries carry keys and tokens: never logged
 
