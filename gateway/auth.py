@@ -139,5 +139,6 @@ async def visible_buckets(request: Request[Any, Any, Any], storage: S3Storage) -
         buckets = [Bucket(name=name, created=None) for name in access.buckets]
     else:
         buckets = await storage.list_buckets()
-    principal = principal_of(request)
-    return [b for b in buckets if principal.sees_bucket(b.name)]
+    principal, records = principal_of(request), request.app.state.records
+    hidden = records.bucket if records is not None and not records.prefix else None  # the gateway's own bucket
+    return [b for b in buckets if principal.sees_bucket(b.name) and b.name != hidden]

@@ -79,13 +79,15 @@ def demo(host: str, port: int) -> None:
     """Start moto on loopback, seed it, point the gateway at it, and serve until interrupted."""
     import boto3
 
-    from gateway.demo import DEMO_CREDENTIALS, seed, start_moto
+    from gateway.demo import DEMO_CREDENTIALS, DEMO_SETTINGS, seed, start_moto
     from gateway.settings import Settings
     from gateway.storage import make_client
 
     server, endpoint = start_moto()
     try:
         os.environ.update(DEMO_CREDENTIALS, S3_ENDPOINT_URL=endpoint, S3_ADDRESSING_STYLE="path")
+        for name, value in DEMO_SETTINGS.items():
+            os.environ.setdefault(name, value)
         os.environ.pop("S3_PUBLIC_ENDPOINT_URL", None)
         boto3.setup_default_session()
         seed(make_client(Settings.from_env(), endpoint), [f"http://{host}:{port}", f"http://localhost:{port}"])

@@ -14,6 +14,16 @@ from gateway.errors import StoreUnavailable
 
 DEMO_BUCKET = "demo"
 DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo-secret", "AWS_REGION": "us-east-1"}
+STATE_BUCKET = "s3-manager-state"
+# What the demo turns on, unless the environment says otherwise: Uppy's page uploads into demo/uploads/, by PUT
+# because moto's answer to a POST upload exposes no ETag (Uppy 5 would wait for it forever); share links and
+# sign-outs keep their records in a bucket of their own.
+DEMO_SETTINGS = {
+    "S3M_UPLOAD_BUCKET": DEMO_BUCKET,
+    "S3M_UPLOAD_PREFIX": "uploads/",
+    "S3M_UPPY_UPLOAD_METHOD": "put",
+    "S3M_STATE_S3_URL": f"s3://{STATE_BUCKET}/",
+}
 
 ODD_NAMES = [
     "odd names/with space.txt",
@@ -64,6 +74,7 @@ def seed(client: Any, origins: list[str]) -> None:
     """Create the demo bucket with CORS for the explorer's origins (browser uploads need it) and fill it."""
     for bucket in (DEMO_BUCKET, "scratch"):
         ensure_bucket(client, bucket, origins)
+    ensure_bucket(client, STATE_BUCKET, [])
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(
             pool.map(lambda item: client.put_object(Bucket=DEMO_BUCKET, Key=item[0], Body=item[1]), demo_keys().items())

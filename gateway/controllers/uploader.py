@@ -24,6 +24,7 @@ async def uppy_page(
         "target_bucket": target_bucket,
         "target_prefix": target_prefix,
         "threshold": settings.multipart_threshold,
+        "method": settings.uppy_upload_method,
         "notice": None if target_bucket else "No upload target: set S3M_UPLOAD_BUCKET (see the README).",
         "level": "error",
     }
