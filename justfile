@@ -104,6 +104,7 @@ bench keys="100000" seconds="10": init
     {{ bin }}/python bench/presign.py
     {{ bin }}/python bench/http_routes.py --seconds {{ seconds }}
     {{ bin }}/python bench/load.py --seconds {{ seconds }}
+    {{ bin }}/python bench/login_flood.py --seconds {{ seconds }}
     {{ bin }}/python bench/first_page.py --keys {{ keys }}
     {{ bin }}/python bench/first_page.py --keys {{ keys }} --page-size 1000 --rounds 5 --json bench/results/first_page_1000.json
     {{ bin }}/python bench/export_memory.py --keys {{ keys }}
