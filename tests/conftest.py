@@ -88,27 +88,27 @@ def fx_seaweed_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory)
         yield endpoint
 
 
-@pytest.fixture(name="settings")
-def fx_settings(moto_endpoint: str) -> Settings:
-    """Settings pointing the gateway at the moto server, with small pages so paging is exercised."""
+def gateway_settings(endpoint: str) -> Settings:
+    """The gateway pointed at `endpoint`, with small pages so paging is exercised, and its records in the store."""
     return Settings(
-        endpoint_url=moto_endpoint,
+        endpoint_url=endpoint,
         region="us-east-1",
         addressing_style="path",
         page_size=50,
         state_url=f"s3://{STATE_BUCKET}/gateway/",
     )
+
+
+@pytest.fixture(name="settings")
+def fx_settings(moto_endpoint: str) -> Settings:
+    """The gateway in front of the moto server."""
+    return gateway_settings(moto_endpoint)
 
 
 @pytest.fixture(name="seaweed_settings")
 def fx_seaweed_settings(seaweed_endpoint: str) -> Settings:
-    return Settings(
-        endpoint_url=seaweed_endpoint,
-        region="us-east-1",
-        addressing_style="path",
-        page_size=50,
-        state_url=f"s3://{STATE_BUCKET}/gateway/",
-    )
+    """The gateway in front of SeaweedFS."""
+    return gateway_settings(seaweed_endpoint)
 
 
 @pytest.fixture(name="seaweed_s3")
