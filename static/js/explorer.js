@@ -90,9 +90,12 @@
       done += result.copied;
       failed.push(...result.failed, ...result.not_deleted);
       token = result.next_token;
-      if (bar.hasAttribute("max")) bar.value = done; // a folder counted as "more than N" has a bar without an end
-      state.textContent = `${body.move ? "Moved" : "Copied"} ${done} of ${form.dataset.total}`;
+      const known = bar.hasAttribute("max"); // a folder counted as "more than N" has a bar without an end
+      if (known) bar.value = done;
+      state.textContent = `${body.move ? "Moved" : "Copied"} ${done}${known ? ` of ${bar.max}` : ""}`;
     } while (token);
+    bar.max = Math.max(done, 1);
+    bar.value = done;
     state.className = failed.length ? "state failed" : "state done";
     state.textContent += failed.length
       ? `. ${failed.length} did not: ${failed.map((f) => `${f.key} (${f.reason})`).join("; ")}.`

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import free_port, require, wait_until_healthy
+from tests.conftest import STATE_BUCKET, free_port, require, wait_until_healthy
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -93,6 +93,7 @@ UPLOAD_ENV = {
     "S3M_MULTIPART_THRESHOLD": str(5 * 1024 * 1024),
     "S3M_PART_SIZE": str(5 * 1024 * 1024),
     "S3M_UPLOAD_TARGET_FROM_METADATA": "true",
+    "S3M_STATE_S3_URL": f"s3://{STATE_BUCKET}/browser/",
 }
 
 
