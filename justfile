@@ -89,10 +89,11 @@ kube-up: init
 kube-down: init
     {{ bin }}/python docker/podman_kube.py down kube.yaml
 
-# Check style: ruff lint and format
+# Check style and types: ruff lint and format, mypy in strict mode on gateway/ (CI fails on either)
 lint: init
     {{ bin }}/ruff check gateway tests bench
     {{ bin }}/ruff format --check gateway tests bench
+    {{ bin }}/mypy
 
 # Format the code
 fmt: init

@@ -10,6 +10,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
 from gateway import __version__
 from gateway.access import load_access
@@ -35,8 +36,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     static = create_static_files_router(
         path="/static", directories=[settings.static_dir], name="static", include_in_schema=False, opt={"public": True}
     )
+    handlers: list[ControllerRouterHandler] = [*ROUTE_HANDLERS, static, *([metrics] if settings.metrics else [])]
     app = Litestar(
-        route_handlers=[*ROUTE_HANDLERS, static, *([metrics] if settings.metrics else [])],
+        route_handlers=handlers,
         dependencies={"storage": Provide(provide_storage, sync_to_thread=False)},
         lifespan=[storage_lifespan],
         state=State(

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -92,12 +93,13 @@ class CsrfGuard:
         self.names = (session_cookie(settings), visitor_cookie(settings))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         cookies = cookies_of(scope["headers"], self.names)
         session = read_session(self.settings.secret_key, cookies.get(self.names[0], ""))
-        scope[BINDING] = session.session_id if session is not None else cookies.get(self.names[1]) or None  # type: ignore[literal-required]
+        binding = session.session_id if session is not None else cookies.get(self.names[1]) or None
+        cast(dict[str, Any], scope)[BINDING] = binding
         if scope["method"] not in SAFE_METHODS:
             if not same_origin(scope, self.settings.secure_cookies):
                 raise PermissionDeniedException("CSRF check failed: the request came from another origin.")
@@ -112,7 +114,7 @@ class CsrfGuard:
             ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
             given = (await request.form()).get(FIELD)  # parsed once: the handler reads it again from the scope
-        binding = scope.get(BINDING)
+        binding = cast(dict[str, Any], scope).get(BINDING)
         if (
             not isinstance(given, str)
             or binding is None
@@ -122,7 +124,7 @@ class CsrfGuard:
 
     def with_visitor_cookie(self, scope: Scope, send: Send) -> Send:
         async def send_wrapper(message: Message) -> None:
-            visitor = scope.get(NEW_VISITOR)
+            visitor = cast(dict[str, Any], scope).get(NEW_VISITOR)
             if message["type"] == "http.response.start" and visitor:
                 secure = "; Secure" if self.settings.secure_cookies else ""
                 cookie = f"{self.names[1]}={visitor}; Path=/; HttpOnly; SameSite=Strict{secure}"

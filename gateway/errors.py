@@ -1,6 +1,7 @@
 """What can go wrong, as exceptions that carry a truthful HTTP status and a sentence for people.
 
-Plain Python on purpose: the pure and storage modules raise these, and `error_pages` turns them into responses.
+Plain Python on purpose: the pure and storage modules raise these, and gateway/responses.py turns them into
+responses.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ _gateway = logging.getLogger("gateway")
 def fields_of(record: logging.LogRecord) -> dict[str, Any]:
     """The structured part of a record: what the caller passed as extra={"fields": {...}}, plus the request id."""
     fields: dict[str, Any] = {}
-    if getattr(record, "request_id", None):
-        fields["request_id"] = record.request_id
+    if rid := getattr(record, "request_id", None):
+        fields["request_id"] = rid
     fields.update(getattr(record, "fields", None) or {})
     return fields
 

@@ -90,7 +90,7 @@ def render() -> bytes:
     if MULTIPROCESS_DIR not in os.environ:
         return generate_latest(REGISTRY)
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     return generate_latest(registry)
 
 
@@ -128,4 +128,4 @@ def worker_stopping() -> None:
     """A worker that stops takes its in-flight gauge with it; its counters stay in the totals."""
     in_flight.stop()
     if MULTIPROCESS_DIR in os.environ:
-        multiprocess.mark_process_dead(os.getpid())
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from time import perf_counter
-from typing import Any
+from typing import Any, cast
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from gateway.logs import log_event, request_id
 from gateway.metrics import HTTP_REQUESTS, in_flight
@@ -51,13 +52,13 @@ class RequestObserver:
         self.app, self.headers, self.trusts = app, headers, trusts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         rid = incoming_request_id(scope)
         token = request_id.set(rid)
         if self.trusts is not None:
-            scope[CLIENT] = forwarded_client(scope, self.trusts)  # type: ignore[typeddict-unknown-key]
+            cast(dict[str, Any], scope)[CLIENT] = forwarded_client(scope, self.trusts)
         path, status, started = scope["path"], 500, perf_counter()
 
         async def send_with_id(message: Message) -> None:
@@ -92,7 +93,7 @@ def _series(route: str, status: int) -> Any:
     return HTTP_REQUESTS.labels(route, str(status))
 
 
-def access_fields(scope: Scope, route: str, path: str, status: int, elapsed: float) -> dict[str, Any]:
+def access_fields(scope: HTTPScope, route: str, path: str, status: int, elapsed: float) -> dict[str, Any]:
     """What an access line says: never the query string, where a client could put a token or a whole presigned URL
     (its signature is a credential). What was done to which key is the audit trail's job."""
     return {
@@ -126,7 +127,8 @@ def peer_address(scope: Scope) -> str | None:
 def client_address(scope: Scope) -> str | None:
     """Who is asking, for logs, audit events and the sign-in throttle: behind a trusted proxy, the client it
     names; otherwise the peer."""
-    return scope.get(CLIENT) or peer_address(scope)
+    client: str | None = cast(dict[str, Any], scope).get(CLIENT)
+    return client or peer_address(scope)
 
 
 def forwarded_client(scope: Scope, trusts: Callable[[str | None], bool]) -> str | None:

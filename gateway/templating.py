@@ -30,7 +30,7 @@ def with_query(url: str, query: Query) -> str:
     return f"{url}?{urlencode(params, quote_via=quote)}" if params else url
 
 
-def link(context: Mapping[str, Any], route_name: str, query: Query = None, **path: Any) -> str:
+def link(context: Mapping[str, Any], /, route_name: str, query: Query = None, **path: Any) -> str:
     """`build_url` for templates, which know the request from their context."""
     return build_url(context["request"], route_name, query, **path)
 

@@ -1,5 +1,7 @@
 """The route table: every handler the gateway serves, in one list."""
 
+from litestar.types import ControllerRouterHandler
+
 from gateway.controllers.api import BucketsApi, PresignApi, api_root
 from gateway.controllers.api_multipart import MultipartApi
 from gateway.controllers.browse import BrowseController
@@ -13,7 +15,7 @@ from gateway.controllers.share import ShareController
 from gateway.controllers.transfer import TransferController
 from gateway.controllers.uploader import uppy_page
 
-ROUTE_HANDLERS = [
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     # pages and htmx partials
     BucketsController,
     BrowseController,

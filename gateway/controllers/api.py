@@ -7,7 +7,7 @@ cross-site page cannot send that without a CORS preflight, which the gateway doe
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.types import HTTPScope
 
 from gateway import __version__
 from gateway.api_models import (
@@ -55,9 +56,8 @@ from gateway.storage import S3Storage
 async def json_bodies_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: refuse a POST that is not JSON (what a cross-site form would send). Async: Litestar would run a
     sync guard in a thread, a hop that cost more than the whole request here."""
-    if connection.scope["method"] == "POST" and not connection.headers.get("content-type", "").startswith(
-        "application/json"
-    ):
+    method = cast(HTTPScope, connection.scope)["method"]
+    if method == "POST" and not connection.headers.get("content-type", "").startswith("application/json"):
         raise HTTPException(status_code=415, detail="Send the request body as application/json.")
 
 
