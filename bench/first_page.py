@@ -25,8 +25,8 @@ from moto.s3.models import s3_backends
 
 from gateway.app import create_app
 from gateway.demo import start_moto
+from gateway.s3 import make_client
 from gateway.settings import Settings
-from gateway.storage import make_client
 
 BUCKET = "bench"
 

@@ -16,8 +16,8 @@ import os
 import timeit
 from pathlib import Path
 
+from gateway.s3 import S3Storage
 from gateway.settings import Settings
-from gateway.storage import S3Storage
 
 CANONICAL = (
     "GET\n/bench/some/key.bin\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261124%2Fus-east-1"

@@ -17,9 +17,9 @@ from gateway.access import ANONYMOUS, AccessConfig, Principal, check, token_dige
 from gateway.errors import AccessDenied, BadRequest, NotAuthenticated
 from gateway.models import Bucket
 from gateway.observe import peer_address
+from gateway.s3 import S3Storage
 from gateway.sessions import read_session, session_cookie, session_user
 from gateway.state import StateStore
-from gateway.storage import S3Storage
 
 
 def header_once(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> str | None:

@@ -80,8 +80,8 @@ def demo(host: str, port: int) -> None:
     import boto3
 
     from gateway.demo import DEMO_CREDENTIALS, DEMO_SETTINGS, seed, start_moto
+    from gateway.s3 import make_client
     from gateway.settings import Settings
-    from gateway.storage import make_client
 
     server, endpoint = start_moto()
     try:
@@ -106,7 +106,7 @@ def bucket_setup(bucket: str, origins: list[str], wait: float) -> None:
     from gateway.bucket_setup import ensure_bucket
     from gateway.errors import StoreUnavailable
     from gateway.explorer import check_bucket_name
-    from gateway.storage import make_client, translated
+    from gateway.s3 import make_client, translated
 
     settings = Settings.from_env()
     client = make_client(settings, settings.endpoint_url)

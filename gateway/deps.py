@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 
 
 def provide_storage(state: State) -> S3Storage:

@@ -22,8 +22,8 @@ from urllib.parse import quote
 
 from gateway.errors import BadRequest
 from gateway.pep503 import project_of, simple_index
+from gateway.s3 import S3Storage
 from gateway.settings import Settings
-from gateway.storage import S3Storage
 from gateway.templating import make_environment
 
 MANIFEST = ".s3m-export.json"

@@ -12,9 +12,9 @@ from litestar import Litestar
 from gateway.audit import AuditUploader
 from gateway.explorer import check_bucket_name, parse_s3_url
 from gateway.metrics import in_flight, worker_stopping
+from gateway.s3 import S3Storage
 from gateway.settings import Settings
 from gateway.state import StateStore
-from gateway.storage import S3Storage
 from gateway.throttle import SignInThrottle
 
 

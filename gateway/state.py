@@ -16,7 +16,7 @@ import anyio.to_thread
 from botocore.exceptions import ClientError
 
 from gateway.errors import NotFound
-from gateway.storage import S3Storage, translated
+from gateway.s3 import S3Storage, translated
 
 CACHE_SECONDS = 5.0
 CACHE_SIZE = 10_000

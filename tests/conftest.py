@@ -27,8 +27,8 @@ from litestar.testing import TestClient
 from gateway.app import create_app
 from gateway.bucket_setup import cors_rule
 from gateway.demo import start_moto
+from gateway.s3 import make_client
 from gateway.settings import Settings
-from gateway.storage import make_client
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
 # One identity for the whole session: SeaweedFS checks it, moto accepts anything.

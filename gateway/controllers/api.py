@@ -50,7 +50,7 @@ from gateway.explorer import (
     renders_markup,
 )
 from gateway.models import PostPolicy
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 
 
 async def json_bodies_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

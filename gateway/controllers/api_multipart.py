@@ -34,7 +34,7 @@ from gateway.explorer import (
     parse_part_numbers,
     part_length,
 )
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 
 
 class MultipartApi(Controller):

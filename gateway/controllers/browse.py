@@ -12,8 +12,8 @@ from litestar.response import Template
 from gateway.auth import allow_listing
 from gateway.explorer import breadcrumbs, check_bucket_name, check_prefix, folder_of
 from gateway.responses import VARY, page_or_partial, wants_partial
+from gateway.s3 import S3Storage
 from gateway.settings import Settings
-from gateway.storage import S3Storage
 
 
 def upload_options(settings: Settings) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from gateway.bucket_setup import ABORT_RULE_ID, abort_rule, cors_problems, with_
 from gateway.errors import BadRequest, GatewayError, Unsupported
 from gateway.explorer import check_bucket_name
 from gateway.responses import page_or_partial
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 
 T = TypeVar("T")
 

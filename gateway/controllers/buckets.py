@@ -13,7 +13,7 @@ from gateway.audit import audited
 from gateway.auth import allow, visible_buckets
 from gateway.explorer import check_bucket_name
 from gateway.responses import page_or_partial, wants_partial
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 from gateway.templating import build_url
 
 

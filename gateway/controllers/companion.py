@@ -28,8 +28,8 @@ from gateway.explorer import (
     most_parts_within,
 )
 from gateway.models import PostPolicy
+from gateway.s3 import S3Storage
 from gateway.settings import Settings
-from gateway.storage import S3Storage
 from gateway.upload_handles import seal, unseal
 
 

@@ -9,8 +9,8 @@ from litestar import MediaType, Request, Response, get
 from litestar.di import NamedDependency
 
 from gateway.errors import GatewayError
+from gateway.s3 import S3Storage
 from gateway.security import SAME_SITE_WARNING, store_shares_site
-from gateway.storage import S3Storage
 
 log = logging.getLogger("gateway")
 

@@ -37,7 +37,7 @@ from gateway.explorer import (
 )
 from gateway.models import DeleteReport, ObjectDetails
 from gateway.responses import page_or_partial, wants_partial
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 from gateway.templating import build_url
 
 MAX_FILES_PER_REQUEST = 1000

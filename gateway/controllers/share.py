@@ -20,9 +20,9 @@ from gateway.auth import allow, capped, lifetime_cap, principal_of
 from gateway.errors import AccessDenied, BadRequest, NotFound
 from gateway.explorer import check_bucket_name, check_key, content_disposition, last_segment
 from gateway.responses import page_or_partial, wants_partial
+from gateway.s3 import S3Storage
 from gateway.share_links import REVOKED, ShareLink, make_token, new_link, open_token, owner_folder
 from gateway.state import StateStore
-from gateway.storage import S3Storage
 from gateway.templating import build_url
 
 LIFETIMES = {3600: "1 hour", 86400: "1 day", 7 * 86400: "7 days", 30 * 86400: "30 days", 365 * 86400: "1 year"}

@@ -19,7 +19,7 @@ from gateway.errors import BadRequest
 from gateway.explorer import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
 from gateway.models import KeyCount
 from gateway.responses import page_or_partial
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 
 
 @dataclass

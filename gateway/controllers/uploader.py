@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from gateway.explorer import check_bucket_name, check_prefix
-from gateway.storage import S3Storage
+from gateway.s3 import S3Storage
 
 
 @get("/uppy", name="uppy_page", include_in_schema=False)

@@ -10,8 +10,8 @@ from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.bucket_setup import ABORT_RULE_ID
+from gateway.s3 import make_client
 from gateway.settings import Settings
-from gateway.storage import make_client
 from tests.conftest import new_bucket, page_token, soup
 from tests.faulty_store import FaultyStore
 

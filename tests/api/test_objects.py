@@ -10,7 +10,7 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-import gateway.storage
+import gateway.s3.listing
 from gateway.demo import ODD_NAMES
 from gateway.metrics import S3_CALLS
 from tests.conftest import all_keys, put, soup
@@ -134,7 +134,7 @@ def test_a_large_folder_is_counted_with_one_listing_and_said_to_hold_more(
     client: TestClient[Any], s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 14, item 7: counting never walks the whole folder; beyond the limit the page says "more than"."""
-    monkeypatch.setattr(gateway.storage, "COUNTED", 10)
+    monkeypatch.setattr(gateway.s3.listing, "COUNTED", 10)
     put(s3, bucket, *(f"big/{n:03d}" for n in range(12)))
     listings = S3_CALLS.labels("ListObjectsV2", "ok")
     before = listings._value.get()

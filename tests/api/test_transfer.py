@@ -10,7 +10,7 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from litestar.testing import TestClient
 
-import gateway.storage
+import gateway.s3.copies
 from tests.conftest import all_keys, new_bucket, put
 
 MIB = 1024 * 1024
@@ -103,7 +103,7 @@ def attributes_of(s3: Any, bucket: str, key: str) -> tuple[dict[str, Any], dict[
 def fx_small_copy_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Copies above 5 MiB go in parts, as those above 5 GiB do in use, so the multipart path runs on 6 MiB."""
     monkeypatch.setattr(
-        gateway.storage, "COPY", TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
+        gateway.s3.copies, "COPY", TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
     )
 
 

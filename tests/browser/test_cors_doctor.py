@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from gateway.s3 import make_client
 from gateway.settings import Settings
-from gateway.storage import make_client
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
 from tests.faulty_store import FaultyStore
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from gateway.access import hash_password
+from gateway.s3 import make_client
 from gateway.settings import Settings
-from gateway.storage import make_client
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
 from tests.conftest import all_keys, new_bucket, put
 

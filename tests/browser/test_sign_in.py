@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from gateway.access import hash_password
+from gateway.s3 import make_client
 from gateway.settings import Settings
-from gateway.storage import make_client
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
 from tests.conftest import new_bucket, put
 

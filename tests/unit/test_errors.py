@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from gateway.controllers.objects import describe
 from gateway.errors import AccessDenied, BadRequest, Conflict, NotFound, StoreError, StoreUnavailable
 from gateway.models import DeleteReport
-from gateway.storage import from_client_error
+from gateway.s3 import from_client_error
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from botocore.config import Config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.sigv4 import FastPresigner
+from gateway.s3.sigv4 import FastPresigner
 
 CONFIGS = [
     ("http://127.0.0.1:9000", "path", "us-east-1"),

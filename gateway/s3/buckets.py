@@ -1,0 +1,82 @@
+"""Buckets and their configuration: list, create, delete (only when empty), CORS and lifecycle rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from gateway.errors import Conflict, NotFound
+from gateway.models import Bucket
+from gateway.s3.client import Store
+from gateway.s3.errors import from_client_error
+
+
+class Buckets(Store):
+    async def list_buckets(self) -> list[Bucket]:
+        answer = await self._run(self.api.list_buckets)
+        return [Bucket(name=b["Name"], created=b.get("CreationDate")) for b in answer.get("Buckets", [])]
+
+    async def create_bucket(self, bucket: str) -> None:
+        """Create `bucket`; refuse one that exists (us-east-1 answers 200 to re-creating your own bucket)."""
+        try:
+            await self._run(partial(self.api.head_bucket, Bucket=bucket), bucket)
+        except NotFound:
+            pass
+        else:
+            raise Conflict(f"Bucket {bucket!r} already exists.")
+        params: dict[str, Any] = {"Bucket": bucket}
+        if self.settings.region and self.settings.region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": self.settings.region}
+        await self._run(partial(self.api.create_bucket, **params), bucket)
+
+    async def delete_bucket(self, bucket: str) -> None:
+        """Delete an empty bucket. Emptiness is checked here, objects and versions alike, not left to the store:
+        SeaweedFS deletes a bucket with everything in it unless told otherwise (-s3.allowDeleteBucketNotEmpty)."""
+
+        def work() -> None:
+            if self.api.list_objects_v2(Bucket=bucket, MaxKeys=1).get("Contents"):
+                raise Conflict(f"Bucket {bucket!r} is not empty: delete its objects first.")
+            try:
+                versions = self.api.list_object_versions(Bucket=bucket, MaxKeys=1)
+            except ClientError as exc:  # a store without versioning has no versions to keep
+                if from_client_error(exc, bucket, "").status_code == 404:
+                    raise
+            else:
+                if versions.get("Versions") or versions.get("DeleteMarkers"):
+                    raise Conflict(f"Bucket {bucket!r} still holds old versions or delete markers: delete them first.")
+            self.api.delete_bucket(Bucket=bucket)
+
+        await self._run(work, bucket)
+
+    async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
+        """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""
+
+        def work() -> list[dict[str, Any]]:
+            try:
+                return list(fetch(Bucket=bucket)[field])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == missing:
+                    return []
+                raise
+
+        return await self._run(work, bucket)
+
+    async def cors_rules(self, bucket: str) -> list[dict[str, Any]]:
+        return await self._rules(bucket, self.api.get_bucket_cors, "CORSRules", "NoSuchCORSConfiguration")
+
+    async def set_cors_rules(self, bucket: str, rules: list[dict[str, Any]]) -> None:
+        config = {"CORSRules": rules}
+        await self._run(partial(self.api.put_bucket_cors, Bucket=bucket, CORSConfiguration=config), bucket)
+
+    async def lifecycle_rules(self, bucket: str) -> list[dict[str, Any]]:
+        fetch = self.api.get_bucket_lifecycle_configuration
+        return await self._rules(bucket, fetch, "Rules", "NoSuchLifecycleConfiguration")
+
+    async def set_lifecycle_rules(self, bucket: str, rules: list[dict[str, Any]]) -> None:
+        config = {"Rules": rules}
+        await self._run(
+            partial(self.api.put_bucket_lifecycle_configuration, Bucket=bucket, LifecycleConfiguration=config), bucket
+        )

@@ -1,0 +1,88 @@
+"""The connection to the store: the boto3 clients, the one thread pool, and the way every call is made.
+
+Two clients: `api` talks to the store at S3_ENDPOINT_URL; `signer` only presigns, for the address browsers use
+(S3_PUBLIC_ENDPOINT_URL). SigV4 signs the host, so a URL cannot be rewritten to another address after signing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import anyio.to_thread
+import boto3
+from botocore.config import Config
+
+from gateway.errors import StoreUnavailable
+from gateway.metrics import watch_store_calls
+from gateway.s3.errors import translated
+from gateway.s3.sigv4 import FastPresigner
+from gateway.settings import Settings
+
+T = TypeVar("T")
+FAN_OUT = 8  # calls made at once for one request (HEADs, copies): below botocore's default pool of 10 connections
+
+
+def make_client(
+    settings: Settings,
+    endpoint_url: str | None,
+    *,
+    attempts: int = 2,
+    timeout: float | None = None,
+    session: boto3.session.Session | None = None,
+) -> Any:
+    """A boto3 S3 client that non-AWS stores accept: SigV4, chosen addressing, checksums only when required."""
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": settings.addressing_style},
+        connect_timeout=timeout or settings.connect_timeout,
+        read_timeout=timeout or settings.read_timeout,
+        retries={"max_attempts": attempts, "mode": "standard"},
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    session = session or boto3.session.Session()
+    return session.client("s3", endpoint_url=endpoint_url, region_name=settings.region, config=config)
+
+
+class Store:
+    """The clients and the helpers every part of the S3 layer builds on (gateway/s3/__init__.py puts them together)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.session = boto3.session.Session()
+        self.api = make_client(settings, settings.endpoint_url, session=self.session)
+        self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url, session=self.session)
+        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=2.0, session=self.session)
+        self.fast = FastPresigner(self.signer, self.frozen_credentials)
+        self.pool = ThreadPoolExecutor(max_workers=FAN_OUT, thread_name_prefix="s3-fan-out")  # one per worker
+        for client in (self.api, self.prober):
+            watch_store_calls(client)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for client in (self.api, self.signer, self.prober):
+            client.close()
+
+    async def _run(self, fn: Callable[[], T], bucket: str = "", key: str = "") -> T:
+        def guarded() -> T:
+            with translated(bucket, key, self.settings.endpoint_url):
+                return fn()
+
+        return await anyio.to_thread.run_sync(guarded)
+
+    def frozen_credentials(self) -> Any:
+        """The current credentials (refreshed first when they are temporary and about to expire)."""
+        credentials = self.session.get_credentials()
+        if credentials is None:
+            raise StoreUnavailable("No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+        return credentials.get_frozen_credentials()
+
+    def credentials_are_temporary(self) -> bool:
+        """Signed with a session token (STS, SSO, an instance role): URLs die with those credentials."""
+        return bool(self.frozen_credentials().token)
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers within about two seconds."""
+        await self._run(self.prober.list_buckets)

@@ -1,0 +1,140 @@
+"""Objects: details, tags, versions, uploads the gateway makes itself (folders, exported pages), and deletes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from gateway.errors import Unsupported
+from gateway.models import DeleteReport, ObjectDetails, ObjectVersion
+from gateway.s3.errors import from_client_error, translated
+from gateway.s3.listing import DELETE_BATCH, Listings
+
+VERSIONS_LISTED = 5000  # ListObjectVersions lists by prefix: a key that prefixes many others stops here
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Objects(Listings):
+    async def head(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any]:
+        params = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
+        return await self._run(partial(self.api.head_object, **params), bucket, key)
+
+    async def details(self, bucket: str, key: str) -> ObjectDetails:
+        """HEAD, tags and versions of one object, in one trip off the event loop."""
+
+        def work() -> ObjectDetails:
+            head = self.api.head_object(Bucket=bucket, Key=key)
+            try:
+                tags = {t["Key"]: t["Value"] for t in self.api.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+            except ClientError as exc:
+                if from_client_error(exc, bucket, key).status_code not in (400, 403, 404, 501, 502):
+                    raise
+                tags = None  # a store without tagging (or without our right to read them) still has details
+            try:
+                status = self.api.get_bucket_versioning(Bucket=bucket).get("Status")
+            except ClientError as exc:  # a store without versioning: details without versions
+                if not isinstance(from_client_error(exc, bucket, key), Unsupported):
+                    raise
+                status = None
+            return ObjectDetails(
+                key=key,
+                size=head["ContentLength"],
+                etag=head.get("ETag", "").strip('"'),
+                content_type=head.get("ContentType", ""),
+                modified=head.get("LastModified"),
+                storage_class=head.get("StorageClass", "STANDARD"),
+                cache_control=head.get("CacheControl"),
+                content_disposition=head.get("ContentDisposition"),
+                metadata=head.get("Metadata", {}),
+                tags=tags,
+                versioning=status,
+                versions=self._versions(bucket, key) if status else [],
+            )
+
+        return await self._run(work, bucket, key)
+
+    def _versions(self, bucket: str, key: str) -> list[ObjectVersion]:
+        """The key's versions and delete markers, newest first (ListObjectVersions lists by prefix: keep only `key`)."""
+        found = []
+        pages = self.api.get_paginator("list_object_versions").paginate(
+            Bucket=bucket, Prefix=key, PaginationConfig={"MaxItems": VERSIONS_LISTED}
+        )
+        for page in pages:
+            for v in page.get("Versions", []):
+                if v["Key"] == key:
+                    found.append(
+                        ObjectVersion(v["VersionId"], v.get("Size"), v.get("LastModified"), v["IsLatest"], False)
+                    )
+            for m in page.get("DeleteMarkers", []):
+                if m["Key"] == key:
+                    found.append(ObjectVersion(m["VersionId"], None, m.get("LastModified"), m["IsLatest"], True))
+        return sorted(found, key=lambda v: (v.modified or EPOCH, v.latest), reverse=True)
+
+    async def set_tags(self, bucket: str, key: str, tags: dict[str, str]) -> None:
+        """Replace the tags; no tags is DeleteObjectTagging, as S3 means it (an empty PutObjectTagging trips moto)."""
+        if not tags:
+            await self._run(partial(self.api.delete_object_tagging, Bucket=bucket, Key=key), bucket, key)
+            return
+        tag_set = {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
+        await self._run(partial(self.api.put_object_tagging, Bucket=bucket, Key=key, Tagging=tag_set), bucket, key)
+
+    async def delete_version(self, bucket: str, key: str, version_id: str) -> None:
+        """Delete one version (or delete marker) for good: unlike a plain delete, this cannot be undone."""
+        await self._run(partial(self.api.delete_object, Bucket=bucket, Key=key, VersionId=version_id), bucket, key)
+
+    async def existing(self, bucket: str, keys: list[str]) -> set[str]:
+        """Which of `keys` already hold an object: HEADs in parallel, in one trip off the event loop, so a
+        1,000-file folder upload does not wait for 1,000 round trips in a row."""
+
+        def present(key: str) -> bool:
+            try:
+                self.api.head_object(Bucket=bucket, Key=key)
+            except ClientError as exc:
+                if from_client_error(exc, bucket, key).status_code == 404:
+                    return False
+                raise
+            return True
+
+        def work() -> set[str]:
+            return {key for key, found in zip(keys, self.pool.map(present, keys), strict=True) if found}
+
+        return await self._run(work, bucket)
+
+    async def put_empty(self, bucket: str, key: str) -> None:
+        await self._run(partial(self.api.put_object, Bucket=bucket, Key=key, Body=b""), bucket, key)
+
+    def put_file(self, bucket: str, key: str, path: Path, content_type: str) -> None:
+        with translated(bucket, key, self.settings.endpoint_url), path.open("rb") as body:
+            self.api.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+    async def delete_keys(self, bucket: str, keys: list[str]) -> DeleteReport:
+        return await self._run(lambda: self._delete_batch(bucket, keys), bucket)
+
+    async def delete_folder(self, bucket: str, folder: str) -> DeleteReport:
+        """Delete every key under `folder`, a page at a time; the report lists any key that remains."""
+
+        def work() -> DeleteReport:
+            deleted, failed = 0, []
+            for page in self._pages_under(bucket, folder):
+                report = self._delete_batch(bucket, page)
+                deleted += report.deleted
+                failed += report.failed
+            return DeleteReport(deleted=deleted, failed=failed)
+
+        return await self._run(work, bucket)
+
+    def _delete_batch(self, bucket: str, keys: list[str]) -> DeleteReport:
+        deleted, failed = 0, []
+        for start in range(0, len(keys), DELETE_BATCH):
+            chunk = keys[start : start + DELETE_BATCH]
+            answer = self.api.delete_objects(
+                Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
+            )
+            errors = [(e["Key"], e.get("Message") or e.get("Code", "refused")) for e in answer.get("Errors", [])]
+            deleted += len(chunk) - len(errors)
+            failed += errors
+        return DeleteReport(deleted=deleted, failed=failed)
