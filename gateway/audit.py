@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from litestar import Request
 
 from gateway.errors import GatewayError
 from gateway.logs import JsonFormatter, log_event, request_id
 from gateway.metrics import AUDIT_EVENTS
 from gateway.observe import client_address, user_name
+from gateway.s3 import S3Storage
 
 log = logging.getLogger("gateway.audit")
 
@@ -77,10 +77,10 @@ class AuditUploader(logging.Handler):
     process so replicas never collide. A thread writes a batch every `flush_seconds`, or at BATCH_LINES events,
     and the rest when the worker stops. A worker killed outright loses its last batch; the log stream has it."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str, flush_seconds: float) -> None:
+    def __init__(self, storage: S3Storage, bucket: str, prefix: str, flush_seconds: float) -> None:
         super().__init__(level=logging.INFO)
         self.setFormatter(JsonFormatter())
-        self.client, self.bucket, self.prefix, self.flush_seconds = client, bucket, prefix, flush_seconds
+        self.storage, self.bucket, self.prefix, self.flush_seconds = storage, bucket, prefix, flush_seconds
         self.stem = f"{socket.gethostname()}-{os.getpid()}-{os.urandom(3).hex()}"
         self.sequence = 0
         self.waiting: list[str] = []
@@ -121,9 +121,8 @@ class AuditUploader(logging.Handler):
         self.sequence += 1
         key = f"{self.prefix}{datetime.now(UTC):%Y/%m/%d/%H%M%S}-{self.stem}-{self.sequence:06d}.jsonl"
         try:
-            body = ("\n".join(batch) + "\n").encode()
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/x-ndjson")
-        except (BotoCoreError, ClientError) as exc:
+            self.storage.write(self.bucket, key, ("\n".join(batch) + "\n").encode(), "application/x-ndjson")
+        except GatewayError as exc:
             with self.guard:
                 self.waiting[:0] = batch  # keep them, in order, for the next attempt
             logging.getLogger("gateway").warning(

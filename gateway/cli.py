@@ -77,11 +77,8 @@ def metrics_directory() -> Path:
 
 def demo(host: str, port: int) -> None:
     """Start moto on loopback, seed it, point the gateway at it, and serve until interrupted."""
-    import boto3
-
     from gateway.demo import DEMO_CREDENTIALS, DEMO_SETTINGS, seed, start_moto
-    from gateway.s3 import make_client
-    from gateway.settings import Settings
+    from gateway.s3 import S3Storage
 
     server, endpoint = start_moto()
     try:
@@ -89,8 +86,9 @@ def demo(host: str, port: int) -> None:
         for name, value in DEMO_SETTINGS.items():
             os.environ.setdefault(name, value)
         os.environ.pop("S3_PUBLIC_ENDPOINT_URL", None)
-        boto3.setup_default_session()
-        seed(make_client(Settings.from_env(), endpoint), [f"http://{host}:{port}", f"http://localhost:{port}"])
+        storage = S3Storage(Settings.from_env())
+        seed(storage, [f"http://{host}:{port}", f"http://localhost:{port}"])
+        storage.close()
         print(f"Embedded S3 (moto) at {endpoint}; explorer at http://{host}:{port}/  (Ctrl-C stops both)", flush=True)
         serve(host, port, workers=1)
     finally:
@@ -103,23 +101,23 @@ def bucket_setup(bucket: str, origins: list[str], wait: float) -> None:
     Waits up to `wait` seconds for the store to answer: some compose engines (podman-compose on Podman 4.3) start
     this step without waiting for the store's health check.
     """
-    from gateway.bucket_setup import ensure_bucket
     from gateway.errors import StoreUnavailable
     from gateway.explorer import check_bucket_name
-    from gateway.s3 import make_client, translated
+    from gateway.s3 import S3Storage
 
-    settings = Settings.from_env()
-    client = make_client(settings, settings.endpoint_url)
+    storage = S3Storage(Settings.from_env())
     deadline = time.monotonic() + wait
-    while True:
-        try:
-            with translated(bucket, "", settings.endpoint_url):
-                created = ensure_bucket(client, check_bucket_name(bucket), origins)
-            break
-        except StoreUnavailable:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    try:
+        while True:
+            try:
+                created = storage.ensure_bucket(check_bucket_name(bucket), origins)
+                break
+            except StoreUnavailable:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+    finally:
+        storage.close()
     print(f"bucket {bucket}: {'created' if created else 'exists'}; CORS allows {', '.join(origins) or 'no origin'}")
 
 

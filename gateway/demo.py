@@ -9,8 +9,8 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from gateway.bucket_setup import ensure_bucket
 from gateway.errors import StoreUnavailable
+from gateway.s3 import S3Storage
 
 DEMO_BUCKET = "demo"
 DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo-secret", "AWS_REGION": "us-east-1"}
@@ -70,12 +70,10 @@ def demo_keys() -> dict[str, bytes]:
     return objects
 
 
-def seed(client: Any, origins: list[str]) -> None:
+def seed(storage: S3Storage, origins: list[str]) -> None:
     """Create the demo bucket with CORS for the explorer's origins (browser uploads need it) and fill it."""
     for bucket in (DEMO_BUCKET, "scratch"):
-        ensure_bucket(client, bucket, origins)
-    ensure_bucket(client, STATE_BUCKET, [])
+        storage.ensure_bucket(bucket, origins)
+    storage.ensure_bucket(STATE_BUCKET, [])
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(
-            pool.map(lambda item: client.put_object(Bucket=DEMO_BUCKET, Key=item[0], Body=item[1]), demo_keys().items())
-        )
+        list(pool.map(lambda item: storage.write(DEMO_BUCKET, item[0], item[1]), demo_keys().items()))

@@ -31,7 +31,7 @@ async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
     uploader = None
     if settings.audit_url:
         bucket, prefix = parse_s3_url(settings.audit_url)
-        uploader = AuditUploader(storage.api, check_bucket_name(bucket), prefix, settings.audit_flush_seconds)
+        uploader = AuditUploader(storage, check_bucket_name(bucket), prefix, settings.audit_flush_seconds)
         logging.getLogger("gateway.audit").addHandler(uploader)
     in_flight.publish_every_second()
     try:

@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.bucket_setup import cors_rule
+from gateway.bucket_rules import cors_rule
 from gateway.demo import start_moto
 from gateway.s3 import make_client
 from gateway.settings import Settings

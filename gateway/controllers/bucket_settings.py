@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from gateway.audit import audited
 from gateway.auth import allow
-from gateway.bucket_setup import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
+from gateway.bucket_rules import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.errors import BadRequest, GatewayError, Unsupported
 from gateway.explorer import check_bucket_name
 from gateway.responses import page_or_partial

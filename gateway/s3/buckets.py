@@ -8,13 +8,28 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from gateway.bucket_rules import cors_rule
 from gateway.errors import Conflict, NotFound
 from gateway.models import Bucket
 from gateway.s3.client import Store
-from gateway.s3.errors import from_client_error
+from gateway.s3.errors import from_client_error, translated
 
 
 class Buckets(Store):
+    def ensure_bucket(self, bucket: str, origins: list[str]) -> bool:
+        """Create `bucket` unless it exists, then give it the CORS rule browser uploads from `origins` need; True
+        when the bucket was created. Blocking: for the command line and the demo, before any event loop."""
+        with translated(bucket, "", self.settings.endpoint_url):
+            try:
+                self.api.head_bucket(Bucket=bucket)
+                created = False
+            except ClientError:
+                self.api.create_bucket(Bucket=bucket)
+                created = True
+            if origins:
+                self.api.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [cors_rule(origins)]})
+        return created
+
     async def list_buckets(self) -> list[Bucket]:
         answer = await self._run(self.api.list_buckets)
         return [Bucket(name=b["Name"], created=b.get("CreationDate")) for b in answer.get("Buckets", [])]

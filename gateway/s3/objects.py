@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from gateway.errors import Unsupported
+from gateway.errors import NotFound, Unsupported
 from gateway.models import DeleteReport, ObjectDetails, ObjectVersion
 from gateway.s3.errors import from_client_error, translated
 from gateway.s3.listing import DELETE_BATCH, Listings
@@ -103,6 +103,38 @@ class Objects(Listings):
             return {key for key, found in zip(keys, self.pool.map(present, keys), strict=True) if found}
 
         return await self._run(work, bucket)
+
+    def write(self, bucket: str, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
+        """Store `body` at `key` (the gateway's own writes: audit batches, the demo's files). Blocking."""
+        with translated(bucket, key, self.settings.endpoint_url):
+            self.api.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+    async def put(self, bucket: str, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
+        await self._run(partial(self.write, bucket, key, body, content_type), bucket, key)
+
+    async def read(self, bucket: str, key: str) -> bytes | None:
+        """The object's bytes, or None when there is none: for the gateway's own small records, never for users'."""
+
+        def work() -> bytes | None:
+            try:
+                body: bytes = self.api.get_object(Bucket=bucket, Key=key)["Body"].read()
+            except ClientError as exc:
+                if from_client_error(exc, bucket, key).status_code == 404:
+                    return None
+                raise
+            return body
+
+        return await self._run(work, bucket, key)
+
+    async def exists(self, bucket: str, key: str) -> bool:
+        try:
+            await self.head(bucket, key)
+        except NotFound:
+            return False
+        return True
+
+    async def remove(self, bucket: str, key: str) -> None:
+        await self._run(partial(self.api.delete_object, Bucket=bucket, Key=key), bucket, key)
 
     async def put_empty(self, bucket: str, key: str) -> None:
         await self._run(partial(self.api.put_object, Bucket=bucket, Key=key, Body=b""), bucket, key)

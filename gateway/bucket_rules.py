@@ -1,14 +1,12 @@
 """Preparing a bucket for browser uploads: the CORS rule uploads need, whether a bucket's rules already grant it
 (the CORS doctor), and the lifecycle rule that cleans up abandoned multipart uploads.
 
-Used by `s3-manager bucket-setup` (compose's one-shot step), the demo, and the bucket's settings page.
+Pure: used by the S3 layer's ensure_bucket (`s3-manager bucket-setup`, the demo) and the bucket's settings page.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 
 def cors_rule(origins: list[str]) -> dict[str, Any]:
@@ -65,16 +63,3 @@ def abort_rule(days: int = 7) -> dict[str, Any]:
         "Filter": {"Prefix": ""},
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
     }
-
-
-def ensure_bucket(client: Any, bucket: str, origins: list[str]) -> bool:
-    """Create `bucket` unless it exists, then apply the CORS rule; True when the bucket was created."""
-    try:
-        client.head_bucket(Bucket=bucket)
-        created = False
-    except ClientError:
-        client.create_bucket(Bucket=bucket)
-        created = True
-    if origins:
-        client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [cors_rule(origins)]})
-    return created
