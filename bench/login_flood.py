@@ -30,8 +30,8 @@ from typing import Any
 import httpx
 from http_routes import free_port, wait_ok  # bench/ is on the path when a script here runs
 
-from gateway.access import hash_password
 from gateway.demo import start_moto
+from gateway.security.grants import hash_password
 
 TARGET_MEDIAN_MS = 50
 

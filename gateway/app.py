@@ -13,17 +13,17 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from gateway import __version__
-from gateway.access import load_access
-from gateway.auth import authenticate
 from gateway.controllers import ROUTE_HANDLERS
 from gateway.controllers.metrics import metrics
-from gateway.csrf import CsrfGuard
 from gateway.deps import provide_storage
 from gateway.lifespan import storage_lifespan
-from gateway.logs import configure_logging
-from gateway.observe import RequestObserver
+from gateway.observability.logs import configure_logging
+from gateway.observability.requests import RequestObserver
 from gateway.responses import EXCEPTION_HANDLERS
-from gateway.security import security_headers
+from gateway.security.auth import authenticate
+from gateway.security.csrf import CsrfGuard
+from gateway.security.grants import load_access
+from gateway.security.headers import security_headers
 from gateway.settings import Settings
 from gateway.templating import make_template_config
 
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[authenticate] if access is not None else [],  # without an access file, everyone is ANONYMOUS
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
-        middleware=[DefineMiddleware(CsrfGuard, settings=settings)],  # tokens bound to the session (gateway/csrf.py)
+        middleware=[DefineMiddleware(CsrfGuard, settings=settings)],  # bound to the session (security/csrf.py)
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="s3-manager",
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/api/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        # Logging is ours (gateway/logs.py); unexpected errors are logged once, by responses.on_unexpected_error.
+        # Logging is ours (observability/logs.py); unexpected errors are logged once, by responses.on_unexpected_error.
         logging_config=None,
     )
     trusts = access.trusts if access is not None and access.trusted_proxies else None

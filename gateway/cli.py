@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gateway.access import hash_password, load_access, token_digest
 from gateway.errors import GatewayError
-from gateway.security import SAME_SITE_WARNING, store_shares_site
+from gateway.security.grants import hash_password, load_access, token_digest
+from gateway.security.headers import SAME_SITE_WARNING, store_shares_site
 from gateway.settings import Settings, SettingsError
 
 
@@ -49,7 +49,7 @@ def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
             port=port,
             workers=workers,
             reload=reload,
-            log_access=False,  # the gateway logs each request itself, with its id and route (gateway/observe.py)
+            log_access=False,  # the gateway logs each request itself, with its id and route (observability/requests.py)
         ).serve()
     finally:
         if samples is not None:
@@ -64,7 +64,7 @@ def is_loopback(host: str) -> bool:
 
 
 def metrics_directory() -> Path:
-    """A fresh directory where each worker keeps its metric samples, so /metrics can sum them (gateway/metrics.py).
+    """A fresh directory where each worker keeps its metric samples, so /metrics can sum them (observability/).
 
     Set in the environment before granian starts the workers, and before anything imports prometheus_client, which
     reads it once. On tmpfs when there is one: /dev/shm is writable even in a read-only container.
@@ -102,7 +102,7 @@ def bucket_setup(bucket: str, origins: list[str], wait: float) -> None:
     this step without waiting for the store's health check.
     """
     from gateway.errors import StoreUnavailable
-    from gateway.explorer import check_bucket_name
+    from gateway.rules.keys import check_bucket_name
     from gateway.s3 import S3Storage
 
     storage = S3Storage(Settings.from_env())
@@ -123,8 +123,8 @@ def bucket_setup(bucket: str, origins: list[str], wait: float) -> None:
 
 def export(args: argparse.Namespace) -> None:
     """Write the static site, and say what was done."""
-    from gateway.explorer import parse_s3_url
     from gateway.export import Exporter, ExportOptions
+    from gateway.rules.keys import parse_s3_url
 
     bucket, root = parse_s3_url(args.source)
     if (args.base_url is None) == (args.presign is None):

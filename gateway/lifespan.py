@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from litestar import Litestar
 
-from gateway.audit import AuditUploader
-from gateway.explorer import check_bucket_name, parse_s3_url
-from gateway.metrics import in_flight, worker_stopping
+from gateway.observability.audit import AuditUploader
+from gateway.observability.metrics import in_flight, worker_stopping
+from gateway.rules.keys import check_bucket_name, parse_s3_url
 from gateway.s3 import S3Storage
+from gateway.security.records import StateStore
+from gateway.security.throttle import SignInThrottle
 from gateway.settings import Settings
-from gateway.state import StateStore
-from gateway.throttle import SignInThrottle
 
 
 @asynccontextmanager

@@ -15,7 +15,7 @@ from litestar.plugins.htmx import HTMXTemplate
 from litestar.response import Redirect, Template
 
 from gateway.errors import GatewayError, NotAuthenticated
-from gateway.observe import redacted
+from gateway.observability.requests import redacted
 from gateway.templating import with_query
 
 log = logging.getLogger("gateway")

@@ -109,7 +109,7 @@ class Settings:
     and responses carry Strict-Transport-Security."""
 
     access_file: Path | None = None
-    """S3M_ACCESS_FILE: the users, API tokens, proxy and grants (gateway/access.py). Unset: no sign-in at all."""
+    """S3M_ACCESS_FILE: the users, API tokens, proxy and grants (security/grants.py). Unset: no sign-in at all."""
 
     allow_anonymous: bool = False
     """S3M_ALLOW_ANONYMOUS: let `serve` run without an access file on an address other than loopback."""

@@ -12,8 +12,7 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from gateway.csrf import csrf_token
-from gateway.explorer import human_size
+from gateway.security.csrf import csrf_token
 from gateway.settings import Settings
 
 Query = Mapping[str, str | None] | None
@@ -33,6 +32,18 @@ def with_query(url: str, query: Query) -> str:
 def link(context: Mapping[str, Any], /, route_name: str, query: Query = None, **path: Any) -> str:
     """`build_url` for templates, which know the request from their context."""
     return build_url(context["request"], route_name, query, **path)
+
+
+def human_size(size: int) -> str:
+    """Sizes as people read them: 999 B, 1.0 KiB, 12.3 MiB."""
+    if size < 1024:
+        return f"{size} B"
+    value = size / 1024
+    for unit in ("KiB", "MiB", "GiB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"
 
 
 def isotime(value: datetime | None) -> str:

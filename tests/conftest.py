@@ -25,8 +25,8 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.bucket_rules import cors_rule
 from gateway.demo import start_moto
+from gateway.rules.buckets import cors_rule
 from gateway.s3 import make_client
 from gateway.settings import Settings
 

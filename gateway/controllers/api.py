@@ -29,8 +29,14 @@ from gateway.api_models import (
     PresignPost,
     PresignPut,
 )
-from gateway.audit import presigned
-from gateway.auth import (
+from gateway.errors import BadRequest
+from gateway.models import PostPolicy
+from gateway.observability.audit import presigned
+from gateway.rules.keys import check_bucket_name, check_key, check_prefix, content_disposition
+from gateway.rules.limits import check_expires, check_size
+from gateway.rules.previews import renders_markup
+from gateway.s3 import S3Storage
+from gateway.security.auth import (
     allow,
     allow_listing,
     default_lifetime,
@@ -39,18 +45,6 @@ from gateway.auth import (
     upload_size_cap,
     visible_buckets,
 )
-from gateway.errors import BadRequest
-from gateway.explorer import (
-    check_bucket_name,
-    check_expires,
-    check_key,
-    check_prefix,
-    check_size,
-    content_disposition,
-    renders_markup,
-)
-from gateway.models import PostPolicy
-from gateway.s3 import S3Storage
 
 
 async def json_bodies_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

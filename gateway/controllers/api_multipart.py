@@ -20,21 +20,14 @@ from gateway.api_models import (
     PendingUploadInfo,
     PendingUploadList,
 )
-from gateway.audit import audited, presigned
-from gateway.auth import allow, allow_listing, complete_within_cap, own_upload_cap, upload_size_cap
 from gateway.controllers.api import json_bodies_only, lifetime
 from gateway.deps import storage_of
 from gateway.errors import BadRequest, GatewayError
-from gateway.explorer import (
-    check_bucket_name,
-    check_key,
-    check_parts,
-    check_prefix,
-    check_size,
-    parse_part_numbers,
-    part_length,
-)
+from gateway.observability.audit import audited, presigned
+from gateway.rules.keys import check_bucket_name, check_key, check_prefix
+from gateway.rules.limits import check_parts, check_size, parse_part_numbers, part_length
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow, allow_listing, complete_within_cap, own_upload_cap, upload_size_cap
 
 
 class MultipartApi(Controller):

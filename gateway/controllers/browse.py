@@ -9,10 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from gateway.auth import allow_listing
-from gateway.explorer import breadcrumbs, check_bucket_name, check_prefix, folder_of
 from gateway.responses import VARY, page_or_partial, wants_partial
+from gateway.rules.keys import breadcrumbs, check_bucket_name, check_prefix, folder_of
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow_listing
 from gateway.settings import Settings
 
 

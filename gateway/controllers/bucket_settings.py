@@ -12,13 +12,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from gateway.audit import audited
-from gateway.auth import allow
-from gateway.bucket_rules import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.errors import BadRequest, GatewayError, Unsupported
-from gateway.explorer import check_bucket_name
+from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
+from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
+from gateway.rules.keys import check_bucket_name
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow
 
 T = TypeVar("T")
 

@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from gateway.audit import audited
-from gateway.auth import allow, visible_buckets
-from gateway.explorer import check_bucket_name
+from gateway.observability.audit import audited
 from gateway.responses import page_or_partial, wants_partial
+from gateway.rules.keys import check_bucket_name
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow, visible_buckets
 from gateway.templating import build_url
 
 

@@ -14,23 +14,17 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from gateway.audit import audited, presigned
-from gateway.auth import allow, complete_within_cap, default_lifetime, own_upload_cap, upload_size_cap
 from gateway.controllers.api import json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
-from gateway.explorer import (
-    check_bucket_name,
-    check_key,
-    check_part_number,
-    check_parts,
-    check_prefix,
-    most_parts_within,
-)
 from gateway.models import PostPolicy
+from gateway.observability.audit import audited, presigned
+from gateway.rules.keys import check_bucket_name, check_key, check_prefix
+from gateway.rules.limits import check_part_number, check_parts, most_parts_within
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow, complete_within_cap, default_lifetime, own_upload_cap, upload_size_cap
+from gateway.security.upload_handles import seal, unseal
 from gateway.settings import Settings
-from gateway.upload_handles import seal, unseal
 
 
 @dataclass

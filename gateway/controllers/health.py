@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 
 from gateway.errors import GatewayError
 from gateway.s3 import S3Storage
-from gateway.security import SAME_SITE_WARNING, store_shares_site
+from gateway.security.headers import SAME_SITE_WARNING, store_shares_site
 
 log = logging.getLogger("gateway")
 

@@ -8,10 +8,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.observe import client_address
-from gateway.sessions import new_session, read_session, session_cookie
-from gateway.state import StateStore
-from gateway.throttle import SignInThrottle
+from gateway.observability.requests import client_address
+from gateway.security.records import StateStore
+from gateway.security.sessions import new_session, read_session, session_cookie
+from gateway.security.throttle import SignInThrottle
 
 
 def safe_next(target: str) -> str:

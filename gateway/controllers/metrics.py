@@ -1,5 +1,5 @@
-"""Prometheus metrics at /metrics (see gateway/metrics.py), optionally behind a bearer token of its own: scrapers
-are not users, so the access file's sign-in does not apply here."""
+"""Prometheus metrics at /metrics (see gateway/observability/metrics.py), optionally behind a bearer token of its
+own: scrapers are not users, so the access file's sign-in does not apply here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.exceptions import NotAuthorizedException
 
-from gateway.metrics import MEDIA_TYPE, render
+from gateway.observability.metrics import MEDIA_TYPE, render
 
 
 @get("/metrics", name="metrics", include_in_schema=False, sync_to_thread=True, opt={"public": True})

@@ -14,30 +14,27 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
-from gateway.audit import audited, presigned
-from gateway.auth import allow, default_lifetime, own_upload_cap, principal_of, upload_size_cap
 from gateway.controllers.browse import explorer_view
 from gateway.errors import BadRequest
-from gateway.explorer import (
-    PREVIEW_TEXT_BYTES,
+from gateway.models import DeleteReport, ObjectDetails
+from gateway.observability.audit import audited, presigned
+from gateway.responses import page_or_partial, wants_partial
+from gateway.rules.keys import (
     check_bucket_name,
     check_key,
-    check_metadata,
     check_prefix,
-    check_size,
-    check_tags,
     content_disposition,
     folder_of,
     folder_prefix,
     last_segment,
     new_folder_key,
     parent_of,
-    parse_pairs,
-    preview_kind,
 )
-from gateway.models import DeleteReport, ObjectDetails
-from gateway.responses import page_or_partial, wants_partial
+from gateway.rules.limits import check_size
+from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
+from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow, default_lifetime, own_upload_cap, principal_of, upload_size_cap
 from gateway.templating import build_url
 
 MAX_FILES_PER_REQUEST = 1000
@@ -95,7 +92,7 @@ async def details_view(
 
 def preview_of(request: Request[Any, Any, Any], storage: S3Storage, bucket: str, details: ObjectDetails) -> Any:
     """What the page needs to show the object, loaded by the browser from the store with a GET signed now: the
-    kind and the URL; None when the object must not be rendered (gateway/explorer.py: preview_kind)."""
+    kind and the URL; None when the object must not be rendered (gateway/rules/previews.py)."""
     kind = preview_kind(details.content_type)
     if kind is None or not principal_of(request).may("read", bucket, details.key):
         return None

@@ -1,6 +1,6 @@
 """Share links for one object: a presigned GET for a chosen time (at most 7 days, cannot be revoked), or a gateway
-link that presigns afresh on each use, revocable one by one (gateway/share_links.py). People see and revoke their
-own gateway links on /shares.
+link that presigns afresh on each use, revocable one by one (gateway/security/share_links.py). People see and
+revoke their own gateway links on /shares.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from gateway.access import ANONYMOUS, AccessConfig, Principal
-from gateway.audit import presigned, record
-from gateway.auth import allow, capped, lifetime_cap, principal_of
 from gateway.errors import AccessDenied, BadRequest, NotFound
-from gateway.explorer import check_bucket_name, check_key, content_disposition, last_segment
+from gateway.observability.audit import presigned, record
 from gateway.responses import page_or_partial, wants_partial
+from gateway.rules.keys import check_bucket_name, check_key, content_disposition, last_segment
 from gateway.s3 import S3Storage
-from gateway.share_links import REVOKED, ShareLink, make_token, new_link, open_token, owner_folder
-from gateway.state import StateStore
+from gateway.security.auth import allow, capped, lifetime_cap, principal_of
+from gateway.security.grants import ANONYMOUS, AccessConfig, Principal
+from gateway.security.records import StateStore
+from gateway.security.share_links import REVOKED, ShareLink, make_token, new_link, open_token, owner_folder
 from gateway.templating import build_url
 
 LIFETIMES = {3600: "1 hour", 86400: "1 day", 7 * 86400: "7 days", 30 * 86400: "30 days", 365 * 86400: "1 year"}

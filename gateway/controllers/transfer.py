@@ -13,13 +13,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from gateway.audit import audited
-from gateway.auth import allow, allow_listing
 from gateway.errors import BadRequest
-from gateway.explorer import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
 from gateway.models import KeyCount
+from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
+from gateway.rules.keys import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
 from gateway.s3 import S3Storage
+from gateway.security.auth import allow, allow_listing
 
 
 @dataclass

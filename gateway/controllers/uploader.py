@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from gateway.explorer import check_bucket_name, check_prefix
+from gateway.rules.keys import check_bucket_name, check_prefix
 from gateway.s3 import S3Storage
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from gateway.bucket_rules import cors_rule
 from gateway.errors import Conflict, NotFound
 from gateway.models import Bucket
+from gateway.rules.buckets import cors_rule
 from gateway.s3.client import Store
 from gateway.s3.errors import from_client_error, translated
 

@@ -15,7 +15,7 @@ import boto3
 from botocore.config import Config
 
 from gateway.errors import StoreUnavailable
-from gateway.metrics import watch_store_calls
+from gateway.observability.metrics import watch_store_calls
 from gateway.s3.errors import translated
 from gateway.s3.sigv4 import FastPresigner
 from gateway.settings import Settings

@@ -7,8 +7,8 @@ from functools import partial
 from typing import Any
 
 from gateway.errors import BadRequest
-from gateway.explorer import is_under, last_segment
 from gateway.models import Folder, KeyCount, Listing, ObjectEntry
+from gateway.rules.keys import is_under, last_segment
 from gateway.s3.client import Store
 from gateway.s3.errors import translated
 

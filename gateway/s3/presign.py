@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.metrics import PRESIGNED_GET, PRESIGNED_POST, PRESIGNED_PUT
 from gateway.models import PostPolicy
+from gateway.observability.metrics import PRESIGNED_GET, PRESIGNED_POST, PRESIGNED_PUT
 from gateway.s3.client import Store
 
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from litestar.testing import TestClient
 
-from gateway.access import hash_password, load_access, token_digest
 from gateway.app import create_app
-from gateway.sessions import new_session
+from gateway.security.grants import hash_password, load_access, token_digest
+from gateway.security.sessions import new_session
 from gateway.settings import Settings
 from tests.conftest import all_keys, new_bucket, page_token, put, soup
 

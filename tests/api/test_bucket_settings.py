@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.bucket_rules import ABORT_RULE_ID
+from gateway.rules.buckets import ABORT_RULE_ID
 from gateway.s3 import make_client
 from gateway.settings import Settings
 from tests.conftest import new_bucket, page_token, soup

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.explorer import folder_prefix, is_under
+from gateway.rules.keys import folder_prefix, is_under
 from gateway.settings import Settings
 from tests.conftest import all_keys, page_token, put, soup
 from tests.faulty_store import FaultyStore

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 import gateway.s3.listing
 from gateway.demo import ODD_NAMES
-from gateway.metrics import S3_CALLS
+from gateway.observability.metrics import S3_CALLS
 from tests.conftest import all_keys, put, soup
 
 HTMX = {"HX-Request": "true"}

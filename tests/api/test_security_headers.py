@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.security import content_security_policy
+from gateway.security.headers import content_security_policy
 from gateway.settings import Settings
 
 

@@ -12,8 +12,8 @@ import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
+from gateway.security.share_links import make_token, open_token
 from gateway.settings import Settings
-from gateway.share_links import make_token, open_token
 from tests.conftest import page_token, put, soup
 
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from litestar.testing import TestClient
 
-from gateway.access import hash_password, token_digest
 from gateway.app import create_app
+from gateway.security.grants import hash_password, token_digest
 from gateway.settings import Settings
 from tests.conftest import page_token, put, soup
 

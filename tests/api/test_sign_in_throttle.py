@@ -10,8 +10,8 @@ from typing import Any
 from litestar.testing import TestClient
 
 from gateway.app import create_app
+from gateway.security.throttle import FAILURES_PER_ADDRESS, FAILURES_PER_NAME
 from gateway.settings import Settings
-from gateway.throttle import FAILURES_PER_ADDRESS, FAILURES_PER_NAME
 from tests.api.test_share_links import access_file
 from tests.conftest import page_token
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from gateway.access import token_digest
 from gateway.app import create_app
+from gateway.security.grants import token_digest
 from gateway.settings import Settings
 from tests.conftest import all_keys, new_bucket
 

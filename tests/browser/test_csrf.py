@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.access import hash_password
 from gateway.s3 import make_client
+from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
 from tests.conftest import all_keys, new_bucket, put

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gateway.access import hash_password
 from gateway.s3 import make_client
+from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
 from tests.conftest import new_bucket, put

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from gateway.access import hash_password
+from gateway.security.grants import hash_password
 from tests.cli.test_commands import COMMAND, running
 
 GRANTS = 'grants = [{bucket = "*", actions = ["list", "read"]}]'

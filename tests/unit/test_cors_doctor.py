@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.bucket_rules import cors_problems, cors_rule, origin_matches, with_upload_rule
+from gateway.rules.buckets import cors_problems, cors_rule, origin_matches, with_upload_rule
 
 ORIGIN = "https://files.example.com"
 

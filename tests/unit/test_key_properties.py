@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.errors import BadRequest
-from gateway.explorer import MAX_KEY_BYTES, breadcrumbs, check_key, folder_of, last_segment, parent_of
+from gateway.rules.keys import MAX_KEY_BYTES, breadcrumbs, check_key, folder_of, last_segment, parent_of
 from gateway.templating import with_query
 
 # Any Unicode S3 can store: everything but lone surrogates, which are not UTF-8.

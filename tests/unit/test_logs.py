@@ -7,7 +7,7 @@ import json
 import logging
 import re
 
-from gateway.logs import configure_logging, request_id
+from gateway.observability.logs import configure_logging, request_id
 
 
 def logged(log_format: str, emit: object) -> list[str]:

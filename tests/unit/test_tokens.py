@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.tokens import BadToken, sign, unsign
+from gateway.security.tokens import BadToken, sign, unsign
 
 SECRET = "a-secret"
 json_values = st.recursive(

@@ -19,8 +19,8 @@ from typing import Any, cast
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from gateway.logs import log_event, request_id
-from gateway.metrics import HTTP_REQUESTS, in_flight
+from gateway.observability.logs import log_event, request_id
+from gateway.observability.metrics import HTTP_REQUESTS, in_flight
 
 log = logging.getLogger("gateway.access")
 
@@ -108,7 +108,7 @@ def access_fields(scope: HTTPScope, route: str, path: str, status: int, elapsed:
 
 
 def user_name(scope: Scope) -> str | None:
-    """Who was signed in or held the token (gateway/auth.py), once the request got that far."""
+    """Who was signed in or held the token (gateway/security/auth.py), once the request got that far."""
     principal = scope.get("user")
     return principal.name if principal is not None and principal.kind != "anonymous" else None
 

@@ -1,4 +1,4 @@
-"""Stateless upload handles for the Uppy routes: the bucket and upload id, sealed to one key (gateway/tokens.py).
+"""Stateless upload handles for the Uppy routes: the bucket and upload id, sealed to one key (security/tokens.py).
 
 Uppy sends back only the uploadId and the key after it creates an upload, so the bucket has to travel inside
 the id. The seal also stops a client from steering another upload's parts or completion with a forged id.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from gateway.errors import BadRequest
-from gateway.tokens import BadToken, mac, same, sign, unsign
+from gateway.security.tokens import BadToken, mac, same, sign, unsign
 
 PURPOSE = "upload"
 

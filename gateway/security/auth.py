@@ -1,8 +1,8 @@
 """Who is asking (an API token, a session cookie from the login page, or a trusted reverse proxy's header), and
 whether they may: the checks each handler makes before it acts or signs.
 
-Stateless, so any replica can answer: a session is a signed cookie (gateway/sessions.py); the only state, the
-sessions ended by signing out, lives in the store (gateway/state.py).
+Stateless, so any replica can answer: a session is a signed cookie (gateway/security/sessions.py); the only state, the
+sessions ended by signing out, lives in the store (gateway/security/records.py).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
-from gateway.access import ANONYMOUS, AccessConfig, Principal, check, token_digest
 from gateway.errors import AccessDenied, BadRequest, NotAuthenticated
 from gateway.models import Bucket
-from gateway.observe import peer_address
+from gateway.observability.requests import peer_address
 from gateway.s3 import S3Storage
-from gateway.sessions import read_session, session_cookie, session_user
-from gateway.state import StateStore
+from gateway.security.grants import ANONYMOUS, AccessConfig, Principal, check, token_digest
+from gateway.security.records import StateStore
+from gateway.security.sessions import read_session, session_cookie, session_user
 
 
 def header_once(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> str | None:

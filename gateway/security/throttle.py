@@ -13,7 +13,7 @@ from collections import deque
 import anyio
 import anyio.to_thread
 
-from gateway.access import password_matches
+from gateway.security.grants import password_matches
 
 HASHES_AT_ONCE = 2  # scrypt takes about 50 ms of one core: two at a time leave the event loop its share
 WINDOW_SECONDS = 60.0

@@ -23,9 +23,9 @@ from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.sessions import read_session, session_cookie, visitor_cookie
+from gateway.security.sessions import read_session, session_cookie, visitor_cookie
+from gateway.security.tokens import mac, same
 from gateway.settings import Settings
-from gateway.tokens import mac, same
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_EXEMPT = ("/api/", "/s3/")
@@ -71,7 +71,7 @@ def same_origin(scope: Scope, secure: bool) -> bool:
 
 def bearer(scope: Scope) -> bool:
     """An API token, which browsers never attach by themselves; the guard refuses a wrong one and never falls back
-    to the cookies (gateway/auth.py), so such a request needs no CSRF token."""
+    to the cookies (gateway/security/auth.py), so such a request needs no CSRF token."""
     return any(k == b"authorization" and v[:7].lower() == b"bearer " for k, v in scope["headers"])
 
 

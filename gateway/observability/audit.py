@@ -20,9 +20,9 @@ from typing import Any
 from litestar import Request
 
 from gateway.errors import GatewayError
-from gateway.logs import JsonFormatter, log_event, request_id
-from gateway.metrics import AUDIT_EVENTS
-from gateway.observe import client_address, user_name
+from gateway.observability.logs import JsonFormatter, log_event, request_id
+from gateway.observability.metrics import AUDIT_EVENTS
+from gateway.observability.requests import client_address, user_name
 from gateway.s3 import S3Storage
 
 log = logging.getLogger("gateway.audit")

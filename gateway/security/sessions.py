@@ -1,8 +1,8 @@
-"""Sign-in sessions: a signed cookie (gateway/tokens.py) naming the user, an expiry, a random session id, and a
+"""Sign-in sessions: a signed cookie (gateway/security/tokens.py) naming the user, an expiry, a random session id, and a
 fingerprint of the user's password hash, so changing a password ends that user's sessions. Any replica can read it.
 
-The session id binds the CSRF token to the session (gateway/csrf.py), and is what signing out ends in the store
-(gateway/state.py). A visitor without a session gets a random visitor id instead, for the same binding.
+The session id binds the CSRF token to the session (gateway/security/csrf.py), and is what signing out ends in the store
+(gateway/security/records.py). A visitor without a session gets a random visitor id instead, for the same binding.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from gateway.access import AccessConfig, Principal
+from gateway.security.grants import AccessConfig, Principal
+from gateway.security.tokens import BadToken, mac, same, unsign
+from gateway.security.tokens import sign as sign_token
 from gateway.settings import Settings
-from gateway.tokens import BadToken, mac, same, unsign
-from gateway.tokens import sign as sign_token
 
 PURPOSE = "session"
 

@@ -7,22 +7,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.errors import BadRequest
-from gateway.explorer import (
+from gateway.rules.keys import (
     breadcrumbs,
     check_bucket_name,
     check_key,
-    check_parts,
     content_disposition,
     folder_of,
     folder_prefix,
-    human_size,
     is_under,
     last_segment,
     new_folder_key,
     parent_of,
-    parse_part_numbers,
-    preview_kind,
 )
+from gateway.rules.limits import check_parts, parse_part_numbers
+from gateway.rules.previews import preview_kind
+from gateway.templating import human_size
 
 
 @pytest.mark.parametrize("name", ["abc", "my-bucket.logs", "a" * 63, "0-9"])

@@ -1,9 +1,9 @@
 """Gateway share links: /s/{token} answers each use with a GET presigned at that moment, so a link can outlive
 SigV4's 7 days and the credentials that signed it.
 
-A link is a signed token (gateway/tokens.py) naming who made it, the object and the end date, plus a record in the
-store (gateway/state.py) under its maker's folder. Opening a link checks all three: the token, the record (deleting
-it revokes that one link), and that its maker still exists and may still share that key for that long. Raising
+A link is a signed token (security/tokens.py) naming who made it, the object and the end date, plus a record in the
+store (security/records.py) under its maker's folder. Opening a link checks all three: the token, the record
+(deleting it revokes that one link), and that its maker still exists and may still share that key for that long. Raising
 S3M_SHARE_EPOCH still ends every link at once.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from gateway.access import Principal
 from gateway.errors import Gone, NotFound
-from gateway.tokens import BadToken, mac, sign, unsign
+from gateway.security.grants import Principal
+from gateway.security.tokens import BadToken, mac, sign, unsign
 
 REVOKED = "This share link is not valid: it was never issued here, or it was revoked."
 

@@ -1,0 +1,1 @@
+"""What the gateway did, for operators: log lines, the audit trail, metrics, and the observer around every request."""

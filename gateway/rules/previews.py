@@ -1,0 +1,33 @@
+"""Which objects may be shown rather than downloaded, and how: the types that cannot run script."""
+
+from __future__ import annotations
+
+TEXT_TYPES = ("application/json", "application/xml", "application/x-yaml", "application/yaml", "application/toml")
+PREVIEW_TEXT_BYTES = 64 * 1024
+
+
+def preview_kind(content_type: str) -> str | None:
+    """How the details page may show an object, from the type the store will send: image, video, audio, pdf or text
+    (read by the page as plain text). None for what could run script if rendered (HTML, SVG, XML with stylesheets,
+    anything unknown): those are only downloaded. Rendering always happens on the store's origin, never ours."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "image/svg+xml":
+        return None
+    if kind.startswith(("image/", "video/", "audio/")):
+        return kind.split("/")[0]
+    if kind == "application/pdf":
+        return "pdf"
+    if (kind.startswith("text/") and kind not in ("text/html", "text/xml")) or kind in TEXT_TYPES:
+        return "text"
+    return None
+
+
+MARKUP_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "text/xsl")
+
+
+def renders_markup(content_type: str) -> bool:
+    """True for types a browser renders as a document that can run script (HTML, SVG, XML with stylesheets), and
+    for no type at all, which browsers sniff. Such objects are never handed out to be shown inline: the store's
+    origin may be on the gateway's site, where a page could plant cookies for it."""
+    kind = content_type.split(";")[0].strip().lower()
+    return not kind or kind in MARKUP_TYPES or kind.endswith("+xml")
