@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request
 from litestar.datastructures import State
 
 from gateway.s3 import S3Storage
+from gateway.types import AnyRequest
 
 
 def provide_storage(state: State) -> S3Storage:
@@ -16,7 +14,7 @@ def provide_storage(state: State) -> S3Storage:
     return storage
 
 
-def storage_of(request: Request[Any, Any, Any]) -> S3Storage:
+def storage_of(request: AnyRequest) -> S3Storage:
     """The same storage, read directly: on the per-part routes, which an upload calls thousands of times,
     Litestar's dependency resolution costs about 10 us, a fifth of the whole request (bench/http_routes.py)."""
     storage: S3Storage = request.app.state.storage

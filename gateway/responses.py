@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Response
 from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
 from litestar.plugins.htmx import HTMXTemplate
 from litestar.response import Redirect, Template
@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from gateway.errors import GatewayError, NotAuthenticated
 from gateway.observability.requests import redacted
 from gateway.templating import with_query
+from gateway.types import AnyRequest
 
 log = logging.getLogger("gateway")
 
@@ -24,13 +25,13 @@ VARY = {"Vary": "HX-Request"}
 JSON_PATHS = ("/api/", "/s3/")
 
 
-def wants_partial(request: Request[Any, Any, Any]) -> bool:
+def wants_partial(request: AnyRequest) -> bool:
     """True for htmx swaps; a history restore (reload of a pushed URL after cache loss) needs the full page."""
     return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
 
 
 def page_or_partial(
-    request: Request[Any, Any, Any], page: str, partial: str, context: dict[str, Any], *, status_code: int = 200
+    request: AnyRequest, page: str, partial: str, context: dict[str, Any], *, status_code: int = 200
 ) -> Template:
     """Render `partial` for htmx and `page` (which includes `partial`) otherwise."""
     context = {"notice": None, **context}
@@ -38,7 +39,7 @@ def page_or_partial(
     return Template(template_name=name, context=context, headers=VARY, status_code=status_code)
 
 
-def wants_json(request: Request[Any, Any, Any]) -> bool:
+def wants_json(request: AnyRequest) -> bool:
     """The JSON routes, and any request that asks for JSON or sends it (the explorer's own scripts)."""
     headers = request.headers
     return (
@@ -48,7 +49,7 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-def error_response(request: Request[Any, Any, Any], status_code: int, message: str) -> Response[Any]:
+def error_response(request: AnyRequest, status_code: int, message: str) -> Response[Any]:
     if wants_json(request):
         return Response({"message": message}, status_code=status_code)
     if wants_partial(request):
@@ -68,13 +69,13 @@ def error_response(request: Request[Any, Any, Any], status_code: int, message: s
     )
 
 
-def on_gateway_error(request: Request[Any, Any, Any], exc: GatewayError) -> Response[Any]:
+def on_gateway_error(request: AnyRequest, exc: GatewayError) -> Response[Any]:
     if isinstance(exc, NotAuthenticated):
         return sign_in_first(request, exc)
     return error_response(request, exc.status_code, exc.message)
 
 
-def sign_in_first(request: Request[Any, Any, Any], exc: NotAuthenticated) -> Response[Any]:
+def sign_in_first(request: AnyRequest, exc: NotAuthenticated) -> Response[Any]:
     """Programs get 401; a person is sent to the login page, and back to where they were afterwards."""
     login = with_query(
         request.app.route_reverse("login"),
@@ -87,7 +88,7 @@ def sign_in_first(request: Request[Any, Any, Any], exc: NotAuthenticated) -> Res
     return Redirect(login, status_code=303)
 
 
-def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def on_http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     """Litestar's own refusals (missing parameter, unknown route, CSRF), in words instead of JSON."""
     message = exc.detail
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
@@ -100,13 +101,13 @@ def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
     return error_response(request, exc.status_code, message)
 
 
-def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def on_unexpected_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     """Log the traceback for the operator; show the user a sentence, never the traceback."""
     log.exception("unhandled error on %s %s", request.method, redacted(request.url.path))
     return error_response(request, 500, "Something went wrong in the gateway; the error was logged.")
 
 
-def on_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+def on_too_deep(request: AnyRequest, exc: RecursionError) -> Response[Any]:
     """A body nested deeper than the parser goes (msgspec's limit): bad input, not a fault of the gateway."""
     return error_response(request, 400, "The request body is nested too deeply to read.")
 

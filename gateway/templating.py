@@ -8,17 +8,17 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from gateway.security.csrf import csrf_token
 from gateway.settings import Settings
+from gateway.types import AnyRequest
 
 Query = Mapping[str, str | None] | None
 
 
-def build_url(request: Request[Any, Any, Any], route_name: str, query: Query = None, **path: Any) -> str:
+def build_url(request: AnyRequest, route_name: str, query: Query = None, **path: Any) -> str:
     """A route's URL with a query string. Keys travel in the query, percent-encoded, so they arrive unchanged."""
     return with_query(request.app.route_reverse(route_name, **path), query)
 

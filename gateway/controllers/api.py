@@ -6,16 +6,9 @@ cross-site page cannot send that without a CORS preflight, which the gateway doe
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any, cast
-
-from litestar import Controller, Request, get, post
-from litestar.connection import ASGIConnection
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException
-from litestar.handlers import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.types import HTTPScope
 
 from gateway import __version__
 from gateway.api_models import (
@@ -29,36 +22,21 @@ from gateway.api_models import (
     PresignPost,
     PresignPut,
 )
+from gateway.controllers.shared import json_bodies_only, lifetime, load_listing, valid_bucket
 from gateway.errors import BadRequest
 from gateway.models import PostPolicy
 from gateway.observability.audit import presigned
-from gateway.rules.keys import check_bucket_name, check_key, check_prefix, content_disposition
-from gateway.rules.limits import check_expires, check_size
+from gateway.rules.keys import check_key, check_prefix, content_disposition
+from gateway.rules.limits import check_size
 from gateway.rules.previews import renders_markup
 from gateway.s3 import S3Storage
 from gateway.security.auth import (
     allow,
-    allow_listing,
-    default_lifetime,
-    lifetime_cap,
     own_upload_cap,
     upload_size_cap,
     visible_buckets,
 )
-
-
-async def json_bodies_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: refuse a POST that is not JSON (what a cross-site form would send). Async: Litestar would run a
-    sync guard in a thread, a hop that cost more than the whole request here."""
-    method = cast(HTTPScope, connection.scope)["method"]
-    if method == "POST" and not connection.headers.get("content-type", "").startswith("application/json"):
-        raise HTTPException(status_code=415, detail="Send the request body as application/json.")
-
-
-def lifetime(request: Request[Any, Any, Any], requested: int | None) -> tuple[int, datetime]:
-    """The URL's lifetime: asked for, or the default; never beyond the gateway's or the caller's cap."""
-    seconds = check_expires(requested, default_lifetime(request), lifetime_cap(request))
-    return seconds, datetime.now(UTC) + timedelta(seconds=seconds)
+from gateway.types import AnyRequest
 
 
 @get("/api/v1", name="api_root", tags=["listing"], summary="The API's version and where its schema is")
@@ -70,15 +48,16 @@ async def api_root() -> dict[str, str]:
 class BucketsApi(Controller):
     path = "/api/v1/buckets"
     tags = ["listing"]
+    guards = [valid_bucket]
 
     @get("/", name="api_buckets", summary="List the buckets")
-    async def buckets(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> BucketList:
+    async def buckets(self, request: AnyRequest, storage: NamedDependency[S3Storage]) -> BucketList:
         return BucketList([BucketInfo(b.name, b.created) for b in await visible_buckets(request, storage)])
 
     @get("/{bucket:str}/objects", name="api_objects", summary="List one page of a prefix")
     async def objects(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         prefix: FromQuery[str] = "",
@@ -86,8 +65,7 @@ class BucketsApi(Controller):
         flat: FromQuery[bool] = False,
     ) -> ObjectList:
         """Folders and objects of `prefix` (flat: every key below it), one page at a time; follow next_token."""
-        principal = allow_listing(request, check_bucket_name(bucket), check_prefix(prefix))
-        listing = principal.visible(await storage.list_page(bucket, prefix, token, flat=flat))
+        listing = await load_listing(request, storage, bucket, check_prefix(prefix), token, flat=flat)
         return ObjectList(
             bucket=bucket,
             prefix=prefix,
@@ -100,19 +78,18 @@ class BucketsApi(Controller):
 class PresignApi(Controller):
     path = "/api/v1/buckets/{bucket:str}/presign"
     tags = ["presign"]
-    guards = [json_bodies_only]
+    guards = [valid_bucket, json_bodies_only]
 
     @post("/get", name="api_presign_get", status_code=200, summary="Presign a download")
     async def presign_get(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         data: JSONBody[PresignGet],
     ) -> PresignedUrl:
         """A GET URL for `key`, saved under `filename` or shown inline. Only an inline request looks at the object:
         HTML, SVG and XML are handed out as downloads unless S3M_INLINE_MARKUP allows them."""
-        check_bucket_name(bucket)
         key = check_key(data.key)
         allow(request, "share", bucket, key)
         seconds, until = lifetime(request, data.expires)
@@ -127,13 +104,12 @@ class PresignApi(Controller):
     @post("/put", name="api_presign_put", status_code=200, summary="Presign a single-request upload")
     async def presign_put(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         data: JSONBody[PresignPut],
     ) -> PresignedUrl:
         """A PUT URL for `key` (up to 5 GiB; use multipart beyond). With content_type, that header is signed."""
-        check_bucket_name(bucket)
         key = check_key(data.key)
         allow(request, "write", bucket, key)
         seconds, until = lifetime(request, data.expires)
@@ -148,13 +124,12 @@ class PresignApi(Controller):
     @post("/post", name="api_presign_post", status_code=200, summary="Presign a browser form upload (POST policy)")
     async def presign_post(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         data: JSONBody[PresignPost],
     ) -> PresignedPost:
         """A POST policy: key or key prefix, size range, content type exact or by prefix; every field is signed."""
-        check_bucket_name(bucket)
         if (data.key is None) == (data.key_prefix is None):
             raise BadRequest("Give exactly one of key and key_prefix.")
         if data.content_type and data.content_type_prefix is not None:

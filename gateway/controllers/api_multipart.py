@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -20,32 +18,34 @@ from gateway.api_models import (
     PendingUploadInfo,
     PendingUploadList,
 )
-from gateway.controllers.api import json_bodies_only, lifetime
+from gateway.controllers.shared import abort_pending, json_bodies_only, lifetime, valid_bucket
 from gateway.deps import storage_of
-from gateway.errors import BadRequest, GatewayError
+from gateway.errors import BadRequest
 from gateway.observability.audit import audited, presigned
-from gateway.rules.keys import check_bucket_name, check_key, check_prefix
+from gateway.rules.keys import check_key, check_prefix
 from gateway.rules.limits import check_parts, check_size, parse_part_numbers, part_length
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, allow_listing, complete_within_cap, own_upload_cap, upload_size_cap
+from gateway.types import AnyRequest
 
 
 class MultipartApi(Controller):
     path = "/api/v1/buckets/{bucket:str}/multipart"
     tags = ["multipart"]
+    guards = [valid_bucket]
 
     @post(
         "/", name="api_multipart_create", status_code=201, summary="Start a multipart upload", guards=[json_bodies_only]
     )
     async def create(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         data: JSONBody[CreateMultipart],
     ) -> MultipartUpload:
         key = check_key(data.key)
-        allow(request, "write", check_bucket_name(bucket), key)
+        allow(request, "write", bucket, key)
         with audited(request, "upload.start", bucket=bucket, key=key):
             upload_id = await storage.create_multipart(bucket, key, data.content_type)
         return MultipartUpload(bucket, key, upload_id)
@@ -53,7 +53,7 @@ class MultipartApi(Controller):
     @get("/{upload_id:str}/urls", name="api_multipart_urls", summary="Presign part uploads (one or a batch)")
     async def part_urls(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         bucket: FromPath[str],
         upload_id: FromPath[str],
         key: FromQuery[str],
@@ -66,7 +66,7 @@ class MultipartApi(Controller):
         `part_size` (both required from a caller with a size cap), each URL signs its part's length. Signing is
         local: no call to the store."""
         storage = storage_of(request)
-        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        allow(request, "write", bucket, check_key(key))
         seconds, _ = lifetime(request, expires)
         total = check_size(size, upload_size_cap(request), own_upload_cap(request))
         if total is not None and part_size is None:
@@ -83,14 +83,14 @@ class MultipartApi(Controller):
     @get("/{upload_id:str}/parts", name="api_multipart_parts", summary="List the parts uploaded so far")
     async def parts(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         upload_id: FromPath[str],
         key: FromQuery[str],
     ) -> PartList:
         """What a resumed upload can skip."""
-        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        allow(request, "write", bucket, check_key(key))
         found = await storage.list_parts(bucket, key, upload_id)
         return PartList([PartInfo(p.number, p.etag, p.size) for p in found])
 
@@ -103,7 +103,7 @@ class MultipartApi(Controller):
     )
     async def complete(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         upload_id: FromPath[str],
@@ -111,7 +111,7 @@ class MultipartApi(Controller):
         data: JSONBody[CompleteMultipart],
     ) -> CompletedUpload:
         parts = check_parts([(p.part_number, p.etag) for p in data.parts])
-        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        allow(request, "write", bucket, check_key(key))
         with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
             await complete_within_cap(request, storage, bucket, key, upload_id)
             etag = await storage.complete_multipart(bucket, key, upload_id, parts)
@@ -120,14 +120,14 @@ class MultipartApi(Controller):
     @delete("/{upload_id:str}", name="api_multipart_abort", status_code=200, summary="Abort an upload")
     async def abort(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         upload_id: FromPath[str],
         key: FromQuery[str],
     ) -> dict[str, str]:
         """Abort and free the parts' storage. Answers 200 with a JSON body, which Uppy parses."""
-        allow(request, "write", check_bucket_name(bucket), check_key(key))
+        allow(request, "write", bucket, check_key(key))
         with audited(request, "upload.abort", bucket=bucket, key=key):
             await storage.abort_multipart(bucket, key, upload_id)
         return {}
@@ -135,13 +135,13 @@ class MultipartApi(Controller):
     @get("/", name="api_multipart_pending", summary="List incomplete multipart uploads")
     async def pending(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         prefix: FromQuery[str] = "",
     ) -> PendingUploadList:
         """Uploads started under `prefix` and never completed or aborted (the first 1,000)."""
-        principal = allow_listing(request, check_bucket_name(bucket), check_prefix(prefix))
+        principal = allow_listing(request, bucket, check_prefix(prefix))
         found = await storage.pending_uploads(bucket, prefix)
         visible = [u for u in found if principal.may("list", bucket, u.key)]
         return PendingUploadList([PendingUploadInfo(u.key, u.upload_id, u.initiated) for u in visible])
@@ -151,18 +151,11 @@ class MultipartApi(Controller):
     )
     async def abort_all(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         prefix: FromQuery[str] = "",
     ) -> AbortReport:
-        aborted, failed = 0, []
-        allow(request, "write", check_bucket_name(bucket), check_prefix(prefix))
-        for upload in await storage.pending_uploads(bucket, prefix):
-            try:
-                with audited(request, "upload.abort", bucket=bucket, key=upload.key):
-                    await storage.abort_multipart(bucket, upload.key, upload.upload_id)
-                aborted += 1
-            except GatewayError as exc:
-                failed.append({"key": upload.key, "upload_id": upload.upload_id, "reason": exc.message})
-        return AbortReport(aborted, failed)
+        """Every incomplete upload under `prefix` (the `delete` grant: they may be other people's)."""
+        aborted, failed = await abort_pending(request, storage, bucket, check_prefix(prefix))
+        return AbortReport(aborted, [{"key": u.key, "upload_id": u.upload_id, "reason": why} for u, why in failed])

@@ -7,23 +7,24 @@ import json
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from gateway.errors import BadRequest, GatewayError, Unsupported
+from gateway.controllers.shared import abort_pending, valid_bucket
+from gateway.errors import BadRequest, Unsupported
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
-from gateway.rules.keys import check_bucket_name
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow
+from gateway.types import AnyRequest
 
 T = TypeVar("T")
 
 
-def explorer_origin(request: Request[Any, Any, Any]) -> str:
+def explorer_origin(request: AnyRequest) -> str:
     """Where the explorer runs in the browser, so where uploads come from; behind TLS, S3M_SECURE_COOKIES says https."""
     scheme = "https" if request.app.state.settings.secure_cookies else request.url.scheme
     return f"{scheme}://{request.url.netloc}"
@@ -38,7 +39,7 @@ async def unless_unsupported(work: Awaitable[T]) -> T | None:
 
 
 async def settings_view(
-    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, origin: str, notice: str | None = None
+    request: AnyRequest, storage: S3Storage, bucket: str, origin: str, notice: str | None = None
 ) -> Template:
     rules = await unless_unsupported(storage.cors_rules(bucket))
     pending = await unless_unsupported(storage.pending_uploads(bucket, ""))
@@ -62,20 +63,19 @@ async def settings_view(
 class BucketSettingsController(Controller):
     path = "/b/{bucket:str}/settings"
     include_in_schema = False
+    guards = [valid_bucket]
 
     @get("/", name="bucket_settings")
-    async def show(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
-    ) -> Template:
-        allow(request, "list", check_bucket_name(bucket))
+    async def show(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Template:
+        allow(request, "list", bucket)
         return await settings_view(request, storage, bucket, explorer_origin(request))
 
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Template:
         """Put the explorer's rule first, keeping the bucket's other rules."""
-        allow(request, "write", check_bucket_name(bucket))
+        allow(request, "write", bucket)
         origin = str((await request.form()).get("origin", "")).strip().rstrip("/")
         if not origin.startswith(("http://", "https://")):
             raise BadRequest("The origin looks like https://explorer.example.com.")
@@ -85,9 +85,9 @@ class BucketSettingsController(Controller):
 
     @post("/lifecycle", name="bucket_lifecycle_apply", status_code=200)
     async def apply_lifecycle(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Template:
-        allow(request, "write", check_bucket_name(bucket))
+        allow(request, "write", bucket)
         rules = [r for r in await storage.lifecycle_rules(bucket) if r.get("ID") != ABORT_RULE_ID]
         with audited(request, "lifecycle.set", bucket=bucket, rule=ABORT_RULE_ID):
             await storage.set_lifecycle_rules(bucket, [*rules, abort_rule()])
@@ -96,18 +96,11 @@ class BucketSettingsController(Controller):
 
     @post("/abort-uploads", name="bucket_abort_uploads", status_code=200)
     async def abort_uploads(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
-        allow(request, "delete", check_bucket_name(bucket))
-        aborted, failed = 0, []
-        for upload in await storage.pending_uploads(bucket, ""):
-            try:
-                with audited(request, "upload.abort", bucket=bucket, key=upload.key):
-                    await storage.abort_multipart(bucket, upload.key, upload.upload_id)
-                aborted += 1
-            except GatewayError as exc:
-                failed.append(f"{upload.key} ({exc.message})")
+        aborted, failed = await abort_pending(request, storage, bucket, "")
         notice = f"Aborted {aborted} incomplete upload{'s' if aborted != 1 else ''}."
         if failed:
-            notice += f" {len(failed)} could not be aborted: {'; '.join(failed[:20])}."
+            kept = "; ".join(f"{upload.key} ({why})" for upload, why in failed[:20])
+            notice += f" {len(failed)} could not be aborted: {kept}."
         return await settings_view(request, storage, bucket, explorer_origin(request), notice)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from gateway.controllers.shared import valid_bucket
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import check_bucket_name
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, visible_buckets
 from gateway.templating import build_url
+from gateway.types import AnyRequest
 
 
-async def bucket_list(request: Request[Any, Any, Any], storage: S3Storage, notice: str | None = None) -> Response[Any]:
+async def bucket_list(request: AnyRequest, storage: S3Storage, notice: str | None = None) -> Response[Any]:
     buckets = await visible_buckets(request, storage)
     return page_or_partial(
         request, "pages/buckets.html", "partials/bucket_list.html", {"buckets": buckets, "notice": notice}
@@ -26,13 +28,14 @@ async def bucket_list(request: Request[Any, Any, Any], storage: S3Storage, notic
 
 class BucketsController(Controller):
     include_in_schema = False
+    guards = [valid_bucket]
 
     @get("/", name="buckets")
-    async def index(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[Any]:
+    async def index(self, request: AnyRequest, storage: NamedDependency[S3Storage]) -> Response[Any]:
         return await bucket_list(request, storage)
 
     @post("/buckets", name="bucket_create", status_code=200)
-    async def create(self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[Any]:
+    async def create(self, request: AnyRequest, storage: NamedDependency[S3Storage]) -> Response[Any]:
         form = await request.form()
         bucket = check_bucket_name(str(form.get("name", "")).strip())
         allow(request, "write", bucket)
@@ -44,10 +47,10 @@ class BucketsController(Controller):
 
     @post("/b/{bucket:str}/delete-bucket", name="bucket_delete", status_code=200)
     async def delete(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Delete an empty bucket; the store refuses a non-empty one and the user is told why (409)."""
-        allow(request, "delete", check_bucket_name(bucket))
+        allow(request, "delete", bucket)
         with audited(request, "bucket.delete", bucket=bucket):
             await storage.delete_bucket(bucket)
         if wants_partial(request):

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from gateway.controllers.api import json_bodies_only
+from gateway.controllers.shared import json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
 from gateway.models import PostPolicy
@@ -25,6 +25,7 @@ from gateway.s3 import S3Storage
 from gateway.security.auth import allow, complete_within_cap, default_lifetime, own_upload_cap, upload_size_cap
 from gateway.security.upload_handles import seal, unseal
 from gateway.settings import Settings
+from gateway.types import AnyRequest
 
 
 @dataclass
@@ -61,7 +62,7 @@ def upload_target(settings: Settings, metadata: dict[str, Any], filename: str) -
     return check_bucket_name(bucket), check_key(check_prefix(prefix) + filename)
 
 
-def metadata_of(request: Request[Any, Any, Any]) -> dict[str, str]:
+def metadata_of(request: AnyRequest) -> dict[str, str]:
     """Uppy sends metadata in the query as metadata[name]=value."""
     return {k[9:-1]: v for k, v in request.query_params.items() if k.startswith("metadata[") and k.endswith("]")}
 
@@ -73,7 +74,7 @@ class CompanionRoutes(Controller):
     @get("/params", name="uppy_params", summary="POST policy for a simple upload (Uppy getUploadParameters)")
     async def params(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         filename: FromQuery[str],
         type: FromQuery[str] = "",
@@ -94,7 +95,7 @@ class CompanionRoutes(Controller):
         "/multipart", name="uppy_create", status_code=200, summary="Start a multipart upload", guards=[json_bodies_only]
     )
     async def create(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], data: JSONBody[UppyCreate]
     ) -> dict[str, str]:
         bucket, key = upload_target(storage.settings, data.metadata or {}, data.filename)
         allow(request, "write", bucket, key)
@@ -105,7 +106,7 @@ class CompanionRoutes(Controller):
     @get("/multipart/{upload_id:str}/{part_number:int}", name="uppy_sign_part", summary="Presign one part")
     async def sign_part(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         upload_id: FromPath[str],
         part_number: FromPath[int],
         key: FromQuery[str],
@@ -124,7 +125,7 @@ class CompanionRoutes(Controller):
     @get("/multipart/{upload_id:str}", name="uppy_list_parts", summary="Parts uploaded so far (resuming)")
     async def list_parts(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         upload_id: FromPath[str],
         key: FromQuery[str],
@@ -143,7 +144,7 @@ class CompanionRoutes(Controller):
     )
     async def complete(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         upload_id: FromPath[str],
         key: FromQuery[str],
@@ -160,7 +161,7 @@ class CompanionRoutes(Controller):
     @delete("/multipart/{upload_id:str}", name="uppy_abort", status_code=200, summary="Abort a multipart upload")
     async def abort(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         upload_id: FromPath[str],
         key: FromQuery[str],

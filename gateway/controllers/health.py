@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from litestar import MediaType, Request, Response, get
+from litestar import MediaType, Response, get
 from litestar.di import NamedDependency
 
 from gateway.errors import GatewayError
 from gateway.s3 import S3Storage
 from gateway.security.headers import SAME_SITE_WARNING, store_shares_site
+from gateway.types import AnyRequest
 
 log = logging.getLogger("gateway")
 
@@ -29,7 +29,7 @@ def healthz() -> str:
 
 
 @get("/readyz", name="readyz", media_type=MediaType.TEXT, include_in_schema=False, opt={"public": True})
-async def readyz(request: Request[Any, Any, Any], storage: NamedDependency[S3Storage]) -> Response[str]:
+async def readyz(request: AnyRequest, storage: NamedDependency[S3Storage]) -> Response[str]:
     """Ready when the store answers within about two seconds, else 503. Anyone may ask, so the answer says only
     that: the reason (which names the internal endpoint) goes to the log."""
     warning = ""

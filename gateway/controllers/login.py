@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
@@ -12,6 +12,7 @@ from gateway.observability.requests import client_address
 from gateway.security.records import StateStore
 from gateway.security.sessions import new_session, read_session, session_cookie
 from gateway.security.throttle import SignInThrottle
+from gateway.types import AnyRequest
 
 
 def safe_next(target: str) -> str:
@@ -33,7 +34,7 @@ class LoginController(Controller):
         return login_page(safe_next(next), None)
 
     @post("/login", name="login_submit", status_code=200)
-    async def submit(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def submit(self, request: AnyRequest) -> Response[Any]:
         form = await request.form()
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         target = safe_next(str(form.get("next", "/")))
@@ -61,7 +62,7 @@ class LoginController(Controller):
         return response
 
     @post("/logout", name="logout", status_code=303)
-    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+    async def logout(self, request: AnyRequest) -> Redirect:
         """End the session in the store, so a copy of the cookie stops working too, then drop the cookie."""
         settings = request.app.state.settings
         cookie = request.cookies.get(session_cookie(settings))

@@ -4,16 +4,16 @@ own: scrapers are not users, so the access file's sign-in does not apply here.""
 from __future__ import annotations
 
 import hmac
-from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.exceptions import NotAuthorizedException
 
 from gateway.observability.metrics import MEDIA_TYPE, render
+from gateway.types import AnyRequest
 
 
 @get("/metrics", name="metrics", include_in_schema=False, sync_to_thread=True, opt={"public": True})
-def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+def metrics(request: AnyRequest) -> Response[bytes]:
     """The exposition text. In a thread: with several workers it reads their sample files."""
     token = request.app.state.settings.metrics_token
     if token is not None:

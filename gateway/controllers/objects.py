@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
-from gateway.controllers.browse import explorer_view
+from gateway.controllers.shared import folder_view, valid_bucket
 from gateway.errors import BadRequest
 from gateway.models import DeleteReport, ObjectDetails
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import (
-    check_bucket_name,
     check_key,
     check_prefix,
     content_disposition,
@@ -36,6 +35,7 @@ from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, default_lifetime, own_upload_cap, principal_of, upload_size_cap
 from gateway.templating import build_url
+from gateway.types import AnyRequest
 
 MAX_FILES_PER_REQUEST = 1000
 EDITABLE_HEADERS = {"content_type": "ContentType", "cache_control": "CacheControl", "disposition": "ContentDisposition"}
@@ -57,7 +57,7 @@ class UploadRequest:
 
 
 async def after_change(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     storage: S3Storage,
     bucket: FromPath[str],
     prefix: str,
@@ -69,14 +69,14 @@ async def after_change(
     was `incomplete` gets the page itself, so the message naming what remains is not lost in a redirect."""
     location = build_url(request, "browse", {"prefix": prefix}, bucket=bucket)
     if wants_partial(request) or incomplete:
-        view = await explorer_view(request, storage, bucket, prefix, notice=notice)
+        view = await folder_view(request, storage, bucket, prefix, notice=notice)
         view.headers["HX-Replace-Url"] = location
         return view
     return Redirect(location, status_code=303)
 
 
 async def details_view(
-    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, notice: str | None = None
+    request: AnyRequest, storage: S3Storage, bucket: str, key: str, notice: str | None = None
 ) -> Template:
     details = await storage.details(bucket, key)
     context = {
@@ -90,7 +90,7 @@ async def details_view(
     return page_or_partial(request, "pages/details.html", "partials/details.html", {**context, "notice": notice})
 
 
-def preview_of(request: Request[Any, Any, Any], storage: S3Storage, bucket: str, details: ObjectDetails) -> Any:
+def preview_of(request: AnyRequest, storage: S3Storage, bucket: str, details: ObjectDetails) -> Any:
     """What the page needs to show the object, loaded by the browser from the store with a GET signed now: the
     kind and the URL; None when the object must not be rendered (gateway/rules/previews.py)."""
     kind = preview_kind(details.content_type)
@@ -103,7 +103,7 @@ def preview_of(request: Request[Any, Any, Any], storage: S3Storage, bucket: str,
     return {"kind": kind, "url": url}
 
 
-async def version_form(request: Request[Any, Any, Any]) -> tuple[str, str]:
+async def version_form(request: AnyRequest) -> tuple[str, str]:
     form = await request.form()
     key, version = check_key(str(form.get("key", ""))), str(form.get("version", ""))
     if not version:
@@ -112,7 +112,7 @@ async def version_form(request: Request[Any, Any, Any]) -> tuple[str, str]:
 
 
 async def after_object_change(
-    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, notice: str
+    request: AnyRequest, storage: S3Storage, bucket: str, key: str, notice: str
 ) -> Response[Any]:
     """The object's details again, with what happened (htmx), or a redirect to them (plain form)."""
     if wants_partial(request):
@@ -133,18 +133,19 @@ def describe(report: DeleteReport) -> str:
 class ObjectsController(Controller):
     path = "/b/{bucket:str}"
     include_in_schema = False
+    guards = [valid_bucket]
 
     @get("/download", name="download")
     async def download(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         key: FromQuery[str],
         version: FromQuery[str | None] = None,
     ) -> Redirect:
         """303 to a GET URL signed now, which saves the object (or one `version` of it) under its own name."""
-        allow(request, "read", check_bucket_name(bucket), check_key(key))
+        allow(request, "read", bucket, check_key(key))
         await storage.head(bucket, key, version)  # a readable 404 here beats the store's XML later
         seconds = default_lifetime(request)
         url = storage.presign_get(bucket, key, content_disposition(key), seconds, version)
@@ -154,23 +155,23 @@ class ObjectsController(Controller):
     @get("/object", name="object_details")
     async def details(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         key: FromQuery[str],
     ) -> Template:
         """Size, ETag, type, dates, storage class, user metadata, tags and versions of one object."""
-        allow(request, "read", check_bucket_name(bucket), check_key(key))
+        allow(request, "read", bucket, check_key(key))
         return await details_view(request, storage, bucket, key)
 
     @post("/edit", name="object_edit", status_code=200)
     async def edit(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Replace content type, cache control, disposition and user metadata (a copy onto itself), then the tags."""
         form = await request.form()
         key = check_key(str(form.get("key", "")))
-        allow(request, "write", check_bucket_name(bucket), key)
+        allow(request, "write", bucket, key)
         headers = {name: str(form.get(field, "")).strip() for field, name in EDITABLE_HEADERS.items()}
         metadata = check_metadata(parse_pairs(str(form.get("metadata", "")), ":", "Metadata"))
         tags = check_tags(parse_pairs(str(form.get("tags", "")), "=", "Tags"))
@@ -181,22 +182,22 @@ class ObjectsController(Controller):
 
     @post("/restore", name="version_restore", status_code=200)
     async def restore(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Copy an old version over the key: it becomes the current one, and every version stays."""
         key, version = await version_form(request)
-        allow(request, "write", check_bucket_name(bucket), key)
+        allow(request, "write", bucket, key)
         with audited(request, "version.restore", bucket=bucket, key=key, version=version):
             await storage.restore_version(bucket, key, version)
         return await after_object_change(request, storage, bucket, key, f"Restored version {version}.")
 
     @post("/delete-version", name="version_delete", status_code=200)
     async def delete_version(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Delete one version or delete marker for good (the page asks first)."""
         key, version = await version_form(request)
-        allow(request, "delete", check_bucket_name(bucket), key)
+        allow(request, "delete", bucket, key)
         with audited(request, "version.delete", bucket=bucket, key=key, version=version):
             await storage.delete_version(bucket, key, version)
         return await after_object_change(request, storage, bucket, key, f"Deleted version {version}.")
@@ -204,13 +205,12 @@ class ObjectsController(Controller):
     @post("/uploads", name="upload_urls", status_code=200)
     async def upload_urls(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         data: JSONBody[UploadRequest],
     ) -> dict[str, Any]:
         """Presigned PUTs for a batch of files, saying which would replace an existing object."""
-        check_bucket_name(bucket)
         prefix = check_prefix(data.prefix)
         if not 1 <= len(data.files) <= MAX_FILES_PER_REQUEST:
             raise BadRequest(f"Ask for 1 to {MAX_FILES_PER_REQUEST} files at a time.")
@@ -237,21 +237,21 @@ class ObjectsController(Controller):
 
     @post("/folders", name="folder_create", status_code=200)
     async def create_folder(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """A folder is a zero-byte object whose key ends in '/', as the S3 console makes them."""
         form = await request.form()
         parent = folder_of(check_prefix(str(form.get("prefix", ""))))
         name = str(form.get("name", "")).strip()
         key = new_folder_key(parent, name)
-        allow(request, "write", check_bucket_name(bucket), key)
-        with audited(request, "folder.create", bucket=check_bucket_name(bucket), key=key):
+        allow(request, "write", bucket, key)
+        with audited(request, "folder.create", bucket=bucket, key=key):
             await storage.put_empty(bucket, key)
         return await after_change(request, storage, bucket, parent, f"Created folder {name}.")
 
     @post("/delete", name="objects_delete", status_code=200)
     async def delete_objects(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         """Delete the selected keys (one or many), then show where the user was."""
         form = await request.form()
@@ -260,8 +260,8 @@ class ObjectsController(Controller):
         if not keys:
             raise BadRequest("Select at least one object to delete.")
         for key in keys:
-            allow(request, "delete", check_bucket_name(bucket), key)
-        with audited(request, "object.delete", bucket=check_bucket_name(bucket), keys=keys) as event:
+            allow(request, "delete", bucket, key)
+        with audited(request, "object.delete", bucket=bucket, keys=keys) as event:
             report = await storage.delete_keys(bucket, keys)
             event.update(report.audit_fields())
         return await after_change(request, storage, bucket, prefix, describe(report), incomplete=bool(report.failed))
@@ -269,26 +269,26 @@ class ObjectsController(Controller):
     @get("/delete-folder", name="folder_delete_confirm")
     async def confirm_delete_folder(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         prefix: FromQuery[str],
     ) -> Template:
         """Count first, so the confirmation says how many objects will go."""
         folder = folder_prefix(prefix)
-        allow(request, "delete", check_bucket_name(bucket), folder)
+        allow(request, "delete", bucket, folder)
         count = await storage.count_under(bucket, folder)
         context = {"bucket": bucket, "folder": folder, "count": count, "parent": parent_of(folder)}
         return page_or_partial(request, "pages/confirm_delete.html", "partials/confirm_delete.html", context)
 
     @post("/delete-folder", name="folder_delete", status_code=200)
     async def delete_folder(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
         form = await request.form()
         folder = folder_prefix(str(form.get("prefix", "")))
-        allow(request, "delete", check_bucket_name(bucket), folder)
-        with audited(request, "folder.delete", bucket=check_bucket_name(bucket), prefix=folder) as event:
+        allow(request, "delete", bucket, folder)
+        with audited(request, "folder.delete", bucket=bucket, prefix=folder) as event:
             report = await storage.delete_folder(bucket, folder)
             event.update(report.audit_fields())
         notice = f"Folder {folder}: " + describe(report)

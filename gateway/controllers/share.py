@@ -9,21 +9,23 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from gateway.controllers.shared import valid_bucket
 from gateway.errors import AccessDenied, BadRequest, NotFound
 from gateway.observability.audit import presigned, record
 from gateway.responses import page_or_partial, wants_partial
-from gateway.rules.keys import check_bucket_name, check_key, content_disposition, last_segment
+from gateway.rules.keys import check_key, content_disposition, last_segment
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, capped, lifetime_cap, principal_of
 from gateway.security.grants import ANONYMOUS, AccessConfig, Principal
 from gateway.security.records import StateStore
 from gateway.security.share_links import REVOKED, ShareLink, make_token, new_link, open_token, owner_folder
 from gateway.templating import build_url
+from gateway.types import AnyRequest
 
 LIFETIMES = {3600: "1 hour", 86400: "1 day", 7 * 86400: "7 days", 30 * 86400: "30 days", 365 * 86400: "1 year"}
 OPEN_SECONDS = 300  # a gateway link's redirect is used at once: its URL need not live long
@@ -31,12 +33,12 @@ SIGV4_LIMIT = 7 * 86400
 NO_RECORDS = "Gateway links need a place in the store for their records: set S3M_STATE_S3_URL (see the README)."
 
 
-def gateway_link_cap(request: Request[Any, Any, Any], principal: Principal) -> int:
+def gateway_link_cap(request: AnyRequest, principal: Principal) -> int:
     """The longest a gateway link by `principal` may last: the gateway's cap, or the principal's own if lower."""
     return capped(request.app.state.settings.max_share_seconds, principal.max_expires)
 
 
-def share_view(request: Request[Any, Any, Any], bucket: str, key: str, **result: Any) -> Template:
+def share_view(request: AnyRequest, bucket: str, key: str, **result: Any) -> Template:
     context = {
         "bucket": bucket,
         "key": key,
@@ -49,14 +51,14 @@ def share_view(request: Request[Any, Any, Any], bucket: str, key: str, **result:
     return page_or_partial(request, "pages/share.html", "partials/share.html", context)
 
 
-def records_of(request: Request[Any, Any, Any]) -> StateStore:
+def records_of(request: AnyRequest) -> StateStore:
     records: StateStore | None = request.app.state.records
     if records is None:
         raise BadRequest(NO_RECORDS)
     return records
 
 
-def maker_of(request: Request[Any, Any, Any], link: ShareLink) -> Principal:
+def maker_of(request: AnyRequest, link: ShareLink) -> Principal:
     """Who made the link, as the access file says now; NotFound once they are gone from it."""
     access: AccessConfig | None = request.app.state.access
     maker = ANONYMOUS if access is None else access.principal_named(link.maker_kind, link.maker)
@@ -67,19 +69,18 @@ def maker_of(request: Request[Any, Any, Any], link: ShareLink) -> Principal:
 
 class ShareController(Controller):
     include_in_schema = False
+    guards = [valid_bucket]
 
     @get("/b/{bucket:str}/share", name="share")
-    async def form(self, request: Request[Any, Any, Any], bucket: FromPath[str], key: FromQuery[str]) -> Template:
-        allow(request, "share", check_bucket_name(bucket), check_key(key))
+    async def form(self, request: AnyRequest, bucket: FromPath[str], key: FromQuery[str]) -> Template:
+        allow(request, "share", bucket, check_key(key))
         return share_view(request, bucket, key)
 
     @post("/b/{bucket:str}/share", name="share_create", status_code=200)
-    async def create(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], bucket: FromPath[str]
-    ) -> Template:
+    async def create(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Template:
         form = await request.form()
         key, kind = check_key(str(form.get("key", ""))), str(form.get("kind", "presigned"))
-        principal = allow(request, "share", check_bucket_name(bucket), key)
+        principal = allow(request, "share", bucket, key)
         try:
             seconds = int(str(form.get("seconds", "")))
         except ValueError:
@@ -113,9 +114,7 @@ class ShareController(Controller):
         return share_view(request, bucket, key, url=url, until=datetime.fromtimestamp(until, UTC), warning=warning)
 
     @get("/s/{token:str}", name="share_open", opt={"public": True})
-    async def open(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[S3Storage], token: FromPath[str]
-    ) -> Redirect:
+    async def open(self, request: AnyRequest, storage: NamedDependency[S3Storage], token: FromPath[str]) -> Redirect:
         """Anyone holding the link may download, while its record stands and its maker may still share the key."""
         settings = storage.settings
         link = open_token(settings.secret_key, settings.share_epoch, token, time.time())
@@ -132,11 +131,11 @@ class ShareController(Controller):
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     @get("/shares", name="share_list")
-    async def mine(self, request: Request[Any, Any, Any], notice: FromQuery[str | None] = None) -> Template:
+    async def mine(self, request: AnyRequest, notice: FromQuery[str | None] = None) -> Template:
         return await shares_view(request, notice)
 
     @post("/shares/revoke", name="share_revoke", status_code=200)
-    async def revoke(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def revoke(self, request: AnyRequest) -> Response[Any]:
         """Delete one of the caller's own link records: that link stops working, the others keep working."""
         link_id = str((await request.form()).get("id", ""))
         if not link_id or "/" in link_id:
@@ -153,7 +152,7 @@ class ShareController(Controller):
         return Redirect(build_url(request, "share_list", {"notice": "Revoked."}), status_code=303)
 
 
-async def shares_view(request: Request[Any, Any, Any], notice: str | None) -> Template:
+async def shares_view(request: AnyRequest, notice: str | None) -> Template:
     """The caller's own gateway links that still work, newest first, each with a way to revoke it."""
     records, secret = records_of(request), request.app.state.settings.secret_key
     now = time.time()

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
+from gateway.controllers.shared import valid_bucket
 from gateway.errors import BadRequest
 from gateway.models import KeyCount
 from gateway.observability.audit import audited
@@ -20,6 +21,7 @@ from gateway.responses import page_or_partial
 from gateway.rules.keys import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, allow_listing
+from gateway.types import AnyRequest
 
 
 @dataclass
@@ -45,11 +47,12 @@ def check_target_folder(source: str, folder: str, target: str, target_folder: st
 class TransferController(Controller):
     path = "/b/{bucket:str}/transfer"
     include_in_schema = False
+    guards = [valid_bucket]
 
     @get("/", name="transfer")
     async def form(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         prefix: FromQuery[str | None] = None,
@@ -58,12 +61,12 @@ class TransferController(Controller):
         """The copy / move form for a folder (with how many objects it holds) or one object."""
         if prefix is not None:
             folder = folder_prefix(prefix)
-            allow_listing(request, check_bucket_name(bucket), folder)
+            allow_listing(request, bucket, folder)
             count = await storage.count_under(bucket, folder)
             context = {"bucket": bucket, "folder": folder, "key": None, "count": count, "parent": parent_of(folder)}
         else:
             key = check_key(key or "")
-            allow(request, "read", check_bucket_name(bucket), key)
+            allow(request, "read", bucket, key)
             await storage.head(bucket, key)
             context = {
                 "bucket": bucket,
@@ -77,7 +80,7 @@ class TransferController(Controller):
     @post("/", name="transfer_run", status_code=200)
     async def run(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
         data: JSONBody[TransferRequest],
@@ -91,7 +94,7 @@ class TransferController(Controller):
             key, target_key = check_key(data.key), check_key(data.target)
             if (bucket, key) == (target, target_key):
                 raise BadRequest("The object is already there.")
-            allow(request, "read", check_bucket_name(bucket), key)
+            allow(request, "read", bucket, key)
             allow(request, "write", target, target_key)
             if data.move:
                 allow(request, "delete", bucket, key)
@@ -100,7 +103,7 @@ class TransferController(Controller):
             return {"copied": 1, "failed": [], "deleted": int(data.move), "not_deleted": [], "next_token": None}
         folder = folder_prefix(data.prefix or "")
         target_folder = check_target_folder(bucket, folder, target, check_prefix(data.target))
-        allow(request, "read", check_bucket_name(bucket), folder)
+        allow(request, "read", bucket, folder)
         allow(request, "write", target, target_folder)
         if data.move:
             allow(request, "delete", bucket, folder)

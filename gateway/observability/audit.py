@@ -17,13 +17,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from litestar import Request
-
 from gateway.errors import GatewayError
 from gateway.observability.logs import JsonFormatter, log_event, request_id
 from gateway.observability.metrics import AUDIT_EVENTS
 from gateway.observability.requests import client_address, user_name
 from gateway.s3 import S3Storage
+from gateway.types import AnyRequest
 
 log = logging.getLogger("gateway.audit")
 
@@ -31,7 +30,7 @@ BATCH_LINES = 1000  # an object at least this often, whatever the flush interval
 MAX_WAITING = 100_000  # events kept while the store refuses batches; the oldest go first beyond this
 
 
-def record(request: Request[Any, Any, Any], action: str, outcome: str, **fields: Any) -> None:
+def record(request: AnyRequest, action: str, outcome: str, **fields: Any) -> None:
     """Write one event now. `fields` are what the action touched: bucket, key, method, expires, counts."""
     _counter(action, outcome).inc()
     scope = request.scope
@@ -50,13 +49,13 @@ def _counter(action: str, outcome: str) -> Any:
     return AUDIT_EVENTS.labels(action, outcome)
 
 
-def presigned(request: Request[Any, Any, Any], method: str, bucket: str, key: str, expires: int, **fields: Any) -> None:
+def presigned(request: AnyRequest, method: str, bucket: str, key: str, expires: int, **fields: Any) -> None:
     """A presigned URL was handed out: a credential, so it is audited, without the URL itself."""
     record(request, "presign", "ok", method=method, bucket=bucket, key=key, expires=expires, **fields)
 
 
 @contextmanager
-def audited(request: Request[Any, Any, Any], action: str, **fields: Any) -> Iterator[dict[str, Any]]:
+def audited(request: AnyRequest, action: str, **fields: Any) -> Iterator[dict[str, Any]]:
     """Record `action` when the block ends: "ok" (or the "outcome" the block sets), "refused" for a 4xx, "failed"
     otherwise, with the reason; the error still propagates. The block may add fields to the dict it gets."""
     event = dict(fields)

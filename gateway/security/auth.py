@@ -7,10 +7,6 @@ sessions ended by signing out, lives in the store (gateway/security/records.py).
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request
-from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from gateway.errors import AccessDenied, BadRequest, NotAuthenticated
@@ -20,9 +16,10 @@ from gateway.s3 import S3Storage
 from gateway.security.grants import ANONYMOUS, AccessConfig, Principal, check, token_digest
 from gateway.security.records import StateStore
 from gateway.security.sessions import read_session, session_cookie, session_user
+from gateway.types import AnyConnection, AnyRequest
 
 
-def header_once(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> str | None:
+def header_once(connection: AnyConnection, name: str) -> str | None:
     """A header that must not be sent twice: two values of the proxy's user header mean someone added one."""
     values = connection.headers.getall(name, [])
     if len(values) > 1:
@@ -30,7 +27,7 @@ def header_once(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> st
     return values[0] if values else None
 
 
-async def identify(connection: ASGIConnection[Any, Any, Any, Any], access: AccessConfig) -> Principal | None:
+async def identify(connection: AnyConnection, access: AccessConfig) -> Principal | None:
     """The principal behind a request, or None. A token that is sent must be right: it never falls back."""
     authorization = connection.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
@@ -49,7 +46,7 @@ async def identify(connection: ASGIConnection[Any, Any, Any, Any], access: Acces
     return None
 
 
-async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def authenticate(connection: AnyConnection, handler: BaseRouteHandler) -> None:
     """Guard on every route but the public ones (health, static files, login) when an access file is configured:
     set `scope["user"]` or refuse. Async: Litestar would run a sync guard in a thread."""
     if handler.opt.get("public"):
@@ -61,13 +58,13 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], handler: 
     connection.scope["user"] = principal
 
 
-def principal_of(request: Request[Any, Any, Any]) -> Principal:
+def principal_of(request: AnyRequest) -> Principal:
     """Who the guard said is asking; ANONYMOUS when there is no access file, and so no guard."""
     principal: Principal = request.scope.get("user") or ANONYMOUS
     return principal
 
 
-def refuse_state(request: Request[Any, Any, Any], bucket: str, key: str) -> None:
+def refuse_state(request: AnyRequest, bucket: str, key: str) -> None:
     """The gateway's own records (S3M_STATE_S3_URL) are out of every grant: a user who could write them could
     bring back an ended session or a revoked link."""
     state: StateStore | None = request.app.state.records
@@ -75,7 +72,7 @@ def refuse_state(request: Request[Any, Any, Any], bucket: str, key: str) -> None
         raise AccessDenied(f"{bucket}/{key} holds the gateway's own records: no grant reaches it.")
 
 
-def allow(request: Request[Any, Any, Any], action: str, bucket: str, key: str = "") -> Principal:
+def allow(request: AnyRequest, action: str, bucket: str, key: str = "") -> Principal:
     """Refuse (403, in words) unless the caller may do `action` on `key` in `bucket`; the caller otherwise."""
     principal = principal_of(request)
     check(principal, request.app.state.read_only, action, bucket, key)
@@ -83,7 +80,7 @@ def allow(request: Request[Any, Any, Any], action: str, bucket: str, key: str = 
     return principal
 
 
-def allow_listing(request: Request[Any, Any, Any], bucket: str, prefix: str) -> Principal:
+def allow_listing(request: AnyRequest, bucket: str, prefix: str) -> Principal:
     """Refuse a prefix the caller may neither list nor walk through to one it may list."""
     principal = principal_of(request)
     if not principal.may_list(bucket, prefix):
@@ -97,29 +94,27 @@ def capped(gateway_cap: int, own: int | None) -> int:
     return min(gateway_cap, own) if own else gateway_cap
 
 
-def lifetime_cap(request: Request[Any, Any, Any]) -> int:
+def lifetime_cap(request: AnyRequest) -> int:
     """The longest a URL signed for this caller may live: the gateway's cap, or the caller's if lower."""
     return capped(request.app.state.settings.max_url_expires, principal_of(request).max_expires)
 
 
-def default_lifetime(request: Request[Any, Any, Any]) -> int:
+def default_lifetime(request: AnyRequest) -> int:
     """The lifetime of the URLs the explorer and Uppy's routes hand out, within the caller's cap."""
     return capped(request.app.state.settings.url_expires, principal_of(request).max_expires)
 
 
-def upload_size_cap(request: Request[Any, Any, Any]) -> int:
+def upload_size_cap(request: AnyRequest) -> int:
     """The largest object this caller may upload, on every upload path."""
     return capped(request.app.state.settings.max_upload_size, principal_of(request).max_upload_size)
 
 
-def own_upload_cap(request: Request[Any, Any, Any]) -> int | None:
+def own_upload_cap(request: AnyRequest) -> int | None:
     """The caller's own size cap, when the access file gives one: then every upload must declare its size."""
     return principal_of(request).max_upload_size
 
 
-async def complete_within_cap(
-    request: Request[Any, Any, Any], storage: S3Storage, bucket: str, key: str, upload_id: str
-) -> None:
+async def complete_within_cap(request: AnyRequest, storage: S3Storage, bucket: str, key: str, upload_id: str) -> None:
     """Before a capped caller's multipart upload is completed, add up its parts on the store; over the cap, abort it
     (its parts stop costing) and refuse. Part URLs for Uppy cannot sign their length, so this is the last word."""
     cap = own_upload_cap(request)
@@ -131,7 +126,7 @@ async def complete_within_cap(
         raise BadRequest(f"This upload holds {total} bytes, over your cap of {cap}: it was aborted.")
 
 
-async def visible_buckets(request: Request[Any, Any, Any], storage: S3Storage) -> list[Bucket]:
+async def visible_buckets(request: AnyRequest, storage: S3Storage) -> list[Bucket]:
     """The buckets the caller may see: the configured list (for credentials without ListAllMyBuckets) or the
     store's, less those outside the caller's grants."""
     access = request.app.state.access

@@ -270,3 +270,17 @@ def test_sharing_needs_the_share_action_and_a_gateway_link_needs_no_sign_in(
     link = urlsplit(str(soup(made.text).select_one("#share-url")["value"])).path
     with TestClient(create_app(guarded)) as stranger:
         assert stranger.get(link, follow_redirects=False).status_code == 303
+
+
+def test_aborting_every_pending_upload_needs_delete_on_both_routes(
+    anyone: TestClient[Any], s3: Any, buckets: tuple[str, str]
+) -> None:
+    """Issue 15, item 4: the JSON API asked for `write`, the settings page for `delete`; now one operation, one rule."""
+    team, _ = buckets
+    s3.create_multipart_upload(Bucket=team, Key="ci/half.bin")
+    refused = anyone.delete(f"/api/v1/buckets/{team}/multipart", params={"prefix": "ci/"}, headers=BEARER)
+    assert refused.status_code == 403 and "may not delete" in refused.json()["message"]  # ci may write, not delete
+    assert [u["Key"] for u in s3.list_multipart_uploads(Bucket=team)["Uploads"]] == ["ci/half.bin"]
+    assert sign_in(anyone, "alice", "alice-pw").status_code == 303
+    assert "Aborted 1 incomplete upload." in anyone.post(f"/b/{team}/settings/abort-uploads").text
+    assert s3.list_multipart_uploads(Bucket=team).get("Uploads", []) == []

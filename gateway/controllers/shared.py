@@ -1,0 +1,102 @@
+"""What several controllers use: their guards, the lifetime of a URL they sign, and the folder view that pages and
+actions show."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from litestar.exceptions import HTTPException
+from litestar.handlers import BaseRouteHandler
+from litestar.response import Template
+from litestar.types import HTTPScope
+
+from gateway.errors import GatewayError
+from gateway.models import Listing, PendingUpload
+from gateway.observability.audit import audited
+from gateway.responses import page_or_partial
+from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
+from gateway.rules.limits import check_expires
+from gateway.s3 import S3Storage
+from gateway.security.auth import allow, allow_listing, default_lifetime, lifetime_cap
+from gateway.settings import Settings
+from gateway.types import AnyConnection, AnyRequest
+
+
+async def valid_bucket(connection: AnyConnection, _: BaseRouteHandler) -> None:
+    """Guard of the controllers whose paths name a bucket: the name is checked here, once, before any handler.
+    Async: Litestar would run a sync guard in a thread."""
+    bucket = connection.path_params.get("bucket")
+    if bucket is not None:
+        check_bucket_name(bucket)
+
+
+async def json_bodies_only(connection: AnyConnection, _: BaseRouteHandler) -> None:
+    """Guard: refuse a POST that is not JSON (what a cross-site form would send). Async: Litestar would run a
+    sync guard in a thread, a hop that cost more than the whole request here."""
+    method = cast(HTTPScope, connection.scope)["method"]
+    if method == "POST" and not connection.headers.get("content-type", "").startswith("application/json"):
+        raise HTTPException(status_code=415, detail="Send the request body as application/json.")
+
+
+def lifetime(request: AnyRequest, requested: int | None) -> tuple[int, datetime]:
+    """The URL's lifetime: asked for, or the default; never beyond the gateway's or the caller's cap."""
+    seconds = check_expires(requested, default_lifetime(request), lifetime_cap(request))
+    return seconds, datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+async def load_listing(
+    request: AnyRequest, storage: S3Storage, bucket: str, prefix: str, token: str | None = None, *, flat: bool = False
+) -> Listing:
+    """One page of `prefix` as the caller may see it: the one listing behind the pages and the JSON API."""
+    principal = allow_listing(request, bucket, prefix)
+    return principal.visible(await storage.list_page(bucket, prefix, token, flat=flat))
+
+
+async def abort_pending(
+    request: AnyRequest, storage: S3Storage, bucket: str, prefix: str
+) -> tuple[int, list[tuple[PendingUpload, str]]]:
+    """Abort every incomplete upload under `prefix`, each audited: how many went, and those the store kept, with
+    its reason. The `delete` grant, since it destroys uploads other people may still be sending."""
+    allow(request, "delete", bucket, prefix)
+    aborted, failed = 0, []
+    for upload in await storage.pending_uploads(bucket, prefix):
+        try:
+            with audited(request, "upload.abort", bucket=bucket, key=upload.key):
+                await storage.abort_multipart(bucket, upload.key, upload.upload_id)
+            aborted += 1
+        except GatewayError as exc:
+            failed.append((upload, exc.message))
+    return aborted, failed
+
+
+def upload_options(settings: Settings) -> dict[str, int | bool]:
+    """What the page's upload script needs to know: when to go multipart, and whether Uppy may pick the target."""
+    return {
+        "multipart_threshold": settings.multipart_threshold,
+        "part_size": settings.part_size,
+        "uppy": settings.upload_target_from_metadata,
+    }
+
+
+async def folder_view(
+    request: AnyRequest,
+    storage: S3Storage,
+    bucket: str,
+    prefix: str,
+    *,
+    token: str | None = None,
+    notice: str | None = None,
+) -> Template:
+    """A page of `prefix` (the first unless `token`), with breadcrumbs and toolbar: what every action shows after."""
+    listing = await load_listing(request, storage, bucket, prefix, token)
+    folder = folder_of(prefix)
+    context = {
+        "listing": listing,
+        "folder": folder,
+        "crumbs": breadcrumbs(folder),
+        "search": prefix[len(folder) :],
+        "notice": notice,
+        "uploads": upload_options(storage.settings),
+    }
+    return page_or_partial(request, "pages/browse.html", "partials/explorer.html", context)
