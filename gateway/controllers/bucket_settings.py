@@ -24,7 +24,7 @@ from gateway.types import AnyRequest
 T = TypeVar("T")
 
 
-def explorer_origin(request: AnyRequest) -> str:
+def page_origin(request: AnyRequest) -> str:
     """Where the explorer runs in the browser, so where uploads come from; behind TLS, S3M_SECURE_COOKIES says https."""
     scheme = "https" if request.app.state.settings.secure_cookies else request.url.scheme
     return f"{scheme}://{request.url.netloc}"
@@ -68,7 +68,7 @@ class BucketSettingsController(Controller):
     @get("/", name="bucket_settings")
     async def show(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Template:
         allow(request, "list", bucket)
-        return await settings_view(request, storage, bucket, explorer_origin(request))
+        return await settings_view(request, storage, bucket, page_origin(request))
 
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(
@@ -92,7 +92,7 @@ class BucketSettingsController(Controller):
         with audited(request, "lifecycle.set", bucket=bucket, rule=ABORT_RULE_ID):
             await storage.set_lifecycle_rules(bucket, [*rules, abort_rule()])
         notice = "Added: incomplete uploads are aborted after 7 days."
-        return await settings_view(request, storage, bucket, explorer_origin(request), notice)
+        return await settings_view(request, storage, bucket, page_origin(request), notice)
 
     @post("/abort-uploads", name="bucket_abort_uploads", status_code=200)
     async def abort_uploads(
@@ -103,4 +103,4 @@ class BucketSettingsController(Controller):
         if failed:
             kept = "; ".join(f"{upload.key} ({why})" for upload, why in failed[:20])
             notice += f" {len(failed)} could not be aborted: {kept}."
-        return await settings_view(request, storage, bucket, explorer_origin(request), notice)
+        return await settings_view(request, storage, bucket, page_origin(request), notice)

@@ -99,4 +99,4 @@ async def folder_view(
         "notice": notice,
         "uploads": upload_options(storage.settings),
     }
-    return page_or_partial(request, "pages/browse.html", "partials/explorer.html", context)
+    return page_or_partial(request, "pages/browse.html", "partials/folder.html", context)

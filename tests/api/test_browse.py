@@ -48,7 +48,7 @@ def test_paging_walks_every_key_once_without_listing_ahead(client: TestClient[An
         answer = client.get(more["hx-get"], headers=HTMX)
         assert answer.status_code == 200
         html = soup(answer.text)
-        assert html.select_one("#explorer") is None  # rows only: appended, not a new view
+        assert html.select_one("#panel") is None  # rows only: appended, not a new view
         seen += rows(html)[1]
     assert seen == keys
 
@@ -82,7 +82,7 @@ def test_htmx_gets_the_partial_and_a_history_restore_the_page(client: TestClient
     put(s3, bucket, "a/b.txt")
     partial = client.get(f"/b/{bucket}", params={"prefix": "a/"}, headers=HTMX)
     assert soup(partial.text).find("html") is None
-    assert soup(partial.text).select_one("section#explorer") is not None
+    assert soup(partial.text).select_one("section#panel") is not None
     restore = client.get(
         f"/b/{bucket}", params={"prefix": "a/"}, headers={**HTMX, "HX-History-Restore-Request": "true"}
     )

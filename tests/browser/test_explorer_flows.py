@@ -66,9 +66,9 @@ def test_upload_by_drag_and_drop(page: Any, s3: Any, bucket: str) -> None:
         }""",
         base64.b64encode(body).decode(),
     )
-    page.dispatch_event("#explorer", "dragover", {"dataTransfer": transfer})
-    assert "dragging" in (page.get_attribute("#explorer", "class") or "")
-    page.dispatch_event("#explorer", "drop", {"dataTransfer": transfer})
+    page.dispatch_event("#panel", "dragover", {"dataTransfer": transfer})
+    assert "dragging" in (page.get_attribute("#panel", "class") or "")
+    page.dispatch_event("#panel", "drop", {"dataTransfer": transfer})
     row_link(page, "dropped.bin").wait_for()
     assert s3.get_object(Bucket=bucket, Key="dropped.bin")["Body"].read() == body
 
@@ -86,8 +86,8 @@ def test_dropping_files_where_there_is_no_listing_says_where_to_drop_them(page: 
             return transfer;
         }"""
     )
-    page.dispatch_event("#explorer", "dragover", {"dataTransfer": transfer})
-    page.dispatch_event("#explorer", "drop", {"dataTransfer": transfer})
+    page.dispatch_event("#panel", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#panel", "drop", {"dataTransfer": transfer})
     page.locator("#flash", has_text="dropped on a folder's listing only").wait_for()
     assert sent == [] and all_keys(s3, bucket) == ["docs/a.txt"]
     assert page.url.endswith("/object?key=docs%2Fa.txt")  # the page was not replaced by the file

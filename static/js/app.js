@@ -10,9 +10,9 @@
   const MAX_PARTS = 10000;
   const BATCH = 1000; // the gateway signs at most this many files per request
 
-  const explorer = () => document.getElementById("explorer");
+  const panel = () => document.getElementById("panel"); // where htmx swaps the folder, details, share, ... views
   // Only a folder's listing takes uploads: the other panels that share its place have no upload address.
-  const listing = () => { const here = explorer(); return here && here.dataset.uploadUrl ? here : null; };
+  const listing = () => { const here = panel(); return here && here.dataset.uploadUrl ? here : null; };
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]').content;
 
   // --- filter the loaded rows by substring -------------------------------------------------------------
@@ -110,7 +110,7 @@
     const rows = [...document.querySelectorAll("#rows tr[data-name]")].filter((row) => !row.hidden);
     const current = event.target.closest ? event.target.closest("#rows tr[data-name]") : null;
     if (event.key === "/") {
-      const box = document.querySelector('#explorer input[name="prefix"]');
+      const box = document.querySelector('#panel input[name="prefix"]');
       if (box) { event.preventDefault(); box.focus(); box.select(); }
     } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && rows.length) {
       event.preventDefault();
@@ -215,8 +215,8 @@
       }
     });
     await Promise.all(workers);
-    if (chosen.length && window.htmx && explorer() && explorer().dataset.refreshUrl === refreshUrl) {
-      htmx.ajax("GET", refreshUrl, { target: "#explorer", swap: "outerHTML" });
+    if (chosen.length && window.htmx && panel() && panel().dataset.refreshUrl === refreshUrl) {
+      htmx.ajax("GET", refreshUrl, { target: "#panel", swap: "outerHTML" });
     }
   }
 
@@ -348,7 +348,7 @@
 
   // Uploads of this bucket that a reload or a network cut interrupted, with a way to give them up.
   function showResumable() {
-    const here = explorer();
+    const here = panel();
     const list = document.getElementById("resumable");
     if (!here || !list) return;
     const prefix = `s3m-upload:${here.dataset.bucket}:`;
