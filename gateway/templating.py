@@ -46,6 +46,21 @@ def human_size(size: int) -> str:
     return f"{value:.1f} TiB"
 
 
+def signed_in_as(context: Mapping[str, Any], /) -> str | None:
+    """The name of the user signed in with a session, who can sign out; None for tokens, proxies and no sign-in."""
+    principal = context["request"].scope.get("user")
+    return principal.name if principal is not None and principal.kind == "user" else None
+
+
+def duration(seconds: int) -> str:
+    """A lifetime as people say it: 30 minutes, 12 hours, 7 days."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
 def isotime(value: datetime | None) -> str:
     """A timestamp as 2026-11-24 22:10 UTC, or an empty cell."""
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
@@ -56,6 +71,7 @@ def make_environment(settings: Settings) -> Environment:
     env = Environment(loader=FileSystemLoader(settings.template_dir), autoescape=True, undefined=StrictUndefined)
     env.filters["filesize"] = human_size
     env.filters["isotime"] = isotime
+    env.filters["duration"] = duration
     env.filters["with_query"] = with_query
     return env
 
@@ -63,5 +79,6 @@ def make_environment(settings: Settings) -> Environment:
 def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
     engine = JinjaTemplateEngine.from_environment(make_environment(settings))
     engine.register_template_callable("link", link)
-    engine.register_template_callable("csrf_token", csrf_token)  # bound to the session, not Litestar's
+    engine.register_template_callable("csrf_token", csrf_token)
+    engine.register_template_callable("signed_in_as", signed_in_as)  # bound to the session, not Litestar's
     return TemplateConfig(instance=engine)

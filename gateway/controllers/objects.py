@@ -29,7 +29,7 @@ from gateway.rules.keys import (
     new_folder_key,
     parent_of,
 )
-from gateway.rules.limits import check_size
+from gateway.rules.limits import MAX_FILES_PER_REQUEST, check_size
 from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
 from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind
 from gateway.s3 import S3Storage
@@ -37,7 +37,6 @@ from gateway.security.auth import allow, default_lifetime, own_upload_cap, princ
 from gateway.templating import build_url
 from gateway.types import AnyRequest
 
-MAX_FILES_PER_REQUEST = 1000
 EDITABLE_HEADERS = {"content_type": "ContentType", "cache_control": "CacheControl", "disposition": "ContentDisposition"}
 
 

@@ -18,7 +18,7 @@ from gateway.controllers.shared import valid_bucket
 from gateway.errors import AccessDenied, BadRequest, NotFound
 from gateway.observability.audit import presigned, record
 from gateway.responses import page_or_partial, wants_partial
-from gateway.rules.keys import check_key, content_disposition, last_segment
+from gateway.rules.keys import check_key, content_disposition, folder_of, last_segment
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, capped, lifetime_cap, principal_of
 from gateway.security.grants import ANONYMOUS, AccessConfig, Principal
@@ -43,6 +43,7 @@ def share_view(request: AnyRequest, bucket: str, key: str, **result: Any) -> Tem
         "bucket": bucket,
         "key": key,
         "name": last_segment(key),
+        "folder": folder_of(key),
         "lifetimes": LIFETIMES,
         "presigned_cap": min(lifetime_cap(request), SIGV4_LIMIT),
         "gateway_cap": gateway_link_cap(request, principal_of(request)) if request.app.state.records else None,

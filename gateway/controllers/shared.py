@@ -16,7 +16,7 @@ from gateway.models import Listing, PendingUpload
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
-from gateway.rules.limits import check_expires
+from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_PARTS, MAX_SIGNED_AT_ONCE, check_expires
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, allow_listing, default_lifetime, lifetime_cap
 from gateway.settings import Settings
@@ -71,10 +71,14 @@ async def abort_pending(
 
 
 def upload_options(settings: Settings) -> dict[str, int | bool]:
-    """What the page's upload script needs to know: when to go multipart, and whether Uppy may pick the target."""
+    """What the page's upload script needs to know: when to go multipart, in which parts, how much the gateway
+    signs at once, and whether Uppy may pick the target. The script hard-codes none of it."""
     return {
         "multipart_threshold": settings.multipart_threshold,
         "part_size": settings.part_size,
+        "max_parts": MAX_PARTS,
+        "files_per_request": MAX_FILES_PER_REQUEST,
+        "parts_per_request": MAX_SIGNED_AT_ONCE,
         "uppy": settings.upload_target_from_metadata,
     }
 

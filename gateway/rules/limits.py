@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.errors import BadRequest
 
+MAX_FILES_PER_REQUEST = 1000  # presigned PUTs the explorer asks for at once
 MAX_PARTS = 10_000  # S3's limit on the parts of one multipart upload
 MAX_SIGNED_AT_ONCE = 1000
 

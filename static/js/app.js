@@ -7,8 +7,6 @@
   const CONCURRENT_UPLOADS = 4;
   const PARALLEL_PARTS = 4;
   const RETRY_DELAYS = [0, 1000, 3000]; // ms before each attempt of a part
-  const MAX_PARTS = 10000;
-  const BATCH = 1000; // the gateway signs at most this many files per request
 
   const panel = () => document.getElementById("panel"); // where htmx swaps the folder, details, share, ... views
   // Only a folder's listing takes uploads: the other panels that share its place have no upload address.
@@ -80,13 +78,17 @@
     const failed = [];
     let token = null;
     do {
-      const answer = await fetch(form.dataset.transfer, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ ...body, token }),
-      });
-      const result = await answer.json();
-      if (!answer.ok) { state.textContent = result.message; state.className = "state failed"; return; }
+      let result;
+      try {
+        result = await api("POST", form.dataset.transfer, { ...body, token });
+      } catch (error) {
+        // A refusal, a gateway that did not answer, or no network: say so, and let the user start again (what was
+        // copied stays; a move carries on with what is left).
+        state.textContent = `${done ? `${done} done, then: ` : ""}${error.message}`;
+        state.className = "state failed";
+        form.querySelector("button[type=submit]").disabled = false;
+        return;
+      }
       done += result.copied;
       failed.push(...result.failed, ...result.not_deleted);
       token = result.next_token;
@@ -189,8 +191,13 @@
   async function uploadAll(items) {
     const here = listing();
     if (!items.length || !here) return;
+    // The gateway's limits come with the page: how many files and parts it signs at once, how many parts at most.
     const { uploadUrl, folder, refreshUrl, multipartUrl, multipartThreshold, partSize, bucket } = here.dataset;
-    const multipart = { base: multipartUrl, threshold: Number(multipartThreshold), partSize: Number(partSize), bucket };
+    const BATCH = Number(here.dataset.filesPerRequest);
+    const multipart = {
+      base: multipartUrl, threshold: Number(multipartThreshold), partSize: Number(partSize), bucket,
+      maxParts: Number(here.dataset.maxParts), partsPerRequest: Number(here.dataset.partsPerRequest),
+    };
     const tasks = [];
     for (let start = 0; start < items.length; start += BATCH) {
       const chunk = items.slice(start, start + BATCH);
@@ -287,9 +294,9 @@
 
   async function putInParts(task) {
     if (task.cancelled) return;
-    const { base, partSize: preferred } = task.multipart;
+    const { base, partSize: preferred, maxParts, partsPerRequest } = task.multipart;
     const file = task.file;
-    const partSize = Math.max(preferred, Math.ceil(file.size / MAX_PARTS));
+    const partSize = Math.max(preferred, Math.ceil(file.size / maxParts));
     const count = Math.ceil(file.size / partSize);
     const sizeOf = (n) => Math.min(partSize, file.size - (n - 1) * partSize);
     const key = encodeURIComponent(task.key);
@@ -322,7 +329,7 @@
       const signing = `${partsUrl}/urls?key=${key}&size=${file.size}&part_size=${partSize}&parts=`;
       const sign = async (numbers) => (await api("GET", signing + numbers.join(","))).urls; // each part's length signed
       const urls = {};
-      for (let i = 0; i < todo.length; i += 1000) Object.assign(urls, await sign(todo.slice(i, i + 1000)));
+      for (let i = 0; i < todo.length; i += partsPerRequest) Object.assign(urls, await sign(todo.slice(i, i + partsPerRequest)));
       const queue = [...todo];
       await Promise.all(Array.from({ length: PARALLEL_PARTS }, async () => {
         while (queue.length && !task.cancelled && !task.finished) {
@@ -400,14 +407,24 @@
     throw new Error(lastError);
   }
 
+  // A JSON request to the gateway: the answer, or an Error whose message is the gateway's sentence, or the status
+  // when the answer was not JSON (a proxy's 502 page), or the network's failure.
   async function api(method, url, body) {
-    const response = await fetch(url, {
-      method,
-      headers: { Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          Accept: "application/json", "X-CSRFToken": csrfToken(),
+          ...(body ? { "Content-Type": "application/json" } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    } catch {
+      throw new Error("the gateway could not be reached (network)");
+    }
     const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer.message || `${response.status} ${response.statusText}`);
+    if (!response.ok) throw new Error(answer.message || `the gateway answered ${response.status} ${response.statusText}`);
     return answer;
   }
 

@@ -298,6 +298,23 @@ def test_edit_metadata_in_the_page_then_see_it_on_a_presigned_get(page: Any, s3:
     assert answer.headers["x-amz-meta-source"] == "nightly-export"
 
 
+def test_a_copy_that_meets_a_gateway_error_page_says_so_and_can_start_again(page: Any, s3: Any, bucket: str) -> None:
+    """Issue 15, item 5: a proxy's HTML 502 once left the Start button disabled and the page silent."""
+    put(s3, bucket, "docs/a.txt")
+    page.goto(f"/b/{bucket}/transfer/?key=docs%2Fa.txt")
+    page.fill("input[name=target]", "copies/a.txt")
+    transfer = re.compile(r"/transfer/?$")
+    page.route(transfer, lambda route: route.fulfill(status=502, body="<html>Bad Gateway</html>")
+               if route.request.method == "POST" else route.continue_())  # fmt: skip
+    page.click("button:text('Start')")
+    page.locator(".transfer .state.failed", has_text="the gateway answered 502").wait_for()
+    page.unroute(transfer)
+    assert page.locator("button:text('Start')").is_enabled()
+    page.click("button:text('Start')")
+    page.wait_for_selector(".transfer .state.done")
+    assert sorted(all_keys(s3, bucket)) == ["copies/a.txt", "docs/a.txt"]
+
+
 def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket: str) -> None:
     keys = [f"batch/{n:04}.txt" for n in range(1200)]
     with ThreadPoolExecutor(8) as pool:
