@@ -45,9 +45,9 @@ dev port="8000":
 test *args: init
     {{ bin }}/python -m pytest {{ args }}
 
-# Unit and API tests only: the fast loop while developing
+# Unit and API tests only, scale scenarios left out: the fast loop while developing
 test-fast *args: init
-    {{ bin }}/python -m pytest tests/unit tests/api {{ args }}
+    {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" {{ args }}
 
 # Browser tests only (headless Chromium against granian)
 test-browser *args: init

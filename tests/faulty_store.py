@@ -23,6 +23,10 @@ class FaultyStore:
 
     ERROR = '<?xml version="1.0"?><Error><Code>{code}</Code><Message>injected</Message></Error>'
     REFUSED = "<Error><Key>{key}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+    STRAY = (
+        '<Contents><Key>{key}</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"0"</ETag>'
+        "<Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>"
+    )
     CHECKSUMS = ("content-md5", "x-amz-checksum", "x-amz-sdk-checksum")  # of the body we no longer forward as is
 
     def __init__(self, upstream: str, *, enforce_cors: bool = False) -> None:
@@ -34,6 +38,8 @@ class FaultyStore:
         # Subresources answered with 501 NotImplemented, as a store without the feature does (s3rver: lifecycle,
         # uploads; others: versioning, tagging).
         self.unsupported: set[str] = set()
+        # Keys every ListObjectsV2 answer also names, whatever prefix was asked for: a store with a listing bug.
+        self.stray: list[str] = []
         store = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -75,6 +81,9 @@ class FaultyStore:
                 conn.request(self.command, self.path, body or None, headers)
                 answer = conn.getresponse()
                 payload = answer.read()
+                if store.stray and self.command == "GET" and "list-type=2" in self.path:
+                    listed = "".join(store.STRAY.format(key=escape(k)) for k in store.stray)
+                    payload = payload.replace(b"</ListBucketResult>", listed.encode() + b"</ListBucketResult>")
                 if refusing:
                     errors = "".join(store.REFUSED.format(key=escape(k)) for k in refused)
                     payload = payload.replace(b"</DeleteResult>", errors.encode() + b"</DeleteResult>")

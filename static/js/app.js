@@ -212,6 +212,7 @@
       const more = existing.length > 10 ? `\n… and ${existing.length - 10} more` : "";
       if (!confirm(`${existing.length} file(s) already exist and would be replaced:\n${names}${more}\n\nReplace them?`)) {
         chosen = tasks.filter((task) => !task.exists);
+        if (!chosen.length) flash("Nothing uploaded: the files that already exist were kept.", "notice");
       }
     }
     const queue = chosen.map(showUpload);
@@ -442,11 +443,11 @@
     return match ? match[1] : "";
   }
 
-  function flash(text) {
+  function flash(text, level = "notice error") {
     const region = document.getElementById("flash");
     if (!region) return alert(text);
     const notice = document.createElement("p");
-    notice.className = "notice error";
+    notice.className = level;
     notice.textContent = text;
     region.replaceChildren(notice);
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,35 +20,42 @@ from tests.faulty_store import FaultyStore
 def test_the_cors_doctor_names_the_problem_and_applies_the_rule_keeping_others(
     client: TestClient[Any], s3: Any
 ) -> None:
-    s3.create_bucket(Bucket="doctor-cors")
+    doctor = fresh_bucket(s3)
     theirs = {"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}
-    s3.put_bucket_cors(Bucket="doctor-cors", CORSConfiguration={"CORSRules": [theirs]})
-    page = soup(client.get("/b/doctor-cors/settings").text)
+    s3.put_bucket_cors(Bucket=doctor, CORSConfiguration={"CORSRules": [theirs]})
+    page = soup(client.get(f"/b/{doctor}/settings").text)
     assert "No rule allows the origin http://testserver.local" in page.select_one(".cors-verdict").text
-    fixed = client.post("/b/doctor-cors/settings/cors", data={"origin": "https://files.example.com"})
+    fixed = client.post(f"/b/{doctor}/settings/cors", data={"origin": "https://files.example.com"})
     assert "Applied: browsers at https://files.example.com may upload." in fixed.text
-    rules = s3.get_bucket_cors(Bucket="doctor-cors")["CORSRules"]
+    rules = s3.get_bucket_cors(Bucket=doctor)["CORSRules"]
     assert rules[0]["AllowedOrigins"] == ["https://files.example.com"] and rules[1]["AllowedOrigins"] == [
         "https://app.example"
     ]
-    assert client.post("/b/doctor-cors/settings/cors", data={"origin": "files.example.com"}).status_code == 400
+    assert client.post(f"/b/{doctor}/settings/cors", data={"origin": "files.example.com"}).status_code == 400
 
 
 def test_incomplete_uploads_are_listed_aborted_and_a_lifecycle_rule_added(client: TestClient[Any], s3: Any) -> None:
-    s3.create_bucket(Bucket="doctor-uploads")
+    doctor = fresh_bucket(s3)
     for key in ("a.bin", "b.bin"):
-        s3.create_multipart_upload(Bucket="doctor-uploads", Key=key)
-    page = soup(client.get("/b/doctor-uploads/settings").text)
+        s3.create_multipart_upload(Bucket=doctor, Key=key)
+    page = soup(client.get(f"/b/{doctor}/settings").text)
     assert [li.select_one("code").text for li in page.select("ul.pending li")] == ["a.bin", "b.bin"]
-    aborted = client.post("/b/doctor-uploads/settings/abort-uploads")
+    aborted = client.post(f"/b/{doctor}/settings/abort-uploads")
     assert "Aborted 2 incomplete uploads." in aborted.text
-    assert s3.list_multipart_uploads(Bucket="doctor-uploads").get("Uploads", []) == []
-    added = client.post("/b/doctor-uploads/settings/lifecycle")
+    assert s3.list_multipart_uploads(Bucket=doctor).get("Uploads", []) == []
+    added = client.post(f"/b/{doctor}/settings/lifecycle")
     assert "A lifecycle rule already aborts incomplete uploads." in added.text
-    rules = s3.get_bucket_lifecycle_configuration(Bucket="doctor-uploads")["Rules"]
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=doctor)["Rules"]
     assert [(r["ID"], r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]) for r in rules] == [
         (ABORT_RULE_ID, 7)
     ]
+
+
+def fresh_bucket(s3: Any) -> str:
+    """A new bucket without any CORS rule (new_bucket gives one a rule)."""
+    name = f"doctor-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
 
 
 @pytest.fixture(name="limited")

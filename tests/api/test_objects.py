@@ -158,7 +158,9 @@ def test_deleting_a_folder_counts_first_and_stays_inside_it(client: TestClient[A
     assert sorted(all_keys(s3, bucket)) == sorted(outside)
 
 
+@pytest.mark.slow
 def test_deleting_a_large_folder_goes_page_by_page(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    """1,100 keys: two DeleteObjects batches at the store's real limit of 1,000."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(8) as pool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -81,20 +82,38 @@ def test_multipart_steps_are_audited(
     ]
 
 
+class Refusals(logging.Handler):
+    """Records the audit sink's refused batches (its warning), so a test waits for one instead of sleeping."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = threading.Event()
+        self.events: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == "audit batch not written":
+            self.events.append(getattr(record, "fields", {})["events"])
+            self.seen.set()
+
+
 def test_audit_events_are_appended_to_the_store_in_batches(settings: Settings, s3: Any) -> None:
     """Events wait for the flush, are kept while the audit bucket is missing, and all arrive once it exists."""
     target = new_bucket(s3)
     audit_bucket = f"{target}-audit"
     audited = replace(settings, audit_url=f"s3://{audit_bucket}/events", audit_flush_seconds=0.2)
-    with TestClient(create_app(audited)) as client:
+    app, refusals = create_app(audited), Refusals()  # the app sets the gateway's handlers: add ours after
+    logging.getLogger("gateway").addHandler(refusals)
+    with TestClient(app) as client:
         for n in range(3):
             assert client.post(f"/api/v1/buckets/{target}/presign/get", json={"key": f"k{n}"}).status_code == 200
-        time.sleep(0.6)  # at least one flush fails: the bucket does not exist yet
+        assert refusals.seen.wait(10), "no flush was refused, though the audit bucket does not exist yet"
+        assert refusals.events[0] >= 3  # the three events were in it, and are kept
         s3.create_bucket(Bucket=audit_bucket)
         deadline = time.monotonic() + 10
         while not all_keys(s3, audit_bucket) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert client.post(f"/api/v1/buckets/{target}/presign/put", json={"key": "last"}).status_code == 200
+    logging.getLogger("gateway").removeHandler(refusals)
     # leaving the block stopped the worker, which wrote its last batch
     objects = all_keys(s3, audit_bucket)
     assert objects and all(k.startswith("events/") and k.endswith(".jsonl") for k in objects)

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 from gateway.app import create_app
 from gateway.security.grants import hash_password, token_digest
 from gateway.settings import Settings
-from tests.conftest import page_token, put, soup
+from tests.conftest import STATE_BUCKET, page_token, put, soup
 
 TOKEN = "share-token-0123456789"
 ALL = '["list", "read", "write", "delete", "share"]'
@@ -48,7 +48,8 @@ max_expires = 900
 @pytest.fixture(name="guarded")
 def fx_guarded(settings: Settings, s3: Any, bucket: str, tmp_path: Path) -> Settings:
     put(s3, bucket, "a.txt", "b.txt")
-    return replace(settings, access_file=access_file(tmp_path / "access.toml", bucket))
+    records = f"s3://{STATE_BUCKET}/{bucket}/"  # this test's own, so no other test's links are listed
+    return replace(settings, access_file=access_file(tmp_path / "access.toml", bucket), state_url=records)
 
 
 def signed_in(settings: Settings, name: str) -> TestClient[Any]:

@@ -190,16 +190,29 @@ def throttle_uploads(page: Any, bytes_per_second: int) -> None:
     cdp.send("Network.emulateNetworkConditions", conditions)
 
 
+def hold_until_parallel(page: Any, at_once: int = 2) -> None:
+    """Hold part uploads until `at_once` of them are waiting together, then let every part go: an upload that
+    sends its parts one after another never gets there, and the test waiting for it fails, whatever the timing."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if route.request.method != "PUT" or len(held) >= at_once:
+            route.continue_()
+            return
+        held.append(route)
+        if len(held) == at_once:
+            for waiting in held:
+                waiting.continue_()
+
+    page.route(re.compile(r"[?&]partNumber=\d+"), hold)
+
+
 class PartTraffic:
-    """Watches a page's part uploads (PUT ...partNumber=N): which were sent, and how many at once at most."""
+    """Watches a page's part uploads (PUT ...partNumber=N): which were sent."""
 
     def __init__(self, page: Any) -> None:
         self.sent: list[int] = []
-        self.in_flight = 0
-        self.peak = 0
         page.on("request", self.started)
-        page.on("requestfinished", self.ended)
-        page.on("requestfailed", self.ended)
 
     @staticmethod
     def part_of(request: Any) -> int | None:
@@ -209,9 +222,3 @@ class PartTraffic:
     def started(self, request: Any) -> None:
         if (number := self.part_of(request)) is not None:
             self.sent.append(number)
-            self.in_flight += 1
-            self.peak = max(self.peak, self.in_flight)
-
-    def ended(self, request: Any) -> None:
-        if self.part_of(request) is not None:
-            self.in_flight -= 1

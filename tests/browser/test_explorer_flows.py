@@ -115,7 +115,7 @@ def test_replacing_an_existing_object_asks_first(page: Any, s3: Any, bucket: str
         page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
     assert "1 file(s) already exist and would be replaced:\nsame.txt" in asked.value.message
     asked.value.dismiss()
-    page.wait_for_timeout(500)
+    page.locator("#flash", has_text="Nothing uploaded: the files that already exist were kept.").wait_for()
     assert page.locator(".upload").count() == 0
     assert s3.get_object(Bucket=bucket, Key="same.txt")["Body"].read() == b"original"
 
@@ -132,14 +132,15 @@ def test_cancel_stops_an_upload(page: Any, s3: Any, bucket: str, tmp_path: Path)
     throttle_uploads(page, 64 * 1024)
     page.set_input_files("input.upload-input[multiple]", str(tmp_path / "slow.bin"))
     page.wait_for_selector(".upload .state:text('0 %')")
-    page.locator(".upload button", has_text="Cancel").click()
+    with page.expect_event("requestfailed", lambda r: r.method == "PUT") as stopped:  # the PUT itself ends
+        page.locator(".upload button", has_text="Cancel").click()
+    assert stopped.value.failure is not None
     page.wait_for_selector(".upload.failed .state:text('cancelled')")
-    page.wait_for_timeout(500)
     assert all_keys(s3, bucket) == []
 
 
-def test_page_through_2500_keys(page: Any, s3: Any, bucket: str) -> None:
-    keys = [f"many/item-{n:05d}.txt" for n in range(2500)]
+def test_page_through_450_keys_in_three_pages(page: Any, s3: Any, bucket: str) -> None:
+    keys = [f"many/item-{n:05d}.txt" for n in range(450)]  # pages of 200: three prove the paging
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda key: put(s3, bucket, key), keys))
     page.goto(f"/b/{bucket}?prefix=many%2F")
@@ -153,9 +154,9 @@ def test_page_through_2500_keys(page: Any, s3: Any, bucket: str) -> None:
     names = page.locator("tr.object a.download").all_inner_texts()
     assert names == [key.removeprefix("many/") for key in keys]
 
-    page.fill(".row-filter", "item-0249")
+    page.fill(".row-filter", "item-0044")
     visible = page.locator("tr.object:not([hidden]) a.download").all_inner_texts()
-    assert visible == [f"item-0249{n}.txt" for n in range(10)]
+    assert visible == [f"item-0044{n}.txt" for n in range(10)]
 
 
 def test_walk_folders_with_breadcrumbs_back_forward_and_reload(page: Any, s3: Any, bucket: str) -> None:
@@ -215,8 +216,7 @@ def test_awkward_names_render_as_text(page: Any, s3: Any, bucket: str, tmp_path:
     with page.expect_download() as download:
         row_link(page, "hash#tag.txt").click()
     assert download.value.suggested_filename == "hash#tag.txt"
-    page.wait_for_timeout(300)
-    assert dialogs == []
+    assert dialogs == []  # and no <img> exists (above) whose onerror could still raise one
 
 
 def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, bucket: str) -> None:
@@ -315,6 +315,7 @@ def test_a_copy_that_meets_a_gateway_error_page_says_so_and_can_start_again(page
     assert sorted(all_keys(s3, bucket)) == ["copies/a.txt", "docs/a.txt"]
 
 
+@pytest.mark.slow
 def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket: str) -> None:
     keys = [f"batch/{n:04}.txt" for n in range(1200)]
     with ThreadPoolExecutor(8) as pool:

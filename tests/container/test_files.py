@@ -25,16 +25,6 @@ def test_hadolint_passes(dockerfile: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_dockerfile_is_multi_stage_with_cache_mounts_and_an_optional_ca_secret() -> None:
-    text = (ROOT / "Dockerfile").read_text()
-    assert text.startswith("# syntax=docker/dockerfile:1")
-    assert "ARG PYTHON_IMAGE=docker.io/library/python:3.13-slim" in text
-    assert text.count("\nFROM ") == 2 and "AS builder" in text
-    assert "--mount=type=cache,target=/root/.cache/pip" in text
-    assert "--mount=type=secret,id=ca-bundle,required=false" in text
-    assert "COPY --from=builder /opt/venv /opt/venv" in text
-
-
 def test_compose_waits_for_a_healthy_store_and_a_prepared_bucket() -> None:
     compose: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -93,10 +94,15 @@ def test_fast_urls_equal_botocores(
 
 
 def test_the_signing_key_is_derived_once_a_day() -> None:
+    """Four HMACs make the day's key and one signs a URL: a second URL the same day costs one HMAC, the next day's
+    five again. Counted through hmac.new, which the signer calls, not by reading its cache."""
     _, fast = presigners(0, None)
-    first = fast.url("GET", "bkt", "k", 60, now=datetime(2026, 1, 1, 0, 0, 1))
-    cached = fast._key
-    fast.url("GET", "bkt", "other", 60, now=datetime(2026, 1, 1, 23, 59, 59))
-    assert fast._key is cached
-    fast.url("GET", "bkt", "k", 60, now=datetime(2026, 1, 2))
-    assert fast._key is not cached and first
+    fast.bucket_prefix("bkt")  # where botocore puts the bucket: asked once, with HMACs of botocore's own
+    with mock.patch("gateway.s3.sigv4.hmac.new", wraps=hmac.new) as hmacs:
+        fast.url("GET", "bkt", "k", 60, now=datetime(2031, 1, 1, 0, 0, 1))
+        first = hmacs.call_count
+        fast.url("GET", "bkt", "other", 60, now=datetime(2031, 1, 1, 23, 59, 59))
+        same_day = hmacs.call_count - first
+        fast.url("GET", "bkt", "k", 60, now=datetime(2031, 1, 2))
+        next_day = hmacs.call_count - first - same_day
+    assert (first, same_day, next_day) == (5, 1, 5)
