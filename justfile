@@ -45,9 +45,9 @@ dev port="8000":
 test *args: init
     {{ bin }}/python -m pytest {{ args }}
 
-# Unit and API tests only, scale scenarios left out: the fast loop while developing
+# Unit and API tests only, scale scenarios left out, on two processes: the fast loop while developing
 test-fast *args: init
-    {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" {{ args }}
+    {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" -n 2 {{ args }}
 
 # Browser tests only (headless Chromium against granian)
 test-browser *args: init

@@ -53,7 +53,7 @@ operations = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(
     config=st.integers(0, len(CONFIGS) - 1),
     token=st.one_of(st.none(), st.sampled_from(["FwoGZXIvYXdzEJr//////////wEaDAbc+/=", "plain-token"])),
