@@ -5,6 +5,7 @@ On a laptop a missing tool (Chromium, ...) skips its tests; with S3M_REQUIRE_ALL
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ from gateway.app import create_app
 from gateway.demo import start_moto
 from gateway.rules.buckets import cors_rule
 from gateway.s3 import make_client
+from gateway.security.grants import hash_password
 from gateway.settings import Settings
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
@@ -163,6 +165,12 @@ def fx_client(app: Litestar) -> Iterator[TestClient[Any]]:
         yield client
 
 
+@functools.cache
+def hashed(password: str) -> str:
+    """An access-file password hash, made once per password and process: scrypt costs 50 ms each time."""
+    return hash_password(password)
+
+
 def page_token(client: Any, path: str = "/") -> str:
     """The CSRF token a page of the gateway carries for this client's session (or visitor id), as a browser has it."""
     tag = soup(client.get(path).text).select_one('meta[name="csrf-token"]')
@@ -259,7 +267,7 @@ def seaweed_server(weed: str, workdir: Path) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=3)  # its data is thrown away: no need for the 10 s its filer may take to stop
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -13,10 +13,10 @@ import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.security.grants import hash_password, load_access, token_digest
+from gateway.security.grants import load_access, token_digest
 from gateway.security.sessions import new_session
 from gateway.settings import Settings
-from tests.conftest import all_keys, new_bucket, page_token, put, soup
+from tests.conftest import all_keys, hashed, new_bucket, page_token, put, soup
 
 TOKEN = "ci-token-0123456789"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -27,11 +27,11 @@ def write_access_file(path: Path, team: str, other: str, *, alice_password: str 
     path.write_text(
         f"""{top}
 [users.alice]
-password = "{hash_password(alice_password)}"
+password = "{hashed(alice_password)}"
 grants = [{{bucket = "*", actions = {ALL}}}]
 
 [users.bob]
-password = "{hash_password("bob-pw")}"
+password = "{hashed("bob-pw")}"
 grants = [{{bucket = "{team}", prefix = "team/", actions = ["list", "read"]}}]
 
 [tokens.ci]

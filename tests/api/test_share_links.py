@@ -13,9 +13,9 @@ import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
-from gateway.security.grants import hash_password, token_digest
+from gateway.security.grants import token_digest
 from gateway.settings import Settings
-from tests.conftest import STATE_BUCKET, page_token, put, soup
+from tests.conftest import STATE_BUCKET, hashed, page_token, put, soup
 
 TOKEN = "share-token-0123456789"
 ALL = '["list", "read", "write", "delete", "share"]'
@@ -26,7 +26,7 @@ def access_file(path: Path, bucket: str, *, alice: bool = True, bob_shares: bool
     alice_entry = (
         f"""
 [users.alice]
-password = "{hash_password("alice-pw")}"
+password = "{hashed("alice-pw")}"
 grants = [{{bucket = "*", actions = {ALL}}}]
 """
         if alice
@@ -34,7 +34,7 @@ grants = [{{bucket = "*", actions = {ALL}}}]
     )
     path.write_text(f"""{alice_entry}
 [users.bob]
-password = "{hash_password("bob-pw")}"
+password = "{hashed("bob-pw")}"
 grants = [{{bucket = "{bucket}", actions = {bob_actions}}}]
 
 [tokens.ci]

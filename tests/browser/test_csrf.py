@@ -11,10 +11,9 @@ import httpx
 import pytest
 
 from gateway.s3 import make_client
-from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
-from tests.conftest import all_keys, new_bucket, put
+from tests.conftest import all_keys, hashed, new_bucket, put
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +23,7 @@ def fx_admin_gateway(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactor
     workdir = tmp_path_factory.mktemp("csrf")
     access = workdir / "access.toml"
     access.write_text(
-        f'[users.alice]\npassword = "{hash_password("alice-pw")}"\n'
+        f'[users.alice]\npassword = "{hashed("alice-pw")}"\n'
         'grants = [{bucket = "*", actions = ["list", "read", "write", "delete", "share"]}]\n'
     )
     with live_gateway_for(moto_endpoint, workdir, {"S3M_ACCESS_FILE": str(access)}) as gateway:

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 
 from gateway.s3 import make_client
-from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
-from tests.conftest import new_bucket, put
+from tests.conftest import hashed, new_bucket, put
 
 pytestmark = pytest.mark.browser
 HOSTILE = '"><img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
@@ -32,7 +31,7 @@ def fx_guarded_gateway(
     workdir = tmp_path_factory.mktemp("guarded")
     access = workdir / "access.toml"
     access.write_text(
-        f'[users.bob]\npassword = "{hash_password("bob-pw")}"\n'
+        f'[users.bob]\npassword = "{hashed("bob-pw")}"\n'
         f'grants = [{{bucket = "{shared}", prefix = "team/", actions = ["list", "read"]}}]\n'
     )
     with live_gateway_for(moto_endpoint, workdir, {"S3M_ACCESS_FILE": str(access)}) as gateway:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from gateway.security.grants import hash_password
 from tests.cli.test_commands import COMMAND, running
+from tests.conftest import hashed
 
 GRANTS = 'grants = [{bucket = "*", actions = ["list", "read"]}]'
 
@@ -37,7 +37,7 @@ def test_a_proxy_header_counts_only_from_a_trusted_address(moto_endpoint: str, b
 
 def test_users_sign_in_on_any_address_with_an_access_file(moto_endpoint: str, tmp_path: Path) -> None:
     access = tmp_path / "access.toml"
-    access.write_text(f'[users.dave]\npassword = "{hash_password("pw")}"\n{GRANTS}\n')
+    access.write_text(f'[users.dave]\npassword = "{hashed("pw")}"\n{GRANTS}\n')
     with running(["serve"], tmp_path / "serve.log", serve_env(moto_endpoint, access)) as url:
         assert httpx.get(url, follow_redirects=False).headers["location"] == "/login?next=%2F"
 
