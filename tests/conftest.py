@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -198,11 +198,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ServerExited(RuntimeError):
+    """The server stopped before it answered (a port taken in the meantime, a bad setting)."""
+
+
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], limit: float = 30.0) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"granian exited with {process.returncode}")
+            raise ServerExited(f"the server exited with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=1) as answer:
                 if answer.status == 200:
@@ -210,6 +214,23 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], limit: float 
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {limit} s")
+
+
+def serve_on_a_free_port(
+    command: list[str], log: IO[str], env: dict[str, str], attempts: int = 3
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `COMMAND --port P` on a port just found free, and wait until it answers. Another process may take the
+    port in between (a server of another test worker): then ours exits, and it starts again on a new port."""
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        process = subprocess.Popen([*command, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
+            return process, port
+        except ServerExited:
+            if attempt == attempts:
+                raise
+    raise AssertionError("not reached")
 
 
 def free_port_pair() -> int:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import STATE_BUCKET, free_port, require, wait_until_healthy
+from tests.conftest import STATE_BUCKET, require, serve_on_a_free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -100,17 +100,10 @@ UPLOAD_ENV = {
 @contextmanager
 def live_gateway_for(endpoint: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[LiveGateway]:
     """`s3-manager serve` (granian, one worker) against `endpoint`, reached through a counting proxy."""
-    port = free_port()
     env = {**os.environ, **UPLOAD_ENV, "S3_ENDPOINT_URL": endpoint, **(extra_env or {})}
     with (workdir / "granian.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process, port = serve_on_a_free_port([sys.executable, "-m", "gateway.cli", "serve"], log, env)
         try:
-            wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
             proxy = CountingProxy(port)
             threading.Thread(target=proxy.serve_forever, daemon=True).start()
             yield LiveGateway(url=f"http://127.0.0.1:{proxy.server_address[1]}", proxy=proxy)

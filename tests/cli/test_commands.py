@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, page_token, soup, wait_until_healthy
+from tests.conftest import free_port, page_token, serve_on_a_free_port, soup
 
 COMMAND = [sys.executable, "-m", "gateway.cli"]
 
@@ -24,13 +24,9 @@ COMMAND = [sys.executable, "-m", "gateway.cli"]
 @contextmanager
 def running(args: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `s3-manager ARGS --port P` until the block ends; yields its base URL. Stopped by Ctrl-C, like a user."""
-    port = free_port()
     with log.open("w") as out:
-        process = subprocess.Popen(
-            [*COMMAND, *args, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env or os.environ.copy()
-        )
+        process, port = serve_on_a_free_port([*COMMAND, *args], out, env or os.environ.copy())
         try:
-            wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
             yield f"http://127.0.0.1:{port}"
         finally:
             process.send_signal(signal.SIGINT)
