@@ -55,8 +55,13 @@ def cookies_of(headers: Iterable[tuple[bytes, bytes]], names: tuple[str, ...]) -
 
 
 def same_origin(scope: Scope, secure: bool) -> bool:
-    """False when the browser says the request comes from another origin (another port or host is enough)."""
-    headers = {k: v for k, v in scope["headers"] if k in (b"origin", b"sec-fetch-site", b"host")}
+    """False when the browser says the request comes from another origin (another port or host is enough).
+
+    The gateway's own origin is its Host, or the X-Forwarded-Host of a proxy that rewrote Host (nginx's default):
+    no cross-site form can add that header, and a script would need a CORS preflight, which the gateway never grants.
+    """
+    names = (b"origin", b"sec-fetch-site", b"host", b"x-forwarded-host")
+    headers = {k: v for k, v in scope["headers"] if k in names}
     site = headers.get(b"sec-fetch-site")
     if site is not None and site not in (b"same-origin", b"none"):
         return False
@@ -66,7 +71,8 @@ def same_origin(scope: Scope, secure: bool) -> bool:
     parts = urlsplit(origin.decode("latin-1"))
     if secure and parts.scheme != "https":
         return False
-    return parts.scheme in ("http", "https") and parts.netloc == headers.get(b"host", b"").decode("latin-1")
+    ours = {headers.get(b"host", b""), headers.get(b"x-forwarded-host", b"").split(b",")[0].strip()} - {b""}
+    return parts.scheme in ("http", "https") and parts.netloc.encode("latin-1") in ours
 
 
 def bearer(scope: Scope) -> bool:
