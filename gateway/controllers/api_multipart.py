@@ -18,14 +18,14 @@ from gateway.api_models import (
     PendingUploadInfo,
     PendingUploadList,
 )
-from gateway.controllers.shared import abort_pending, json_bodies_only, lifetime, valid_bucket
+from gateway.controllers.shared import abort_pending, complete_within_cap, json_bodies_only, lifetime, valid_bucket
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
 from gateway.observability.audit import audited, presigned
 from gateway.rules.keys import check_key, check_prefix
 from gateway.rules.limits import check_parts, check_size, parse_part_numbers, part_length
 from gateway.s3 import S3Storage
-from gateway.security.auth import allow, allow_listing, complete_within_cap, own_upload_cap, upload_size_cap
+from gateway.security.auth import allow, allow_listing, own_upload_cap, upload_size_cap
 from gateway.types import AnyRequest
 
 

@@ -14,7 +14,7 @@ from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from gateway.controllers.shared import json_bodies_only
+from gateway.controllers.shared import complete_within_cap, json_bodies_only
 from gateway.deps import storage_of
 from gateway.errors import BadRequest
 from gateway.models import PostPolicy
@@ -22,7 +22,7 @@ from gateway.observability.audit import audited, presigned
 from gateway.rules.keys import check_bucket_name, check_key, check_prefix
 from gateway.rules.limits import check_part_number, check_parts, most_parts_within
 from gateway.s3 import S3Storage
-from gateway.security.auth import allow, complete_within_cap, default_lifetime, own_upload_cap, upload_size_cap
+from gateway.security.auth import allow, default_lifetime, own_upload_cap, upload_size_cap
 from gateway.security.upload_handles import seal, unseal
 from gateway.settings import Settings
 from gateway.types import AnyRequest

@@ -23,7 +23,15 @@ from gateway.s3 import S3Storage
 from gateway.security.auth import allow, capped, lifetime_cap, principal_of
 from gateway.security.grants import ANONYMOUS, AccessConfig, Principal
 from gateway.security.records import StateStore
-from gateway.security.share_links import REVOKED, ShareLink, make_token, new_link, open_token, owner_folder
+from gateway.security.share_links import (
+    REVOKED,
+    ShareLink,
+    make_token,
+    new_link,
+    open_token,
+    owner_folder,
+    record_name,
+)
 from gateway.templating import build_url
 from gateway.types import AnyRequest
 
@@ -106,7 +114,7 @@ class ShareController(Controller):
             link = new_link(principal, bucket, key, until)
             settings = request.app.state.settings
             record_fields = {"bucket": bucket, "key": key, "until": until, "created": int(time.time())}
-            await records.put(f"{owner_folder(settings.secret_key, principal)}{link.link_id}", record_fields)
+            await records.put(record_name(settings.secret_key, principal, link.link_id), record_fields)
             token = make_token(settings.secret_key, settings.share_epoch, link)
             url = str(request.base_url).rstrip("/") + request.app.route_reverse("share_open", token=token)
             record(request, "share.create", "ok", bucket=bucket, key=key, expires=seconds, kind="gateway")
@@ -120,7 +128,7 @@ class ShareController(Controller):
         settings = storage.settings
         link = open_token(settings.secret_key, settings.share_epoch, token, time.time())
         maker = maker_of(request, link)
-        saved = await records_of(request).get(f"{owner_folder(settings.secret_key, maker)}{link.link_id}")
+        saved = await records_of(request).get(record_name(settings.secret_key, maker, link.link_id))
         if saved is None:
             raise NotFound(REVOKED)
         if not maker.may("share", link.bucket, link.key):
@@ -142,7 +150,7 @@ class ShareController(Controller):
         if not link_id or "/" in link_id:
             raise BadRequest("Choose a link to revoke.")
         records, principal = records_of(request), principal_of(request)
-        name = f"{owner_folder(request.app.state.settings.secret_key, principal)}{link_id}"
+        name = record_name(request.app.state.settings.secret_key, principal, link_id)
         saved = await records.get(name)
         if saved is None:
             raise NotFound("You have no such link.")

@@ -11,14 +11,21 @@ from litestar.handlers import BaseRouteHandler
 from litestar.response import Template
 from litestar.types import HTTPScope
 
-from gateway.errors import GatewayError
+from gateway.errors import BadRequest, GatewayError
 from gateway.models import Listing, PendingUpload
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
 from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_PARTS, MAX_SIGNED_AT_ONCE, check_expires
 from gateway.s3 import S3Storage
-from gateway.security.auth import allow, allow_listing, default_lifetime, lifetime_cap
+from gateway.security.auth import (
+    allow,
+    allow_listing,
+    default_lifetime,
+    lifetime_cap,
+    own_upload_cap,
+    upload_size_cap,
+)
 from gateway.settings import Settings
 from gateway.types import AnyConnection, AnyRequest
 
@@ -68,6 +75,18 @@ async def abort_pending(
         except GatewayError as exc:
             failed.append((upload, exc.message))
     return aborted, failed
+
+
+async def complete_within_cap(request: AnyRequest, storage: S3Storage, bucket: str, key: str, upload_id: str) -> None:
+    """Before a capped caller's multipart upload is completed, add up its parts on the store; over the cap, abort it
+    (its parts stop costing) and refuse. Part URLs for Uppy cannot sign their length, so this is the last word."""
+    cap = own_upload_cap(request)
+    if cap is None:
+        return
+    total = sum(part.size for part in await storage.list_parts(bucket, key, upload_id))
+    if total > upload_size_cap(request):
+        await storage.abort_multipart(bucket, key, upload_id)
+        raise BadRequest(f"This upload holds {total} bytes, over your cap of {cap}: it was aborted.")
 
 
 def upload_options(settings: Settings) -> dict[str, int | bool]:

@@ -114,18 +114,6 @@ def own_upload_cap(request: AnyRequest) -> int | None:
     return principal_of(request).max_upload_size
 
 
-async def complete_within_cap(request: AnyRequest, storage: S3Storage, bucket: str, key: str, upload_id: str) -> None:
-    """Before a capped caller's multipart upload is completed, add up its parts on the store; over the cap, abort it
-    (its parts stop costing) and refuse. Part URLs for Uppy cannot sign their length, so this is the last word."""
-    cap = own_upload_cap(request)
-    if cap is None:
-        return
-    total = sum(part.size for part in await storage.list_parts(bucket, key, upload_id))
-    if total > upload_size_cap(request):
-        await storage.abort_multipart(bucket, key, upload_id)
-        raise BadRequest(f"This upload holds {total} bytes, over your cap of {cap}: it was aborted.")
-
-
 async def visible_buckets(request: AnyRequest, storage: S3Storage) -> list[Bucket]:
     """The buckets the caller may see: the configured list (for credentials without ListAllMyBuckets) or the
     store's, less those outside the caller's grants."""

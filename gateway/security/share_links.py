@@ -36,6 +36,11 @@ def owner_folder(secret: str, principal: Principal) -> str:
     return f"shares/{mac(secret, 'share-owner', f'{principal.kind}:{principal.name}')}/"
 
 
+def record_name(secret: str, principal: Principal, link_id: str) -> str:
+    """The name of one link's record in the store: under its maker's folder."""
+    return owner_folder(secret, principal) + link_id
+
+
 def new_link(principal: Principal, bucket: str, key: str, until: int) -> ShareLink:
     return ShareLink(principal.kind, principal.name, secrets.token_urlsafe(12), bucket, key, until)
 
