@@ -97,3 +97,18 @@ def test_bucket_setup_waits_for_the_store_then_says_it_did_not_answer() -> None:
     )
     assert failed.returncode == 2 and "did not answer" in failed.stderr
     assert time.monotonic() - started >= 1.5
+
+
+def test_serve_warns_at_start_when_the_store_shares_the_gateways_site(moto_endpoint: str, tmp_path: Path) -> None:
+    """Issue 14, item 1: a store on another port of the same host can plant cookies for the gateway."""
+    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path"}
+    with running(["serve"], tmp_path / "near.log", env):
+        pass
+    assert (
+        "WARNING: the store's public endpoint is on the same site as this gateway"
+        in (tmp_path / "near.log").read_text()
+    )
+    apart = {**env, "S3_PUBLIC_ENDPOINT_URL": "https://files.example-cdn.com"}
+    with running(["serve"], tmp_path / "apart.log", apart):
+        pass
+    assert "same site" not in (tmp_path / "apart.log").read_text()
