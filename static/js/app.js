@@ -252,7 +252,6 @@
     row.querySelector(".name").textContent = task.key;
     row.querySelector("button").addEventListener("click", () => {
       task.cancelled = true;
-      for (const xhr of task.requests) xhr.abort();
       finish(task, "failed", "cancelled");
     });
     task.requests = new Set();
@@ -386,8 +385,8 @@
   async function sendPart(task, urls, n, body, sign, onProgress) {
     let lastError = "";
     for (const delay of RETRY_DELAYS) {
-      if (task.cancelled) throw new Error("cancelled");
       await new Promise((resolve) => setTimeout(resolve, delay));
+      if (task.cancelled || task.finished) throw new Error("stopped"); // cancelled, or another part failed the upload
       const outcome = await new Promise((resolve) => {
         const xhr = new XMLHttpRequest();
         task.requests.add(xhr);
@@ -432,6 +431,7 @@
   function finish(task, outcome, text) {
     if (task.finished) return;
     task.finished = true;
+    if (outcome === "failed") for (const xhr of task.requests) xhr.abort(); // a failed upload sends nothing more
     task.row.classList.add(outcome);
     task.row.querySelector(".state").textContent = text;
     if (outcome === "done") task.row.querySelector("progress").value = 100;

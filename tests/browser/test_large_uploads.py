@@ -6,18 +6,21 @@ the explorer's own multipart upload, interrupted and resumed without sending the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import PartTraffic, hold_until_parallel, throttle_uploads
 from tests.conftest import all_keys, new_bucket
 
 pytestmark = pytest.mark.browser
 MIB = 1024 * 1024
+RETRY_DELAY_MS = 1500  # app.js tries a failed part again after 1 s
 
 
 def test_uppy_uploads_a_small_file_by_post_and_a_large_one_in_parallel_parts(
@@ -72,8 +75,8 @@ def test_the_explorer_resumes_a_multipart_upload_without_resending_stored_parts(
     assert [p["PartNumber"] for p in stored] == [1, 2, 3]
 
     # A reload later, with the network back: the page offers to resume, and sends only the missing parts.
-    page.unroute(cut)
     page.reload()
+    page.unroute(cut)
     assert "Unfinished upload of movie.bin" in page.locator("#resumable").inner_text()
     traffic = PartTraffic(page)
     hold_until_parallel(page)  # the three missing parts go in parallel
@@ -84,6 +87,39 @@ def test_the_explorer_resumes_a_multipart_upload_without_resending_stored_parts(
     assert seaweed_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     page.wait_for_function("() => !document.querySelector('#resumable').textContent.includes('movie.bin')")
     assert all_keys(seaweed_s3, bucket) == ["movie.bin"]
+
+
+def test_an_upload_that_failed_sends_no_more_parts(seaweed_page: Any, seaweed_s3: Any, tmp_path: Path) -> None:
+    """Once the page says an upload failed, the other parts stop, in flight or waiting to be tried again: what the
+    store holds is what the page said (found when CI's resume test saw parts 5 and 6 arrive after the failure)."""
+    page = seaweed_page
+    bucket = new_bucket(seaweed_s3)
+    source = tmp_path / "movie.bin"
+    source.write_bytes(os.urandom(30 * MIB))  # six 5 MiB parts
+    page.goto(f"/b/{bucket}")
+    hanging: list[Any] = []
+
+    def cut(route: Any) -> None:
+        """Part 4 fails at every try; the first tries of parts 5 and 6 hang until the upload has failed."""
+        if len(hanging) < 2 and "partNumber=4" not in route.request.url:
+            hanging.append(route)
+        else:
+            route.abort()
+
+    parts_4_to_6 = re.compile(r"partNumber=[4-6](&|$)")
+    page.route(parts_4_to_6, cut)
+    page.set_input_files("input.upload-input[multiple]", str(source))
+    page.wait_for_selector(".upload.failed", timeout=60000)
+    late = PartTraffic(page)
+    page.unroute(parts_4_to_6)  # the network is back: another try of part 5 or 6 would now be stored
+    for route in hanging:
+        with contextlib.suppress(PlaywrightError):  # the page gave the request up already
+            route.abort()
+    page.wait_for_timeout(RETRY_DELAY_MS)  # nothing to wait for: the point is that nothing comes
+    assert late.sent == []
+    upload_id = seaweed_s3.list_multipart_uploads(Bucket=bucket)["Uploads"][0]["UploadId"]
+    stored = seaweed_s3.list_parts(Bucket=bucket, Key="movie.bin", UploadId=upload_id)["Parts"]
+    assert [p["PartNumber"] for p in stored] == [1, 2, 3]
 
 
 def interrupt_an_upload(page: Any, s3: Any, bucket: str, source: Path) -> str:
