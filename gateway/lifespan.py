@@ -10,6 +10,7 @@ import anyio.to_thread
 from litestar import Litestar
 
 from gateway.observability.audit import AuditUploader
+from gateway.observability.logs import flush_logs
 from gateway.observability.metrics import in_flight, worker_stopping
 from gateway.rules.keys import check_bucket_name, parse_s3_url
 from gateway.s3 import S3Storage
@@ -42,3 +43,4 @@ async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
             await anyio.to_thread.run_sync(uploader.close)  # writes the last batch
         storage.close()
         worker_stopping()
+        flush_logs()

@@ -126,16 +126,18 @@ class BatchWriter(logging.Handler):
 
     def _run(self) -> None:
         while not self.stopping.wait(self.interval):
-            self.write_pending()
-        self.write_pending()
+            self.flush()
+        self.flush()
 
-    def write_pending(self) -> None:
-        lines = []
-        while self.pending:
-            lines.append(self.format(self.pending.popleft()))
-        if lines:
-            self.stream.write("\n".join(lines) + "\n")
-            self.stream.flush()
+    def flush(self) -> None:
+        """Write what is pending now, from whichever thread asks (the lock keeps each batch whole and in order)."""
+        with self.lock:  # type: ignore[union-attr]  # logging.Handler makes it in __init__
+            lines = []
+            while self.pending:
+                lines.append(self.format(self.pending.popleft()))
+            if lines:
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
 
 
 class Event:
@@ -180,6 +182,13 @@ def configure_logging(log_format: str, level: str, stream: TextIO | None = None)
     _gateway.handlers[:] = [_writer]
     _gateway.setLevel(level.upper())
     _gateway.propagate = False
+
+
+def flush_logs() -> None:
+    """Write the lines still pending. A worker calls it as it stops: granian's workers end with os._exit, which skips
+    atexit, so the lines of the last 20 ms (the last requests before a stop) would be lost."""
+    if _writer is not None:
+        _writer.flush()
 
 
 @atexit.register

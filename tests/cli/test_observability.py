@@ -18,7 +18,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.cli.test_commands import running
-from tests.conftest import CREDENTIALS, STATE_BUCKET, page_token, soup
+from tests.conftest import CREDENTIALS, STATE_BUCKET, page_token, soup, web
 
 FRESH_CONNECTIONS = httpx.Limits(max_keepalive_connections=0)  # a kept-alive connection sticks to one worker
 
@@ -64,12 +64,12 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
         )
         target = upload.json()["uploads"][0]
         issued.append(target["url"])
-        assert httpx.put(target["url"], content=b"quarterly", headers=target["headers"]).status_code == 200
+        assert web.put(target["url"], content=b"quarterly", headers=target["headers"]).status_code == 200
 
         download = client.get(f"/b/{bucket}/download", params={"key": key}, headers={"X-Request-ID": "download-1"})
         assert download.status_code == 303
         issued.append(download.headers["location"])
-        assert httpx.get(download.headers["location"]).content == b"quarterly"
+        assert web.get(download.headers["location"]).content == b"quarterly"
 
         share = client.post(
             f"/api/v1/buckets/{bucket}/presign/get",
@@ -77,7 +77,7 @@ def test_log_lines_and_audit_events_of_an_upload_download_share_and_delete(
             headers={"X-Request-ID": "share-1"},
         )
         issued.append(share.json()["url"])
-        assert httpx.get(share.json()["url"]).content == b"quarterly"
+        assert web.get(share.json()["url"]).content == b"quarterly"
 
         made = client.post(
             f"/b/{bucket}/share",
@@ -181,3 +181,14 @@ def test_metrics_total_every_workers_requests(moto_endpoint: str, bucket: str, t
         # second old: it may still include a scrape that worker answered just before.
         assert value(after, "s3m_http_requests_in_flight") in {1, 2}
     assert value(scrapes[0], "s3m_http_requests_in_flight") == 1
+
+
+def test_the_last_requests_before_a_stop_are_logged(moto_endpoint: str, tmp_path: Path) -> None:
+    """A worker writes its log lines every 20 ms and ends with os._exit (no atexit): the lines of the requests just
+    before Ctrl-C were lost until the worker wrote them as it stopped."""
+    env = {**os.environ, "S3_ENDPOINT_URL": moto_endpoint, "S3_ADDRESSING_STYLE": "path", "S3M_LOG_FORMAT": "json"}
+    log = tmp_path / "serve.log"
+    with running(["serve"], log, env) as url:
+        ids = [web.get(f"{url}/api/v1/buckets").headers["x-request-id"] for _ in range(3)]
+    logged = {line["request_id"] for line in log_lines(log, lambda lines: False, limit=0)}
+    assert set(ids) <= logged
