@@ -23,6 +23,7 @@ from gateway.settings import Settings
 
 T = TypeVar("T")
 FAN_OUT = 8  # calls made at once for one request (HEADs, copies): below botocore's default pool of 10 connections
+PROBE_TIMEOUT = 2.0  # seconds a readiness probe waits for the store, at most: probes are asked every few seconds
 
 
 @cache
@@ -62,7 +63,8 @@ class Store:
         self.session = shared_session()
         self.api = make_client(settings, settings.endpoint_url, session=self.session)
         self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url, session=self.session)
-        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=2.0, session=self.session)
+        probing = min(PROBE_TIMEOUT, settings.read_timeout)
+        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=probing, session=self.session)
         self.fast = FastPresigner(self.signer, self.frozen_credentials)
         self.pool = ThreadPoolExecutor(max_workers=FAN_OUT, thread_name_prefix="s3-fan-out")  # one per worker
         for client in (self.api, self.prober):
@@ -92,5 +94,5 @@ class Store:
         return bool(self.frozen_credentials().token)
 
     async def ping(self) -> None:
-        """Raise StoreUnavailable unless the store answers within about two seconds."""
+        """Raise StoreUnavailable unless the store answers within PROBE_TIMEOUT (or the read timeout, if shorter)."""
         await self._run(self.prober.list_buckets)

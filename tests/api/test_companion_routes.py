@@ -7,13 +7,12 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import all_keys
+from tests.conftest import all_keys, web
 
 PART = 5 * 1024 * 1024
 
@@ -36,7 +35,7 @@ def test_params_give_a_post_policy_for_the_configured_target(
     assert (answer.status_code, body["method"], body["expires"]) == (200, "POST", 3600)
     assert body["fields"]["key"] == "uploads/a b.txt"
     assert body["fields"]["Content-Type"] == "text/plain"
-    sent = httpx.post(body["url"], data=body["fields"], files={"file": ("a b.txt", b"hello", "text/plain")})
+    sent = web.post(body["url"], data=body["fields"], files={"file": ("a b.txt", b"hello", "text/plain")})
     assert sent.status_code == 201
     assert s3.get_object(Bucket=bucket, Key="uploads/a b.txt")["Body"].read() == b"hello"
 
@@ -60,7 +59,7 @@ def test_multipart_the_way_uppy_drives_it(uppy_client: TestClient[Any], s3: Any,
     for n, body in enumerate(parts, start=1):
         signed = uppy_client.get(f"/s3/multipart/{upload_id}/{n}", params={"key": key}).json()
         assert signed["expires"] == 3600
-        etags.append(httpx.put(signed["url"], content=body, headers={"Content-Type": ""}).headers["etag"])
+        etags.append(web.put(signed["url"], content=body, headers={"Content-Type": ""}).headers["etag"])
     listed = uppy_client.get(f"/s3/multipart/{upload_id}", params={"key": key}).json()
     assert [(p["PartNumber"], p["Size"]) for p in listed] == [(1, PART), (2, 777)]
     done = uppy_client.post(

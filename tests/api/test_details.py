@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from litestar.testing import TestClient
 
-from tests.conftest import soup
+from tests.conftest import soup, web
 
 HOSTILE = '<img src=x onerror="window.pwned=1">'
 
@@ -67,7 +66,7 @@ def test_download_restore_and_delete_a_version(client: TestClient[Any], s3: Any,
     s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"second draft")
     old = client.get(f"/b/{bucket}/download", params={"key": "doc.txt", "version": first}, follow_redirects=False)
     assert "versionId=" + first in old.headers["location"]
-    assert httpx.get(old.headers["location"]).content == b"first draft"
+    assert web.get(old.headers["location"]).content == b"first draft"
 
     restored = client.post(
         f"/b/{bucket}/restore", data={"key": "doc.txt", "version": first}, headers={"HX-Request": "true"}
@@ -100,7 +99,7 @@ def test_previews_are_loaded_from_the_store_and_never_for_markup(client: TestCli
     assert image.startswith(client.app.state.settings.endpoint_url) and "response-content-disposition=inline" in image
     text = preview("n.txt").select_one("pre[data-preview-text]")["data-preview-text"]
     assert "response-content-type=text%2Fplain%3B%20charset%3Dutf-8" in text
-    assert httpx.get(text, headers={"Range": "bytes=0-3"}).content == b"<b>h"
+    assert web.get(text, headers={"Range": "bytes=0-3"}).content == b"<b>h"
     for markup in ("x.html", "d.svg"):
         page = preview(markup)
         assert page.select_one(".preview") is None and page.select_one(".no-preview")
@@ -122,7 +121,7 @@ def test_edit_metadata_then_see_it_on_a_presigned_get(client: TestClient[Any], s
     )
     assert saved.status_code == 200 and "Saved." in soup(saved.text).select_one(".notice").text
     url = client.get(f"/b/{bucket}/download", params={"key": "r.csv"}, follow_redirects=False).headers["location"]
-    answer = httpx.get(url)
+    answer = web.get(url)
     assert answer.content == b"a,b" and answer.headers["content-type"] == "text/csv"
     assert answer.headers["cache-control"] == "no-cache"
     assert (answer.headers["x-amz-meta-owner"], answer.headers["x-amz-meta-reviewed"]) == ("finance", "yes")

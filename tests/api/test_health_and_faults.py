@@ -77,7 +77,7 @@ def test_a_store_that_refuses_connections_gives_503_and_the_gateway_recovers(aws
 
 
 def test_a_store_that_hangs_times_out_into_a_503(aws_env: None, silent_store: str) -> None:
-    settings = Settings(endpoint_url=silent_store, region="us-east-1", addressing_style="path", read_timeout=0.5)
+    settings = Settings(endpoint_url=silent_store, region="us-east-1", addressing_style="path", read_timeout=0.25)
     with TestClient(app=create_app(settings), timeout=30) as client:
         page = client.get("/b/some-bucket", headers={"HX-Request": "true"})
         assert page.status_code == 503
@@ -117,8 +117,8 @@ def fx_faulty(moto_endpoint: str) -> Iterator[FaultyStore]:
 def test_a_store_failing_mid_listing_gives_a_clear_503_and_the_gateway_recovers(
     faulty: FaultyStore, s3: Any, bucket: str, mode: str, says: str
 ) -> None:
-    put(s3, bucket, *(f"k{n:03}" for n in range(120)))
-    settings = Settings(endpoint_url=faulty.url, region="us-east-1", addressing_style="path", page_size=50)
+    put(s3, bucket, "k1", "k2", "k3")
+    settings = Settings(endpoint_url=faulty.url, region="us-east-1", addressing_style="path", page_size=2)
     with TestClient(app=create_app(settings)) as client:
         first = soup(client.get(f"/b/{bucket}").text)
         more = first.select_one("#more-rows [hx-get]")["hx-get"]  # the next page's URL, with its token
@@ -132,4 +132,4 @@ def test_a_store_failing_mid_listing_gives_a_clear_503_and_the_gateway_recovers(
         faulty.mode = "pass"  # it comes back: no restart needed
         assert client.get("/readyz").status_code == 200
         again = client.get(more, headers={"HX-Request": "true"})
-        assert again.status_code == 200 and len(soup(again.text).select("tr.object")) == 50
+        assert again.status_code == 200 and [row["data-name"] for row in soup(again.text).select("tr.object")] == ["k3"]

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import all_keys, put
+from tests.conftest import all_keys, put, web
 
 API = "/api/v1/buckets"
 PART = 5 * 1024 * 1024
@@ -69,11 +68,11 @@ def test_presigned_get_with_file_name_inline_and_expiry(client: TestClient[Any],
     body = signed.json()
     assert (signed.status_code, body["method"], body["expires_in"]) == (200, "GET", 120)
     assert abs((datetime.fromisoformat(body["expires_at"]) - datetime.now(UTC)).total_seconds() - 120) < 5
-    fetched = httpx.get(body["url"])
+    fetched = web.get(body["url"])
     assert fetched.content == b"%PDF"
     assert fetched.headers["content-disposition"].endswith("filename*=UTF-8''R%C3%A9.pdf")
     inline = client.post(f"{API}/{bucket}/presign/get", json={"key": "docs/r.pdf", "inline": True}).json()
-    assert httpx.get(inline["url"]).headers["content-disposition"].startswith("inline;")
+    assert web.get(inline["url"]).headers["content-disposition"].startswith("inline;")
 
 
 @pytest.mark.parametrize("content_type", ["text/html", "image/svg+xml", "application/xml", "text/html; charset=utf-8"])
@@ -85,18 +84,18 @@ def test_markup_is_never_handed_out_inline_unless_the_operator_allows_it(
     for allowed, expected in ((False, "attachment;"), (True, "inline;")):
         with TestClient(create_app(replace(settings, inline_markup=allowed))) as client:
             signed = client.post(f"{API}/{bucket}/presign/get", json={"key": "page", "inline": True}).json()
-            assert httpx.get(signed["url"]).headers["content-disposition"].startswith(expected)
+            assert web.get(signed["url"]).headers["content-disposition"].startswith(expected)
 
 
 def test_presigned_put_with_and_without_a_signed_content_type(client: TestClient[Any], s3: Any, bucket: str) -> None:
     typed = client.post(f"{API}/{bucket}/presign/put", json={"key": "a.csv", "content_type": "text/csv"}).json()
     assert typed["headers"] == {"Content-Type": "text/csv"}
     assert "content-type" in parse_qs(urlsplit(typed["url"]).query)["X-Amz-SignedHeaders"][0]
-    assert httpx.put(typed["url"], content=b"a,b", headers=typed["headers"]).status_code == 200
+    assert web.put(typed["url"], content=b"a,b", headers=typed["headers"]).status_code == 200
     assert s3.head_object(Bucket=bucket, Key="a.csv")["ContentType"] == "text/csv"
     plain = client.post(f"{API}/{bucket}/presign/put", json={"key": "b.bin"}).json()
     assert plain["headers"] == {}
-    sent = httpx.put(plain["url"], content=b"\x00\x01", headers={"Content-Type": "application/octet-stream"})
+    sent = web.put(plain["url"], content=b"\x00\x01", headers={"Content-Type": "application/octet-stream"})
     assert sent.status_code == 200
     assert s3.get_object(Bucket=bucket, Key="b.bin")["Body"].read() == b"\x00\x01"
 
@@ -121,7 +120,7 @@ def test_presigned_post_covers_every_field_with_a_condition(client: TestClient[A
     }
     assert {name.lower() for name in fields} - {"policy", "x-amz-signature"} <= signed_names
     form = {**fields, "Content-Type": "image/png"}
-    sent = httpx.post(answer["url"], data=form, files={"file": ("cat.png", b"\x89PNG", "image/png")})
+    sent = web.post(answer["url"], data=form, files={"file": ("cat.png", b"\x89PNG", "image/png")})
     assert sent.status_code == 201
     assert all_keys(s3, bucket) == ["in/cat.png"]
 
@@ -167,7 +166,7 @@ def test_multipart_upload_signed_part_by_part(client: TestClient[Any], s3: Any, 
     assert sorted(urls) == ["1", "2", "3"]
     etags = []
     for n, body in enumerate(parts, start=1):
-        sent = httpx.put(urls[str(n)], content=body, headers={"Content-Type": "application/octet-stream"})
+        sent = web.put(urls[str(n)], content=body, headers={"Content-Type": "application/octet-stream"})
         assert sent.status_code == 200
         etags.append(sent.headers["etag"])
     listed = client.get(f"{base}/parts", params={"key": "big/file.bin"}).json()["parts"]
@@ -185,7 +184,7 @@ def test_a_completion_the_store_refuses_is_a_400_with_its_reason(client: TestCli
     upload_id = client.post(f"{API}/{bucket}/multipart", json={"key": "small-parts"}).json()["upload_id"]
     base = f"{API}/{bucket}/multipart/{upload_id}"
     urls = client.get(f"{base}/urls", params={"key": "small-parts", "parts": "1-2"}).json()["urls"]
-    etags = [httpx.put(urls[n], content=b"tiny", headers={"Content-Type": "x/y"}).headers["etag"] for n in ("1", "2")]
+    etags = [web.put(urls[n], content=b"tiny", headers={"Content-Type": "x/y"}).headers["etag"] for n in ("1", "2")]
     parts = [{"part_number": n, "etag": e} for n, e in enumerate(etags, start=1)]
     refused = client.post(f"{base}/complete", params={"key": "small-parts"}, json={"parts": parts})
     assert refused.status_code == 400  # every part but the last must be at least 5 MiB

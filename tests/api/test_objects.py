@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 import gateway.s3.listing
 from gateway.demo import ODD_NAMES
 from gateway.observability.metrics import S3_CALLS
-from tests.conftest import all_keys, put, soup
+from tests.conftest import all_keys, put, soup, web
 
 HTMX = {"HX-Request": "true"}
 AWKWARD = [*ODD_NAMES, "a//b", "long/" + "é" * 509, "sp ace/+plus/%25/#/?/x"]
@@ -26,7 +26,7 @@ def upload_through_gateway(
     answer = client.post(f"/b/{bucket}/uploads", json={"prefix": prefix, "files": [{"path": path, "type": kind}]})
     assert answer.status_code == 200, answer.text
     grant = answer.json()["uploads"][0]
-    sent = httpx.put(grant["url"], content=body, headers=grant["headers"])
+    sent = web.put(grant["url"], content=body, headers=grant["headers"])
     assert sent.status_code == 200, sent.text
     return str(grant["key"])
 
@@ -34,7 +34,7 @@ def upload_through_gateway(
 def download_through_gateway(client: TestClient[Any], bucket: str, key: str) -> httpx.Response:
     redirect = client.get(f"/b/{bucket}/download", params={"key": key}, follow_redirects=False)
     assert redirect.status_code == 303
-    return httpx.get(redirect.headers["location"])
+    return web.get(redirect.headers["location"])
 
 
 @pytest.mark.parametrize("key", AWKWARD)
@@ -62,7 +62,7 @@ def test_download_is_a_fresh_redirect_that_saves_under_the_real_name(
     assert location.startswith(s3.meta.endpoint_url)
     assert "X-Amz-Signature=" in location and "X-Amz-Expires=3600" in location
     assert redirect.headers["cache-control"] == "no-store"
-    fetched = httpx.get(location)
+    fetched = web.get(location)
     assert fetched.content == b"%PDF-1.4"
     assert fetched.headers["content-disposition"] == (
         "attachment; filename=\"R_sum_ 2026.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%202026.pdf"

@@ -10,10 +10,9 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from litestar.testing import TestClient
 
-from tests.conftest import all_keys, new_bucket, page_token, soup
+from tests.conftest import all_keys, new_bucket, page_token, soup, web
 
 API = "/api/v1/buckets"
 
@@ -36,18 +35,18 @@ def test_get_put_and_post_urls_work_and_tampered_ones_are_refused(
 ) -> None:
     bucket = new_bucket(seaweed_s3)
     put = presign(seaweed_client, bucket, "put", key="a/b c.txt", content_type="text/plain")
-    assert httpx.put(tamper(put["url"]), content=b"evil", headers=put["headers"]).status_code == 403
-    assert httpx.put(put["url"], content=b"good", headers=put["headers"]).status_code == 200
+    assert web.put(tamper(put["url"]), content=b"evil", headers=put["headers"]).status_code == 403
+    assert web.put(put["url"], content=b"good", headers=put["headers"]).status_code == 200
 
     get = presign(seaweed_client, bucket, "get", key="a/b c.txt")
-    assert httpx.get(get["url"]).content == b"good"
-    refused = httpx.get(tamper(get["url"]))
+    assert web.get(get["url"]).content == b"good"
+    refused = web.get(tamper(get["url"]))
     assert refused.status_code == 403 and "SignatureDoesNotMatch" in refused.text
     other_key = get["url"].replace("b%20c.txt", "other.txt")
-    assert httpx.get(other_key).status_code == 403
+    assert web.get(other_key).status_code == 403
 
     post = presign(seaweed_client, bucket, "post", key="a/form.bin", max_size=10)
-    assert httpx.post(post["url"], data=post["fields"], files={"file": ("f", b"12345")}).status_code == 201
+    assert web.post(post["url"], data=post["fields"], files={"file": ("f", b"12345")}).status_code == 201
     assert sorted(all_keys(seaweed_s3, bucket)) == ["a/b c.txt", "a/form.bin"]
     assert seaweed_s3.get_object(Bucket=bucket, Key="a/b c.txt")["Body"].read() == b"good"
 
@@ -57,14 +56,14 @@ def test_an_expired_url_is_refused(seaweed_client: TestClient[Any], seaweed_s3: 
     seaweed_s3.put_object(Bucket=bucket, Key="k", Body=b"v")
     get = presign(seaweed_client, bucket, "get", key="k", expires=1)
     time.sleep(2.2)
-    refused = httpx.get(get["url"])
+    refused = web.get(get["url"])
     assert refused.status_code == 403 and "expired" in refused.text
 
 
 def test_a_signed_content_type_cannot_be_swapped(seaweed_client: TestClient[Any], seaweed_s3: Any) -> None:
     bucket = new_bucket(seaweed_s3)
     put = presign(seaweed_client, bucket, "put", key="img.png", content_type="image/png")
-    assert httpx.put(put["url"], content=b"<html>", headers={"Content-Type": "text/html"}).status_code == 403
+    assert web.put(put["url"], content=b"<html>", headers={"Content-Type": "text/html"}).status_code == 403
     assert all_keys(seaweed_s3, bucket) == []
 
 
@@ -74,13 +73,13 @@ def test_post_policies_refuse_too_big_wrong_type_and_other_keys(
     bucket = new_bucket(seaweed_s3)
     post = presign(seaweed_client, bucket, "post", key_prefix="in/", content_type_prefix="image/", max_size=100)
     fields = {**post["fields"], "Content-Type": "image/png"}
-    too_big = httpx.post(post["url"], data=fields, files={"file": ("big.png", b"x" * 101)})
+    too_big = web.post(post["url"], data=fields, files={"file": ("big.png", b"x" * 101)})
     assert too_big.status_code == 400 and "EntityTooLarge" in too_big.text
-    wrong_type = httpx.post(post["url"], data={**fields, "Content-Type": "text/html"}, files={"file": ("p.png", b"x")})
+    wrong_type = web.post(post["url"], data={**fields, "Content-Type": "text/html"}, files={"file": ("p.png", b"x")})
     assert wrong_type.status_code == 403
-    elsewhere = httpx.post(post["url"], data={**fields, "key": "out/p.png"}, files={"file": ("p.png", b"x")})
+    elsewhere = web.post(post["url"], data={**fields, "key": "out/p.png"}, files={"file": ("p.png", b"x")})
     assert elsewhere.status_code == 403
-    fine = httpx.post(post["url"], data=fields, files={"file": ("ok.png", b"x" * 100)})
+    fine = web.post(post["url"], data=fields, files={"file": ("ok.png", b"x" * 100)})
     assert fine.status_code == 201
     assert all_keys(seaweed_s3, bucket) == ["in/ok.png"]
 
@@ -91,8 +90,8 @@ def test_multipart_through_the_api(seaweed_client: TestClient[Any], seaweed_s3: 
     created = seaweed_client.post(f"{API}/{bucket}/multipart", json={"key": "m.bin"}).json()
     base = f"{API}/{bucket}/multipart/{created['upload_id']}"
     urls = seaweed_client.get(f"{base}/urls", params={"key": "m.bin", "parts": "1,2"}).json()["urls"]
-    assert httpx.put(tamper(urls["1"]), content=parts[0]).status_code == 403
-    etags = [httpx.put(urls[str(n)], content=body).headers["etag"] for n, body in enumerate(parts, start=1)]
+    assert web.put(tamper(urls["1"]), content=parts[0]).status_code == 403
+    etags = [web.put(urls[str(n)], content=body).headers["etag"] for n, body in enumerate(parts, start=1)]
     listed = seaweed_client.get(f"{base}/parts", params={"key": "m.bin"}).json()["parts"]
     assert [p["part_number"] for p in listed] == [1, 2]
     done = seaweed_client.post(
@@ -108,7 +107,7 @@ def test_download_redirect_from_the_explorer_is_honoured(seaweed_client: TestCli
     bucket = new_bucket(seaweed_s3)
     seaweed_s3.put_object(Bucket=bucket, Key="ü.txt", Body=b"unicode")
     redirect = seaweed_client.get(f"/b/{bucket}/download", params={"key": "ü.txt"}, follow_redirects=False)
-    fetched = httpx.get(redirect.headers["location"])
+    fetched = web.get(redirect.headers["location"])
     assert fetched.content == b"unicode"
     assert fetched.headers["content-disposition"].endswith("filename*=UTF-8''%C3%BC.txt")
 
@@ -124,12 +123,12 @@ def test_preview_share_and_version_urls_are_accepted_by_a_store_that_checks(
     seaweed_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"v2", ContentType="text/plain")
     page = seaweed_client.get(f"/b/{bucket}/object", params={"key": "n.txt"})
     text_url = soup(page.text).select_one("pre[data-preview-text]")["data-preview-text"]
-    preview = httpx.get(text_url)
+    preview = web.get(text_url)
     assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/plain")
     tampered = text_url.replace("response-content-type=text%2Fplain", "response-content-type=text%2Fhtml")
-    assert httpx.get(tampered).status_code == 403
+    assert web.get(tampered).status_code == 403
     old = seaweed_client.get(f"/b/{bucket}/download", params={"key": "n.txt", "version": first}, follow_redirects=False)
-    assert httpx.get(old.headers["location"]).content == b"<b>v1</b>"
+    assert web.get(old.headers["location"]).content == b"<b>v1</b>"
     shared = seaweed_client.post(
         f"/b/{bucket}/share",
         data={"key": "n.txt", "seconds": "3600", "kind": "gateway"},
@@ -138,4 +137,4 @@ def test_preview_share_and_version_urls_are_accepted_by_a_store_that_checks(
     assert shared.status_code == 200, shared.text[:400]
     link = urlsplit(str(soup(shared.text).select_one("#share-url")["value"])).path
     opened = seaweed_client.get(link, follow_redirects=False)
-    assert httpx.get(opened.headers["location"]).content == b"v2"
+    assert web.get(opened.headers["location"]).content == b"v2"

@@ -7,14 +7,13 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.security.share_links import make_token, open_token
 from gateway.settings import Settings
-from tests.conftest import page_token, put, soup
+from tests.conftest import page_token, put, soup, web
 
 
 def create(client: TestClient[Any], bucket: str, key: str, seconds: int, kind: str) -> Any:
@@ -38,7 +37,7 @@ def test_a_presigned_share_link_lasts_what_was_chosen_and_downloads_the_object(
     query = parse_qs(urlsplit(url).query)
     assert query["X-Amz-Expires"] == ["86400"]
     assert "report%20q3.pdf" in query["response-content-disposition"][0]
-    assert httpx.get(url).content == b"%PDF-quarterly"
+    assert web.get(url).content == b"%PDF-quarterly"
 
 
 def test_a_presigned_link_beyond_7_days_or_the_cap_is_refused_with_the_way_out(
@@ -57,7 +56,7 @@ def test_a_gateway_link_presigns_afresh_on_each_use(client: TestClient[Any], s3:
     fresh = client.get(path, follow_redirects=False)
     assert fresh.status_code == 303 and fresh.headers["cache-control"] == "no-store"
     assert parse_qs(urlsplit(fresh.headers["location"]).query)["X-Amz-Expires"] == ["300"]
-    assert httpx.get(fresh.headers["location"]).content == b"frames"
+    assert web.get(fresh.headers["location"]).content == b"frames"
 
 
 def test_gateway_links_are_refused_when_forged_expired_or_revoked(settings: Settings, s3: Any, bucket: str) -> None:

@@ -9,14 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.security.grants import token_digest
 from gateway.settings import Settings
-from tests.conftest import all_keys, new_bucket
+from tests.conftest import all_keys, new_bucket, web
 
 TOKEN = "capped-token-0123456789"
 MIB = 1024 * 1024
@@ -48,8 +47,8 @@ def test_a_presigned_put_signs_the_declared_size_and_the_store_holds_to_it(
     assert over.status_code == 400
     signed = client.post(f"{API}/{bucket}/presign/put", json={"key": "a.bin", "content_length": MIB}).json()
     assert signed["headers"]["Content-Length"] == str(MIB)
-    assert httpx.put(signed["url"], content=b"x" * 3 * MIB).status_code == 403  # more than declared
-    assert httpx.put(signed["url"], content=b"x" * MIB).status_code == 200
+    assert web.put(signed["url"], content=b"x" * 3 * MIB).status_code == 403  # more than declared
+    assert web.put(signed["url"], content=b"x" * MIB).status_code == 200
     assert seaweed_s3.head_object(Bucket=bucket, Key="a.bin")["ContentLength"] == MIB
 
 
@@ -63,8 +62,8 @@ def test_api_part_urls_sign_each_parts_length(capped: tuple[TestClient[Any], str
     beyond = client.get(urls, params={"key": "m.bin", "parts": "1-2", "size": MIB, "part_size": 5 * MIB})
     assert beyond.status_code == 400 and "beyond the end" in beyond.json()["message"]
     one = client.get(urls, params={"key": "m.bin", "parts": "1", "size": MIB, "part_size": 5 * MIB}).json()
-    assert httpx.put(one["urls"]["1"], content=b"x" * 5 * MIB).status_code == 403
-    put = httpx.put(one["urls"]["1"], content=b"x" * MIB)
+    assert web.put(one["urls"]["1"], content=b"x" * 5 * MIB).status_code == 403
+    put = web.put(one["urls"]["1"], content=b"x" * MIB)
     assert put.status_code == 200
     parts = [{"part_number": 1, "etag": put.headers["etag"]}]
     done = client.post(f"{API}/{bucket}/multipart/{upload}/complete", params={"key": "m.bin"}, json={"parts": parts})
@@ -79,7 +78,7 @@ def test_an_uppy_upload_over_the_cap_is_refused_at_completion_and_aborted(
     handle, key = created["uploadId"], created["key"]
     assert client.get(f"/s3/multipart/{handle}/2", params={"key": key}).status_code == 400  # 1 MiB is one part
     part = client.get(f"/s3/multipart/{handle}/1", params={"key": key}).json()
-    put = httpx.put(part["url"], content=b"x" * 5 * MIB)  # Uppy's part URLs cannot know the part's length
+    put = web.put(part["url"], content=b"x" * 5 * MIB)  # Uppy's part URLs cannot know the part's length
     assert put.status_code == 200
     parts = {"parts": [{"PartNumber": 1, "ETag": put.headers["etag"]}]}
     refused = client.post(f"/s3/multipart/{handle}/complete", params={"key": key}, json=parts)
@@ -97,5 +96,5 @@ def test_the_explorers_uploads_follow_the_same_cap(capped: tuple[TestClient[Any]
     within = [{**files[0], "size": 10}]
     upload = client.post(f"/b/{bucket}/uploads", json={"files": within}).json()["uploads"][0]
     headers = upload["headers"]
-    assert httpx.put(upload["url"], content=b"y" * 11, headers=headers).status_code == 403
-    assert httpx.put(upload["url"], content=b"y" * 10, headers=headers).status_code == 200
+    assert web.put(upload["url"], content=b"y" * 11, headers=headers).status_code == 403
+    assert web.put(upload["url"], content=b"y" * 10, headers=headers).status_code == 200

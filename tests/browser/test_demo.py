@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.browser.conftest import browser_page
 from tests.cli.test_commands import running
+from tests.conftest import web
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_uppy_in_the_demo_uploads_to_the_demo_bucket(chromium: Any, tmp_path: Pa
         page.wait_for_function(
             "() => s3mUppy.getFiles().length === 1 && s3mUppy.getFiles()[0].progress.uploadComplete", timeout=30000
         )
-        listed = httpx.get(f"{url}/api/v1/buckets/demo/objects", params={"prefix": "uploads/"}).json()
+        listed = web.get(f"{url}/api/v1/buckets/demo/objects", params={"prefix": "uploads/"}).json()
         assert [(o["key"], o["size"]) for o in listed["objects"]] == [("uploads/hello uppy.txt", len(body))]
-        buckets = [b["name"] for b in httpx.get(f"{url}/api/v1/buckets").json()["buckets"]]
+        buckets = [b["name"] for b in web.get(f"{url}/api/v1/buckets").json()["buckets"]]
         assert buckets == ["demo", "scratch"]  # the gateway's own state bucket is not shown

@@ -9,12 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from gateway.demo import ODD_NAMES
 from tests.browser.conftest import LiveGateway, throttle_uploads
-from tests.conftest import all_keys, put
+from tests.conftest import all_keys, put, web
 
 pytestmark = pytest.mark.browser
 
@@ -232,14 +231,14 @@ def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, buc
     page.click("button[data-copy]")
     page.wait_for_selector("button[data-copy]:text('Copied')")
     assert page.evaluate("() => navigator.clipboard.readText()") == link
-    assert httpx.get(link).content == b"shared bytes"
+    assert web.get(link).content == b"shared bytes"
 
     page.select_option("select[name=seconds]", str(365 * 86400))
     page.select_option("select[name=kind]", "gateway")
     page.click("button:text('Create link')")
     page.wait_for_function("() => document.querySelector('#share-url').value.includes('/s/')")
     gateway_link = page.locator("#share-url").input_value()
-    assert httpx.get(gateway_link, follow_redirects=True).content == b"shared bytes"
+    assert web.get(gateway_link, follow_redirects=True).content == b"shared bytes"
 
 
 def test_details_show_hostile_metadata_as_text(page: Any, s3: Any, bucket: str) -> None:
@@ -293,7 +292,7 @@ def test_edit_metadata_in_the_page_then_see_it_on_a_presigned_get(page: Any, s3:
     page.click("details.edit button:text('Save')")
     page.wait_for_selector(".notice:text('Saved.')")
     url = page.locator("a.button:text('Download')").get_attribute("href")
-    answer = httpx.get(page.url.split("/b/")[0] + url, follow_redirects=True)
+    answer = web.get(page.url.split("/b/")[0] + url, follow_redirects=True)
     assert answer.headers["content-type"] == "application/json"
     assert answer.headers["x-amz-meta-source"] == "nightly-export"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, page_token, serve_on_a_free_port, soup
+from tests.conftest import free_port, page_token, serve_on_a_free_port, soup, web
 
 COMMAND = [sys.executable, "-m", "gateway.cli"]
 
@@ -52,10 +52,10 @@ def test_a_bad_setting_stops_serve_with_the_variable_named() -> None:
 
 def test_the_demo_serves_its_seeded_bucket(tmp_path: Path) -> None:
     with running(["demo"], tmp_path / "demo.log") as url:
-        assert httpx.get(f"{url}/readyz").status_code == 200
-        buckets = [a.text for a in soup(httpx.get(url).text).select("a.bucket")]
+        assert web.get(f"{url}/readyz").status_code == 200
+        buckets = [a.text for a in soup(web.get(url).text).select("a.bucket")]
         assert buckets == ["demo", "scratch"]
-        many = soup(httpx.get(f"{url}/b/demo", params={"prefix": "data/many/"}).text)
+        many = soup(web.get(f"{url}/b/demo", params={"prefix": "data/many/"}).text)
         assert len(many.select("tr.object")) == 200 and many.select_one("#more-rows")
     assert re.search(r"explorer at http://127\.0\.0\.1:\d+/", (tmp_path / "demo.log").read_text())
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.cli.test_commands import COMMAND, running
-from tests.conftest import hashed
+from tests.conftest import hashed, web
 
 GRANTS = 'grants = [{bucket = "*", actions = ["list", "read"]}]'
 
@@ -27,9 +27,9 @@ def test_a_proxy_header_counts_only_from_a_trusted_address(moto_endpoint: str, b
         access.write_text(f'[proxy]\ntrusted = ["{trusted}"]\n\n[users.carol]\n{GRANTS}\n')
         log = tmp_path / f"serve-{expected}.log"
         with running(["serve"], log, serve_env(moto_endpoint, access)) as url:
-            answer = httpx.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-User": "carol"})
+            answer = web.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-User": "carol"})
             assert answer.status_code == expected, answer.text
-            stranger = httpx.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-User": "mallory"})
+            stranger = web.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-User": "mallory"})
             assert stranger.status_code == 401  # not in the access file, and no [users."*"]
         if expected == 200:
             assert '"user":"carol"' in log.read_text()
@@ -39,7 +39,7 @@ def test_users_sign_in_on_any_address_with_an_access_file(moto_endpoint: str, tm
     access = tmp_path / "access.toml"
     access.write_text(f'[users.dave]\npassword = "{hashed("pw")}"\n{GRANTS}\n')
     with running(["serve"], tmp_path / "serve.log", serve_env(moto_endpoint, access)) as url:
-        assert httpx.get(url, follow_redirects=False).headers["location"] == "/login?next=%2F"
+        assert web.get(url, follow_redirects=False).headers["location"] == "/login?next=%2F"
 
 
 def test_serve_refuses_to_run_without_sign_in_off_loopback() -> None:
@@ -89,5 +89,5 @@ def test_an_untrusted_peer_cannot_name_the_client(moto_endpoint: str, bucket: st
     access.write_text(f'[proxy]\ntrusted = ["10.9.9.9/32"]\n\n[users."*"]\n{GRANTS}\n')
     log = tmp_path / "serve.log"
     with running(["serve"], log, serve_env(moto_endpoint, access)) as url:
-        httpx.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-For": "203.0.113.5"})
+        web.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-For": "203.0.113.5"})
         assert [line["client"] for line in access_lines(log, 1)] == ["127.0.0.1"]

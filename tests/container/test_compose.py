@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import require
+from tests.conftest import require, web
 from tests.container.conftest import CONTAINERS_CONF, IMAGE, ROOT, SEAWEED_STANDIN, Build
 from tests.container.test_kube import port_free
 
@@ -52,15 +52,15 @@ def test_compose_brings_up_the_store_the_bucket_and_the_gateway(compose: None) -
     deadline = time.monotonic() + 60
     while True:
         try:
-            if 'href="/b/uploads"' in httpx.get("http://127.0.0.1:8080/", timeout=2).text:
+            if 'href="/b/uploads"' in web.get("http://127.0.0.1:8080/", timeout=2).text:
                 break
         except httpx.HTTPError:
             pass
         assert time.monotonic() < deadline, "the gateway never listed the bucket the one-shot step creates"
         time.sleep(0.5)
     api = "http://127.0.0.1:8080/api/v1/buckets/uploads/presign"
-    put = httpx.post(f"{api}/put", json={"key": "hello.txt", "content_type": "text/plain"}).json()
+    put = web.post(f"{api}/put", json={"key": "hello.txt", "content_type": "text/plain"}).json()
     assert put["url"].startswith("http://localhost:8333/uploads/hello.txt?")  # what the host's browser reaches
-    assert httpx.put(put["url"], content=b"via compose", headers=put["headers"]).status_code == 200
-    get = httpx.post(f"{api}/get", json={"key": "hello.txt"}).json()
-    assert httpx.get(get["url"]).content == b"via compose"
+    assert web.put(put["url"], content=b"via compose", headers=put["headers"]).status_code == 200
+    get = web.post(f"{api}/get", json={"key": "hello.txt"}).json()
+    assert web.get(get["url"]).content == b"via compose"

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, web
 from tests.container.conftest import CA_BUNDLE, ROOT, STANDIN, podman
 
 pytestmark = pytest.mark.container
@@ -46,7 +46,7 @@ def fx_dev_container(podman_ready: None, source: Path) -> Iterator[str]:
 
 def answer(url: str) -> str:
     try:
-        return httpx.get(url, timeout=2).text
+        return web.get(url, timeout=2).text
     except httpx.HTTPError:
         return ""
 

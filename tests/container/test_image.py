@@ -16,7 +16,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import free_port
+from tests.conftest import free_port, web
 from tests.container.conftest import IMAGE, ROOT, SEAWEED_STANDIN, STANDIN, Build, build, podman
 
 pytestmark = pytest.mark.container
@@ -110,7 +110,7 @@ def wait_for(url: str, limit: float = 60) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            if web.get(url, timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -134,16 +134,16 @@ def test_it_runs_unprivileged_on_a_read_only_root(running: Running) -> None:
 
 
 def test_the_explorer_answers_through_the_published_port(running: Running) -> None:
-    ready = httpx.get(f"{running.url}/readyz").text.splitlines()  # the store is on this host too: the same site
+    ready = web.get(f"{running.url}/readyz").text.splitlines()  # the store is on this host too: the same site
     assert ready[0] == "ready" and ready[1].startswith("warning: the store's public endpoint is on the same site")
-    page = BeautifulSoup(httpx.get(running.url).text, "html.parser")
+    page = BeautifulSoup(web.get(running.url).text, "html.parser")
     assert [a.text for a in page.select("a.bucket")] == ["uploads"]
 
 
 def test_presigned_urls_from_the_container_work_from_the_host(running: Running) -> None:
     api = f"{running.url}/api/v1/buckets/uploads/presign"
-    put = httpx.post(f"{api}/put", json={"key": "from-host.txt", "content_type": "text/plain"}).json()
+    put = web.post(f"{api}/put", json={"key": "from-host.txt", "content_type": "text/plain"}).json()
     assert put["url"].startswith(running.s3_url)  # signed for the address the host uses
-    assert httpx.put(put["url"], content=b"through the container", headers=put["headers"]).status_code == 200
-    get = httpx.post(f"{api}/get", json={"key": "from-host.txt"}).json()
-    assert httpx.get(get["url"]).content == b"through the container"
+    assert web.put(put["url"], content=b"through the container", headers=put["headers"]).status_code == 200
+    get = web.post(f"{api}/get", json={"key": "from-host.txt"}).json()
+    assert web.get(get["url"]).content == b"through the container"

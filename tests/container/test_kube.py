@@ -12,11 +12,10 @@ import sys
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import require
+from tests.conftest import require, web
 from tests.container.conftest import CONTAINERS_CONF, IMAGE, ROOT, SEAWEED_STANDIN, Build, podman
 
 pytestmark = pytest.mark.container
@@ -75,11 +74,11 @@ def test_play_kube_runs_two_replicas_that_sign_urls_for_the_local_store(kube: No
 
     put = inside(REPLICAS[0], "/api/v1/buckets/kube/presign/put", {"key": "hello.txt"})
     assert put["url"].startswith("http://127.0.0.1:8333/kube/hello.txt?")
-    assert httpx.put(put["url"], content=b"from the host").status_code == 200
+    assert web.put(put["url"], content=b"from the host").status_code == 200
     get = inside(REPLICAS[1], "/api/v1/buckets/kube/presign/get", {"key": "hello.txt"})
-    assert httpx.get(get["url"]).content == b"from the host"
+    assert web.get(get["url"]).content == b"from the host"
 
-    page = BeautifulSoup(httpx.get("http://127.0.0.1:8080/").text, "html.parser")  # the local pod's gateway
+    page = BeautifulSoup(web.get("http://127.0.0.1:8080/").text, "html.parser")  # the local pod's gateway
     assert [a.text for a in page.select("a.bucket")] == ["kube"]
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import httpx
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from gateway.demo import ODD_NAMES
 from gateway.export import Exporter, ExportOptions
 from gateway.settings import Settings
-from tests.conftest import put
+from tests.conftest import put, web
 
 AWKWARD = [
     *ODD_NAMES,
@@ -65,7 +64,7 @@ def test_every_key_appears_once_and_presigned_links_fetch_the_bytes(
     assert report.objects == len(AWKWARD)
     assert report.pages_written == len(parsed)
     assert_relative_links_resolve(tmp_path, parsed)
-    fetched = [httpx.get(a["href"]).content.decode() for html in parsed.values() for a in html.select("a.download")]
+    fetched = [web.get(a["href"]).content.decode() for html in parsed.values() for a in html.select("a.download")]
     assert sorted(fetched) == sorted(AWKWARD)  # each key exactly once, and its link gives its bytes
     assert not list(tmp_path.rglob("*.tmp"))
     names = [a.text for a in parsed[tmp_path / "odd names" / "index.html"].select("a.download")]
@@ -81,7 +80,7 @@ def test_base_url_links_point_into_a_public_bucket(settings: Settings, s3: Any, 
     links = {a.text: a["href"] for html in pages(tmp_path).values() for a in html.select("a.download")}
     assert links["+plus%#?.txt"] == base + "sp%20ace/%2Bplus%25%23%3F.txt"
     for name, href in links.items():
-        assert httpx.get(href).content.decode().endswith(name)
+        assert web.get(href).content.decode().endswith(name)
 
 
 def test_a_prefix_exports_as_its_own_root_with_json_beside_each_page(

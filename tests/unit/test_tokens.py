@@ -30,7 +30,12 @@ def test_any_text_is_a_token_or_a_bad_token(text: str) -> None:
         unsign(SECRET, "session", text)
 
 
-@given(st.text(min_size=1), st.text(min_size=1))
+# HMAC pads a short key with zero bytes, so "secret" and "secret\0" are the same key: another secret must differ
+# by more than trailing NULs (hypothesis found that one).
+other_secrets = st.text(min_size=1).filter(lambda more: more.strip("\0"))
+
+
+@given(st.text(min_size=1), other_secrets)
 def test_a_token_opens_for_its_own_purpose_and_secret_only(payload: str, other: str) -> None:
     token = sign(SECRET, "session", payload)
     with pytest.raises(BadToken):
