@@ -20,7 +20,7 @@ from tests.conftest import all_keys, new_bucket
 
 pytestmark = pytest.mark.browser
 MIB = 1024 * 1024
-RETRY_DELAY_MS = 1500  # app.js tries a failed part again after 1 s
+RETRY_DELAY_MS = 1500  # multipart.js tries a failed part again after 1 s
 
 
 def test_uppy_uploads_a_small_file_by_post_and_a_large_one_in_parallel_parts(

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from tests.conftest import require, web
 from tests.container.conftest import CONTAINERS_CONF, IMAGE, ROOT, SEAWEED_STANDIN, Build, podman
 
-pytestmark = pytest.mark.container
+pytestmark = [pytest.mark.container, pytest.mark.xdist_group("podman")]  # one worker: one image, ports 8080 and 8333
 REPLICAS = ["s3-manager-pod-0-gateway", "s3-manager-pod-1-gateway"]
 
 
