@@ -41,9 +41,10 @@ dev port="8000":
         -e S3_ENDPOINT_URL -e S3_PUBLIC_ENDPOINT_URL -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_REGION \
         localhost/s3-manager:dev-reload
 
-# Run every test tier: unit, API, CLI, browser (Chromium) and container (Podman); what CI runs
+# Run every test tier: unit, API, CLI, browser (Chromium) and container (Podman); what CI runs. On two processes;
+# the container tests take turns with Podman (tests/container/conftest.py)
 test *args: init
-    {{ bin }}/python -m pytest {{ args }}
+    {{ bin }}/python -m pytest -n 2 {{ args }}
 
 # Unit and API tests only, scale scenarios left out, on two processes: the fast loop while developing
 test-fast *args: init

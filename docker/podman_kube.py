@@ -31,6 +31,17 @@ def split(path: str, images: dict[str, str]) -> tuple[list[dict[str, Any]], str]
     return secrets, rest
 
 
+def pod_names(rest: str) -> list[str]:
+    """The pods `podman play kube` makes of these documents: a Pod's name, and NAME-pod-N per Deployment replica."""
+    names = []
+    for doc in yaml.safe_load_all(rest):
+        if doc and doc["kind"] == "Pod":
+            names.append(doc["metadata"]["name"])
+        elif doc and doc["kind"] == "Deployment":
+            names += [f"{doc['metadata']['name']}-pod-{n}" for n in range(doc["spec"].get("replicas", 1))]
+    return names
+
+
 def pairs(items: list[str]) -> dict[str, str]:
     return dict(item.split("=", 1) for item in items)
 
@@ -58,6 +69,8 @@ def main() -> None:
             podman("play", "kube", *network, played.name)
         else:
             podman("play", "kube", "--down", played.name, check=False)
+            for pod in pod_names(rest):  # what --down left (it gives up on a pod busy stopping): "down" means gone
+                podman("pod", "rm", "--force", "--ignore", pod)
             for secret in secrets:
                 podman("secret", "rm", secret["metadata"]["name"], check=False)
 

@@ -14,6 +14,7 @@ from gateway.s3.errors import translated
 
 COUNTED = 1000  # keys counted before a confirmation says "more than": one ListObjectsV2 call
 DELETE_BATCH = 1000  # DeleteObjects' own limit, and the page size of recursive work
+WALKED_PAGE = 1000  # keys per page of a walk through a prefix (the export): the most one ListObjectsV2 call gives
 
 
 class Listings(Store):
@@ -40,7 +41,7 @@ class Listings(Store):
 
     def walk_pages(self, bucket: str, prefix: str, *, flat: bool = False) -> Iterator[Listing]:
         """Every page of `prefix`, one at a time, for batch work (the export) outside the event loop."""
-        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": 1000}}
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": WALKED_PAGE}}
         if not flat:
             params["Delimiter"] = "/"
         with translated(bucket, "", self.settings.endpoint_url):

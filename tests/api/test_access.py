@@ -60,7 +60,7 @@ def fx_guarded(settings: Settings, buckets: tuple[str, str], tmp_path: Path) -> 
 def fx_anyone(guarded: Settings) -> Iterator[TestClient[Any]]:
     """A client with no credentials yet, holding a CSRF token like a browser on the login page would."""
     with TestClient(create_app(guarded)) as client:
-        client.headers["x-csrftoken"] = page_token(client, "/login")
+        client.headers["x-csrftoken"] = page_token(client)
         yield client
 
 
@@ -68,7 +68,7 @@ def sign_in(client: TestClient[Any], name: str, password: str, next_page: str = 
     """Sign in as a browser would; on success the client takes the new session's CSRF token, as its pages give it."""
     answer = client.post("/login", data={"name": name, "password": password, "next": next_page}, follow_redirects=False)
     if answer.status_code == 303:
-        client.headers["x-csrftoken"] = page_token(client, "/login")
+        client.headers["x-csrftoken"] = page_token(client)
     return answer
 
 
@@ -233,7 +233,7 @@ def test_a_token_signs_only_inside_its_grants_and_caps(anyone: TestClient[Any], 
 def test_the_read_only_switch_refuses_every_change(guarded: Settings, s3: Any, buckets: tuple[str, str]) -> None:
     team, _ = buckets
     with TestClient(create_app(replace(guarded, read_only=True))) as client:
-        client.headers["x-csrftoken"] = page_token(client, "/login")
+        client.headers["x-csrftoken"] = page_token(client)
         sign_in(client, "alice", "alice-pw")
         assert client.get(f"/b/{team}").status_code == 200
         refused = client.post(f"/b/{team}/delete", data={"key": "team/plan.txt"})

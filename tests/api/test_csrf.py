@@ -31,7 +31,7 @@ def test_an_anonymous_token_with_an_admins_session_is_refused_and_the_admins_own
     guarded: Settings, s3: Any, bucket: str
 ) -> None:
     with TestClient(create_app(guarded)) as stranger:
-        anonymous_token = page_token(stranger, "/login")  # what a page on the store's origin could obtain
+        anonymous_token = page_token(stranger)  # what a page on the store's origin could obtain
     admin = signed_in(guarded, "alice")
     own_token = admin.headers.pop("x-csrftoken")
     refused = delete(admin, bucket, anonymous_token)
@@ -74,7 +74,7 @@ def test_a_cookie_sent_twice_is_refused(guarded: Settings, bucket: str) -> None:
 def test_behind_tls_the_cookies_carry_the_host_prefix(guarded: Settings) -> None:
     secure = replace(guarded, secure_cookies=True)
     with TestClient(create_app(secure), base_url="https://testserver.local") as client:
-        client.headers["x-csrftoken"] = page_token(client, "/login")
+        client.headers["x-csrftoken"] = page_token(client)
         assert "__Host-s3m_visitor" in client.cookies
         answer = client.post("/login", data={"name": "alice", "password": "alice-pw"}, follow_redirects=False)
         assert answer.status_code == 303

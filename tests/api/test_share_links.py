@@ -56,7 +56,7 @@ def signed_in(settings: Settings, name: str) -> TestClient[Any]:
     """A client signed in as `name` (its password is NAME-pw), holding its session's CSRF token."""
     client = TestClient(create_app(settings))
     client.__enter__()
-    client.headers["x-csrftoken"] = page_token(client, "/login")
+    client.headers["x-csrftoken"] = page_token(client)
     answer = client.post("/login", data={"name": name, "password": f"{name}-pw"}, follow_redirects=False)
     assert answer.status_code == 303
     client.headers["x-csrftoken"] = page_token(client)

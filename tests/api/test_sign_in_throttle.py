@@ -24,14 +24,14 @@ def attempt(client: TestClient[Any], name: str, password: str, **headers: str) -
 def test_failed_sign_ins_are_throttled_by_name_then_by_address(settings: Settings, tmp_path: Path) -> None:
     guarded = replace(settings, access_file=access_file(tmp_path / "access.toml", "any-bucket"))
     with TestClient(create_app(guarded)) as client:
-        client.headers["x-csrftoken"] = page_token(client, "/login")
+        client.headers["x-csrftoken"] = page_token(client)
         for _ in range(FAILURES_PER_NAME):
             assert attempt(client, "alice", "guess").status_code == 401
         throttled = attempt(client, "alice", "alice-pw")  # even the right password waits now
         assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
         assert "Too many failed sign-ins" in throttled.text
         assert attempt(client, "bob", "bob-pw").status_code == 303  # another name is not held up
-        client.headers["x-csrftoken"] = page_token(client, "/login")
+        client.headers["x-csrftoken"] = page_token(client)
         for n in range(FAILURES_PER_ADDRESS - FAILURES_PER_NAME):
             assert attempt(client, f"nobody-{n}", "guess").status_code == 401
         assert attempt(client, "someone-else", "guess").status_code == 429  # this address has used its allowance

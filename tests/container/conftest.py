@@ -3,6 +3,7 @@ Dockerfile. Slow the first time (debootstrap, about 40 s); the stand-in is kept 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,10 +55,34 @@ def build(context: Path, tag: str) -> Build:
     return Build(tag, time.monotonic() - start, result.stdout + result.stderr)
 
 
+@contextmanager
+def podman_to_ourselves() -> Iterator[None]:
+    """One test process at a time uses Podman: under `just test`'s two processes, the container tests share the
+    stand-in bases, one image tag and the host ports 8080 and 8333 (compose.yaml and kube.yaml publish them).
+    A lock file rather than xdist's groups, which pytest 9 ignores (they rename items through a field it dropped)."""
+    with open(Path(tempfile.gettempdir()) / "s3m-podman-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(name="podman_lock", autouse=True)
+def fx_podman_lock() -> Iterator[None]:
+    with podman_to_ourselves():
+        yield
+
+
 @pytest.fixture(name="podman_ready", scope="session")
 def fx_podman_ready() -> None:
     """Podman is installed, and the stand-in bases exist (built here once, then reused)."""
     require(shutil.which("podman") is not None, "podman (apt-get install podman buildah runc)")
+    with podman_to_ourselves():
+        make_standins()
+
+
+def make_standins() -> None:
     if not exists(STANDIN):
         require(shutil.which("debootstrap") is not None, "debootstrap (apt-get install debootstrap)")
         make_python_standin()
@@ -94,7 +120,8 @@ def make_python_standin() -> None:
 @pytest.fixture(name="image", scope="session")
 def fx_image(podman_ready: None) -> Build:
     """The gateway's image, built from the repository's Dockerfile."""
-    return build(ROOT, IMAGE)
+    with podman_to_ourselves():
+        return build(ROOT, IMAGE)
 
 
 @pytest.fixture(name="network", scope="session")

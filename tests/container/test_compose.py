@@ -18,7 +18,7 @@ from tests.conftest import require, web
 from tests.container.conftest import CONTAINERS_CONF, IMAGE, ROOT, SEAWEED_STANDIN, Build
 from tests.container.test_kube import port_free
 
-pytestmark = [pytest.mark.container, pytest.mark.xdist_group("podman")]  # one worker: one image, ports 8080 and 8333
+pytestmark = pytest.mark.container
 
 OVERRIDE = f"""
 services:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import free_port, web
 from tests.container.conftest import CA_BUNDLE, ROOT, STANDIN, podman
 
-pytestmark = [pytest.mark.container, pytest.mark.xdist_group("podman")]  # one worker: one image, ports 8080 and 8333
+pytestmark = pytest.mark.container
 DEV_IMAGE = "localhost/s3-manager:test-dev"
 
 

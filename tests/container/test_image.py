@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from tests.conftest import free_port, web
 from tests.container.conftest import IMAGE, ROOT, SEAWEED_STANDIN, STANDIN, Build, build, podman
 
-pytestmark = [pytest.mark.container, pytest.mark.xdist_group("podman")]  # one worker: one image, ports 8080 and 8333
+pytestmark = pytest.mark.container
 CREDENTIALS = ["-e", "AWS_ACCESS_KEY_ID=s3manager", "-e", "AWS_SECRET_ACCESS_KEY=s3manager-local-secret-change-me"]
 MB = 1000 * 1000
 

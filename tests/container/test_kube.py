@@ -18,16 +18,17 @@ from bs4 import BeautifulSoup
 from tests.conftest import require, web
 from tests.container.conftest import CONTAINERS_CONF, IMAGE, ROOT, SEAWEED_STANDIN, Build, podman
 
-pytestmark = [pytest.mark.container, pytest.mark.xdist_group("podman")]  # one worker: one image, ports 8080 and 8333
+pytestmark = pytest.mark.container
 REPLICAS = ["s3-manager-pod-0-gateway", "s3-manager-pod-1-gateway"]
 
 
 def helper(action: str, *extra: str) -> None:
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, str(ROOT / "docker/podman_kube.py"), action, str(ROOT / "kube.yaml"), *extra],
         env={**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)},
-        check=True, capture_output=True, text=True,
+        capture_output=True, text=True,
     )  # fmt: skip
+    assert done.returncode == 0, f"podman_kube.py {action} failed:\n{done.stdout}\n{done.stderr}"
 
 
 def port_free(port: int) -> bool:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from gateway.demo import ODD_NAMES
 from gateway.export import Exporter, ExportOptions
+from gateway.s3 import listing
 from gateway.settings import Settings
 from tests.conftest import put, web
 
@@ -154,7 +155,8 @@ def test_a_pep503_index_groups_distributions_by_normalised_project(
 def test_an_interrupted_export_leaves_no_half_written_page(
     settings: Settings, s3: Any, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    put(s3, bucket, *(f"k{n:04d}" for n in range(1500)))  # two listing pages
+    monkeypatch.setattr(listing, "WALKED_PAGE", 50)
+    put(s3, bucket, *(f"k{n:04d}" for n in range(75)))  # two listing pages
     export(settings, bucket, tmp_path, base_url="https://cdn.example/")
     before = (tmp_path / "index.html").read_text()
     exporter = Exporter(settings, ExportOptions(bucket=bucket, root="", out=tmp_path, base_url="https://x.example/"))
