@@ -46,9 +46,10 @@ dev port="8000":
 test *args: init
     {{ bin }}/python -m pytest -n 2 {{ args }}
 
-# Unit and API tests only, scale scenarios left out, on two processes: the fast loop while developing
+# Unit and API tests only, scale scenarios left out, property tests on a quarter of their examples, on two
+# processes: the fast loop while developing
 test-fast *args: init
-    {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" -n 2 {{ args }}
+    {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" -n 2 --hypothesis-profile quick {{ args }}
 
 # Browser tests only (headless Chromium against granian)
 test-browser *args: init

@@ -23,6 +23,7 @@ from typing import IO, Any
 import httpx
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -62,6 +63,15 @@ def fx_aws_env() -> Iterator[None]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+# `just test-fast` runs the property tests on a quarter of their examples; CI runs them all.
+hypothesis_settings.register_profile("quick", max_examples=25)
+
+
+def examples(count: int) -> int:
+    """A property test's `count` examples at hypothesis' default profile (100 examples), scaled to the loaded one."""
+    return max(1, count * hypothesis_settings.default.max_examples // 100)
 
 
 web = httpx.Client()  # for talking to real servers (the store, a served gateway): httpx.get() makes a client, and
@@ -105,31 +115,32 @@ def gateway_settings(endpoint: str) -> Settings:
     )
 
 
-@pytest.fixture(name="settings", scope="module")
+@pytest.fixture(name="settings", scope="session")
 def fx_settings(moto_endpoint: str) -> Settings:
-    """The gateway in front of the moto server (one secret key per test module)."""
+    """The gateway in front of the moto server."""
     return gateway_settings(moto_endpoint)
 
 
-@pytest.fixture(name="seaweed_settings", scope="module")
+@pytest.fixture(name="seaweed_settings", scope="session")
 def fx_seaweed_settings(seaweed_endpoint: str) -> Settings:
     """The gateway in front of SeaweedFS."""
     return gateway_settings(seaweed_endpoint)
 
 
-@pytest.fixture(name="app", scope="module")
+@pytest.fixture(name="app", scope="session")
 def fx_app(settings: Settings) -> Litestar:
-    """The app, built once per module: Litestar's route registration is most of what making one costs (0.17 s).
-    Each test still gets its own client, cookies and lifespan (so its own storage and sign-in throttle)."""
+    """The app, built once: Litestar's route registration is most of what making one costs (0.19 s). Each test
+    still gets its own client, cookies and lifespan (so its own storage and sign-in throttle). Two clients of one
+    app must not be open at once: the second lifespan would replace the first one's storage."""
     return create_app(settings)
 
 
-@pytest.fixture(name="seaweed_app", scope="module")
+@pytest.fixture(name="seaweed_app", scope="session")
 def fx_seaweed_app(seaweed_settings: Settings) -> Litestar:
     return create_app(seaweed_settings)
 
 
-@pytest.fixture(name="seaweed_s3")
+@pytest.fixture(name="seaweed_s3", scope="session")
 def fx_seaweed_s3(seaweed_settings: Settings) -> Any:
     return make_client(seaweed_settings, seaweed_settings.endpoint_url)
 
@@ -141,7 +152,7 @@ def fx_seaweed_client(seaweed_app: Litestar) -> Iterator[TestClient[Any]]:
         yield client
 
 
-@pytest.fixture(name="s3")
+@pytest.fixture(name="s3", scope="session")
 def fx_s3(settings: Settings) -> Any:
     """A boto3 client of the tests' own, to seed and inspect the store behind the gateway's back."""
     return make_client(settings, settings.endpoint_url)

@@ -32,14 +32,9 @@ class FaultyStore:
     def __init__(self, upstream: str, *, enforce_cors: bool = False) -> None:
         self.upstream = urlsplit(upstream)
         self.enforce_cors = enforce_cors  # answer browsers by each bucket's CORS rules, as S3 does (moto allows all)
-        self.rules_client = boto3.client("s3", endpoint_url=upstream, region_name="us-east-1")
-        self.mode = "pass"  # or "500", "503", "drop"
-        self.refused: set[str] = set()  # keys DeleteObjects reports as refused, and leaves in place
-        # Subresources answered with 501 NotImplemented, as a store without the feature does (s3rver: lifecycle,
-        # uploads; others: versioning, tagging).
-        self.unsupported: set[str] = set()
-        # Keys every ListObjectsV2 answer also names, whatever prefix was asked for: a store with a listing bug.
-        self.stray: list[str] = []
+        # to read the rules by (a boto3 session of its own costs 0.2 s: made only when needed)
+        self.rules_client = boto3.client("s3", endpoint_url=upstream, region_name="us-east-1") if enforce_cors else None
+        self.heal()
         store = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -124,9 +119,20 @@ class FaultyStore:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def heal(self) -> None:
+        """Pass every request through unchanged again."""
+        self.mode = "pass"  # or "500", "503", "drop"
+        self.refused: set[str] = set()  # keys DeleteObjects reports as refused, and leaves in place
+        # Subresources answered with 501 NotImplemented, as a store without the feature does (s3rver: lifecycle,
+        # uploads; others: versioning, tagging).
+        self.unsupported: set[str] = set()
+        # Keys every ListObjectsV2 answer also names, whatever prefix was asked for: a store with a listing bug.
+        self.stray: list[str] = []
+
     def cors_rule(self, path: str, origin: str, method: str, headers: list[str] | None = None) -> dict[str, Any] | None:
         """The bucket's first rule that lets `origin` send `method` with `headers` (exact origins or '*' only)."""
         bucket = urlsplit(path).path.split("/")[1]
+        assert self.rules_client is not None, "made with enforce_cors=False"
         try:
             rules = self.rules_client.get_bucket_cors(Bucket=bucket)["CORSRules"]
         except ClientError:

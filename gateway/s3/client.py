@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -62,17 +62,24 @@ class Store:
         self.settings = settings
         self.session = shared_session()
         self.api = make_client(settings, settings.endpoint_url, session=self.session)
-        self.signer = make_client(settings, settings.public_endpoint_url or settings.endpoint_url, session=self.session)
-        probing = min(PROBE_TIMEOUT, settings.read_timeout)
-        self.prober = make_client(settings, settings.endpoint_url, attempts=1, timeout=probing, session=self.session)
+        public = settings.public_endpoint_url
+        same = not public or public == settings.endpoint_url  # one client then: each costs about 10 ms to make
+        self.signer = self.api if same else make_client(settings, public, session=self.session)
         self.fast = FastPresigner(self.signer, self.frozen_credentials)
         self.pool = ThreadPoolExecutor(max_workers=FAN_OUT, thread_name_prefix="s3-fan-out")  # one per worker
-        for client in (self.api, self.prober):
-            watch_store_calls(client)
+        watch_store_calls(self.api)
+
+    @cached_property
+    def prober(self) -> Any:
+        """The readiness probe's client: one try, a short timeout; made at the first probe."""
+        settings, probing = self.settings, min(PROBE_TIMEOUT, self.settings.read_timeout)
+        client = make_client(settings, settings.endpoint_url, attempts=1, timeout=probing, session=self.session)
+        watch_store_calls(client)
+        return client
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        for client in (self.api, self.signer, self.prober):
+        for client in {self.api, self.signer, self.__dict__.get("prober")} - {None}:  # the prober, if it was made
             client.close()
 
     async def _run(self, fn: Callable[[], T], bucket: str = "", key: str = "") -> T:

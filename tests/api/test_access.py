@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from gateway.app import create_app
@@ -43,23 +44,36 @@ max_expires = 600
     return path
 
 
-@pytest.fixture(name="buckets")
+@pytest.fixture(name="buckets", scope="module")
 def fx_buckets(s3: Any) -> tuple[str, str]:
+    """Two buckets for the module: every test leaves their keys as it found them."""
     team, other = new_bucket(s3), new_bucket(s3)
     put(s3, team, "team/plan.txt", "team/deep/notes.txt", "secret/payroll.csv", "ci/build.log")
     put(s3, other, "elsewhere.txt")
     return team, other
 
 
-@pytest.fixture(name="guarded")
-def fx_guarded(settings: Settings, buckets: tuple[str, str], tmp_path: Path) -> Settings:
-    return replace(settings, access_file=write_access_file(tmp_path / "access.toml", *buckets))
+@pytest.fixture(name="guarded", scope="module")
+def fx_guarded(settings: Settings, buckets: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    path = tmp_path_factory.mktemp("access") / "access.toml"
+    return replace(settings, access_file=write_access_file(path, *buckets))
+
+
+@pytest.fixture(name="guarded_app", scope="module")
+def fx_guarded_app(guarded: Settings) -> Litestar:
+    return create_app(guarded)
+
+
+@pytest.fixture(name="replica", scope="module")
+def fx_replica(guarded: Settings) -> Litestar:
+    """A second gateway with the same settings and store, as another replica behind a load balancer would be."""
+    return create_app(guarded)
 
 
 @pytest.fixture(name="anyone")
-def fx_anyone(guarded: Settings) -> Iterator[TestClient[Any]]:
+def fx_anyone(guarded_app: Litestar) -> Iterator[TestClient[Any]]:
     """A client with no credentials yet, holding a CSRF token like a browser on the login page would."""
-    with TestClient(create_app(guarded)) as client:
+    with TestClient(guarded_app) as client:
         client.headers["x-csrftoken"] = page_token(client)
         yield client
 
@@ -111,15 +125,15 @@ def test_sign_in_returns_to_the_page_asked_for_then_sign_out_ends_it(
     assert anyone.get(f"/b/{team}", follow_redirects=False).status_code == 303
 
 
-def test_signing_out_ends_the_session_on_every_replica(guarded: Settings, anyone: TestClient[Any]) -> None:
+def test_signing_out_ends_the_session_on_every_replica(replica: Litestar, anyone: TestClient[Any]) -> None:
     """Issue 14, item 8: a copy of the cookie taken before signing out stops working, here and on another replica
     (another app sharing the secret and the store)."""
     assert sign_in(anyone, "alice", "alice-pw").status_code == 303
     copied = anyone.cookies["s3m_session"]
     assert anyone.post("/logout", follow_redirects=False).status_code == 303
-    with TestClient(create_app(guarded)) as replica:
-        replica.cookies.set("s3m_session", copied)
-        assert replica.get("/", follow_redirects=False).headers["location"] == "/login?next=%2F"
+    with TestClient(replica) as elsewhere:
+        elsewhere.cookies.set("s3m_session", copied)
+        assert elsewhere.get("/", follow_redirects=False).headers["location"] == "/login?next=%2F"
     anyone.cookies.set("s3m_session", copied)
     assert anyone.get("/", follow_redirects=False).status_code == 303
 
@@ -260,7 +274,7 @@ def test_a_broken_access_file_is_named_at_start(settings: Settings, tmp_path: Pa
 
 
 def test_sharing_needs_the_share_action_and_a_gateway_link_needs_no_sign_in(
-    anyone: TestClient[Any], guarded: Settings, buckets: tuple[str, str]
+    anyone: TestClient[Any], replica: Litestar, buckets: tuple[str, str]
 ) -> None:
     team, _ = buckets
     sign_in(anyone, "bob", "bob-pw")
@@ -268,7 +282,7 @@ def test_sharing_needs_the_share_action_and_a_gateway_link_needs_no_sign_in(
     sign_in(anyone, "alice", "alice-pw")
     made = anyone.post(f"/b/{team}/share", data={"key": "team/plan.txt", "seconds": "86400", "kind": "gateway"})
     link = urlsplit(str(soup(made.text).select_one("#share-url")["value"])).path
-    with TestClient(create_app(guarded)) as stranger:
+    with TestClient(replica) as stranger:
         assert stranger.get(link, follow_redirects=False).status_code == 303
 
 

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from tests.conftest import put
+from tests.conftest import examples, put
 
 anything = st.text(max_size=1100)  # lone surrogates, control characters, over-long: all of it
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(prefix=anything, key=anything)
 def test_any_prefix_or_key_gets_an_answer_not_a_failure(
     client: TestClient[Any], s3: Any, bucket: str, prefix: str, key: str

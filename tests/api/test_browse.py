@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from litestar.testing import TestClient
 
+from gateway.app import create_app
 from gateway.demo import ODD_NAMES
+from gateway.settings import Settings
 from tests.conftest import put, soup
 
 HTMX = {"HX-Request": "true"}
@@ -38,19 +41,20 @@ def test_a_folder_has_breadcrumbs_and_hides_its_own_marker(client: TestClient[An
     assert rows(html) == ([], ["docs/deep/b.md"])
 
 
-def test_paging_walks_every_key_once_without_listing_ahead(client: TestClient[Any], s3: Any, bucket: str) -> None:
-    keys = [f"many/k{n:04d}" for n in range(130)]  # page_size is 50 in the tests
+def test_paging_walks_every_key_once_without_listing_ahead(settings: Settings, s3: Any, bucket: str) -> None:
+    keys = [f"many/k{n:04d}" for n in range(13)]
     put(s3, bucket, *keys)
-    html = soup(client.get(f"/b/{bucket}", params={"prefix": "many/"}).text)
-    seen = rows(html)[1]
-    assert len(seen) == 50
-    while more := html.select_one("#more-rows a"):
-        answer = client.get(more["hx-get"], headers=HTMX)
-        assert answer.status_code == 200
-        html = soup(answer.text)
-        assert html.select_one("#panel") is None  # rows only: appended, not a new view
-        seen += rows(html)[1]
-    assert seen == keys
+    with TestClient(create_app(replace(settings, page_size=5))) as client:
+        html = soup(client.get(f"/b/{bucket}", params={"prefix": "many/"}).text)
+        seen, pages = rows(html)[1], 1
+        assert len(seen) == 5
+        while more := html.select_one("#more-rows a"):
+            answer = client.get(more["hx-get"], headers=HTMX)
+            assert answer.status_code == 200
+            html = soup(answer.text)
+            assert html.select_one("#panel") is None  # rows only: appended, not a new view
+            seen, pages = seen + rows(html)[1], pages + 1
+    assert seen == keys and pages == 3
 
 
 def test_a_prefix_search_lists_matches_and_keeps_the_folder_breadcrumbs(

@@ -17,9 +17,10 @@ from litestar.testing import TestClient
 from gateway.app import create_app
 from gateway.settings import Settings
 from tests.api.test_share_links import access_file
+from tests.conftest import examples
 
 anything = st.text(max_size=300) | st.binary(max_size=300).map(lambda b: b.decode("latin-1"))
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(name="guarded_client", scope="module")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 import gateway.s3.listing
@@ -16,14 +17,24 @@ from tests.conftest import all_keys, page_token, put, soup
 from tests.faulty_store import FaultyStore
 
 
-@pytest.fixture(name="faulty_client")
-def fx_faulty_client(moto_endpoint: str) -> Iterator[tuple[FaultyStore, TestClient[Any]]]:
+@pytest.fixture(name="faulty", scope="module")
+def fx_faulty(moto_endpoint: str) -> Iterator[FaultyStore]:
     store = FaultyStore(moto_endpoint)
-    settings = Settings(endpoint_url=store.url, region="us-east-1", addressing_style="path")
-    with TestClient(app=create_app(settings)) as client:
-        client.headers["x-csrftoken"] = page_token(client)
-        yield store, client
+    yield store
     store.close()
+
+
+@pytest.fixture(name="faulty_app", scope="module")
+def fx_faulty_app(faulty: FaultyStore) -> Litestar:
+    return create_app(Settings(endpoint_url=faulty.url, region="us-east-1", addressing_style="path"))
+
+
+@pytest.fixture(name="faulty_client")
+def fx_faulty_client(faulty: FaultyStore, faulty_app: Litestar) -> Iterator[tuple[FaultyStore, TestClient[Any]]]:
+    faulty.heal()
+    with TestClient(app=faulty_app) as client:
+        client.headers["x-csrftoken"] = page_token(client)
+        yield faulty, client
 
 
 def test_a_partly_refused_folder_delete_names_exactly_the_keys_that_remain(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 from moto.server import ThreadedMotoServer
 
@@ -47,12 +48,12 @@ def test_healthz_and_readyz_when_the_store_answers(client: TestClient[Any]) -> N
     assert (client.get("/readyz").status_code, client.get("/readyz").text) == (200, "ready")
 
 
-def test_readyz_warns_when_the_store_shares_the_gateways_site(settings: Settings) -> None:
+def test_readyz_warns_when_the_store_shares_the_gateways_site(app: Litestar) -> None:
     """Issue 14, item 1: a store on another port of the same host can plant cookies for the gateway."""
-    with TestClient(app=create_app(settings), base_url="http://127.0.0.1:8080") as client:
+    with TestClient(app=app, base_url="http://127.0.0.1:8080") as client:
         ready = client.get("/readyz")
         assert ready.status_code == 200 and ready.text.startswith("ready\nwarning: the store's public endpoint")
-    with TestClient(app=create_app(settings), base_url="http://explorer.example.com") as client:
+    with TestClient(app=app, base_url="http://explorer.example.com") as client:
         assert client.get("/readyz").text == "ready"
 
 
@@ -99,11 +100,17 @@ def test_an_unexpected_error_is_a_500_page_without_a_traceback(
     assert "secret internals" not in page.text and "Traceback" not in page.text
 
 
-@pytest.fixture(name="faulty")
+@pytest.fixture(name="faulty", scope="module")
 def fx_faulty(moto_endpoint: str) -> Iterator[FaultyStore]:
     store = FaultyStore(moto_endpoint)
     yield store
     store.close()
+
+
+@pytest.fixture(name="faulty_app", scope="module")
+def fx_faulty_app(faulty: FaultyStore) -> Litestar:
+    """The gateway in front of the faulty store, with 2-key pages: a listing takes two calls."""
+    return create_app(Settings(endpoint_url=faulty.url, region="us-east-1", addressing_style="path", page_size=2))
 
 
 @pytest.mark.parametrize(
@@ -115,11 +122,11 @@ def fx_faulty(moto_endpoint: str) -> Iterator[FaultyStore]:
     ],
 )
 def test_a_store_failing_mid_listing_gives_a_clear_503_and_the_gateway_recovers(
-    faulty: FaultyStore, s3: Any, bucket: str, mode: str, says: str
+    faulty: FaultyStore, faulty_app: Litestar, s3: Any, bucket: str, mode: str, says: str
 ) -> None:
     put(s3, bucket, "k1", "k2", "k3")
-    settings = Settings(endpoint_url=faulty.url, region="us-east-1", addressing_style="path", page_size=2)
-    with TestClient(app=create_app(settings)) as client:
+    faulty.heal()
+    with TestClient(app=faulty_app) as client:
         first = soup(client.get(f"/b/{bucket}").text)
         more = first.select_one("#more-rows [hx-get]")["hx-get"]  # the next page's URL, with its token
         faulty.mode = mode  # the store fails between page 1 and page 2

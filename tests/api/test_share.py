@@ -59,23 +59,23 @@ def test_a_gateway_link_presigns_afresh_on_each_use(client: TestClient[Any], s3:
     assert web.get(fresh.headers["location"]).content == b"frames"
 
 
-def test_gateway_links_are_refused_when_forged_expired_or_revoked(settings: Settings, s3: Any, bucket: str) -> None:
+def test_gateway_links_are_refused_when_forged_expired_or_revoked(
+    settings: Settings, client: TestClient[Any], s3: Any, bucket: str
+) -> None:
     put(s3, bucket, "a.txt")
-    with TestClient(create_app(settings)) as client:
-        client.headers["x-csrftoken"] = page_token(client)
-        good = urlsplit(shared_url(create(client, bucket, "a.txt", 3600, "gateway"))).path
-        assert client.get(good, follow_redirects=False).status_code == 303
-        link = open_token(settings.secret_key, 0, good[3:], time.time())
-        signature = good.partition(".")[2]
-        forged = make_token(settings.secret_key, 0, replace(link, key="other.txt")).split(".")[0]
-        assert client.get(f"/s/{forged}.{signature}").status_code == 404
-        expired = make_token(settings.secret_key, 0, replace(link, until=int(time.time()) - 1))
-        gone = client.get(f"/s/{expired}", headers={"Accept": "text/html"})
-        assert gone.status_code == 410 and "expired" in soup(gone.text).select_one(".notice").text
-        for garbage in ("x", "é.é", "a.b.c", "%00", "Zm9v.Zm9v"):
-            assert client.get(f"/s/{garbage}").status_code == 404
-    with TestClient(create_app(replace(settings, share_epoch=1))) as client:  # the operator revoked every link
-        assert client.get(good).status_code == 404
+    good = urlsplit(shared_url(create(client, bucket, "a.txt", 3600, "gateway"))).path
+    assert client.get(good, follow_redirects=False).status_code == 303
+    link = open_token(settings.secret_key, 0, good[3:], time.time())
+    signature = good.partition(".")[2]
+    forged = make_token(settings.secret_key, 0, replace(link, key="other.txt")).split(".")[0]
+    assert client.get(f"/s/{forged}.{signature}").status_code == 404
+    expired = make_token(settings.secret_key, 0, replace(link, until=int(time.time()) - 1))
+    gone = client.get(f"/s/{expired}", headers={"Accept": "text/html"})
+    assert gone.status_code == 410 and "expired" in soup(gone.text).select_one(".notice").text
+    for garbage in ("x", "é.é", "a.b.c", "%00", "Zm9v.Zm9v"):
+        assert client.get(f"/s/{garbage}").status_code == 404
+    with TestClient(create_app(replace(settings, share_epoch=1))) as revoked:  # the operator revoked every link
+        assert revoked.get(good).status_code == 404
 
 
 def test_gateway_links_need_a_place_for_their_records(settings: Settings, s3: Any, bucket: str) -> None:

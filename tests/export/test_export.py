@@ -21,7 +21,7 @@ from gateway.demo import ODD_NAMES
 from gateway.export import Exporter, ExportOptions
 from gateway.s3 import listing
 from gateway.settings import Settings
-from tests.conftest import put, web
+from tests.conftest import examples, put, web
 
 AWKWARD = [
     *ODD_NAMES,
@@ -236,7 +236,9 @@ def fx_exporter_for_hrefs(moto_endpoint: str, tmp_path_factory: pytest.TempPathF
     return Exporter(settings, options)
 
 
-@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(key=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
 def test_file_hrefs_quote_keys_as_s3_expects(exporter_for_hrefs: Exporter, key: str) -> None:
     """Exporter.file_href with --base-url gives the object's own address, byte for byte what botocore writes for

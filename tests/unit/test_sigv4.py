@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.s3.sigv4 import FastPresigner
+from tests.conftest import examples
 
 CONFIGS = [
     ("http://127.0.0.1:9000", "path", "us-east-1"),
@@ -55,7 +56,7 @@ operations = st.one_of(
 )
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(
     config=st.integers(0, len(CONFIGS) - 1),
     token=st.one_of(st.none(), st.sampled_from(["FwoGZXIvYXdzEJr//////////wEaDAbc+/=", "plain-token"])),
