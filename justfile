@@ -46,10 +46,14 @@ dev port="8000":
 test *args: init
     {{ bin }}/python -m pytest -n 2 {{ args }}
 
-# Unit and API tests only, scale scenarios left out, property tests on a quarter of their examples, on two
+# Unit and API tests only, scale scenarios left out, property tests on a tenth of their examples, on two
 # processes: the fast loop while developing
 test-fast *args: init
     {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" -n 2 --hypothesis-profile quick {{ args }}
+
+# Compatibility tests only: the same tests against each store that checks what AWS checks (SeaweedFS, Ceph RGW)
+test-compat *args: init
+    {{ bin }}/python -m pytest tests/compat {{ args }}
 
 # Browser tests only (headless Chromium against granian)
 test-browser *args: init

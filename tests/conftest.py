@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -33,6 +34,7 @@ from gateway.rules.buckets import cors_rule
 from gateway.s3 import make_client
 from gateway.security.grants import hash_password
 from gateway.settings import Settings
+from tests import ceph_store
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
 # One identity for the whole session: SeaweedFS checks it, moto accepts anything.
@@ -65,8 +67,8 @@ def fx_aws_env() -> Iterator[None]:
             os.environ[key] = value
 
 
-# `just test-fast` runs the property tests on a quarter of their examples; CI runs them all.
-hypothesis_settings.register_profile("quick", max_examples=25)
+# `just test-fast` runs the property tests on a tenth of their examples; CI runs them all.
+hypothesis_settings.register_profile("quick", max_examples=10)
 
 
 def examples(count: int) -> int:
@@ -102,6 +104,30 @@ def fx_seaweed_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory)
     with seaweed_server(weed, tmp_path_factory.mktemp("seaweed")) as endpoint:
         make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
         yield endpoint
+
+
+@pytest.fixture(name="ceph_endpoint", scope="session")
+def fx_ceph_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Ceph's RADOS Gateway (Debian's radosgw, ceph-mon and ceph-osd) on one node: tests/ceph_store.py."""
+    require(ceph_store.installed(), "Ceph RGW (apt-get install radosgw ceph-mon ceph-osd)")
+    ports = {"mon2": free_port(), "mon1": free_port(), "rgw": free_port(), **free_range(40)}
+    keys = CREDENTIALS["AWS_ACCESS_KEY_ID"], CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+    with ceph_store.ceph_rgw(tmp_path_factory.mktemp("ceph"), ports, *keys) as endpoint:
+        make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
+        yield endpoint
+
+
+def free_range(size: int) -> dict[str, int]:
+    """`size` ports in a row, free now, below the range the kernel hands out (so free_port() never picks them)."""
+    while True:
+        first = random.randrange(20000, 32000 - size)
+        try:
+            for port in range(first, first + size):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+            return {"first": first, "last": first + size - 1}
+        except OSError:
+            continue
 
 
 def gateway_settings(endpoint: str) -> Settings:

@@ -78,7 +78,7 @@ def test_a_store_that_refuses_connections_gives_503_and_the_gateway_recovers(aws
 
 
 def test_a_store_that_hangs_times_out_into_a_503(aws_env: None, silent_store: str) -> None:
-    settings = Settings(endpoint_url=silent_store, region="us-east-1", addressing_style="path", read_timeout=0.25)
+    settings = Settings(endpoint_url=silent_store, region="us-east-1", addressing_style="path", read_timeout=0.1)
     with TestClient(app=create_app(settings), timeout=30) as client:
         page = client.get("/b/some-bucket", headers={"HX-Request": "true"})
         assert page.status_code == 503

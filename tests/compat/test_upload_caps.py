@@ -1,5 +1,5 @@
-"""A caller capped at 1 MiB cannot store more on any upload path (issue 14, item 3), against SeaweedFS, which
-checks the signed Content-Length: a presigned PUT, part URLs of the JSON API, Uppy's parts, and the explorer's own
+"""A caller capped at 1 MiB cannot store more on any upload path (issue 14, item 3), against stores that
+check the signed Content-Length: a presigned PUT, part URLs of the JSON API, Uppy's parts, and the explorer's own
 uploads."""
 
 from __future__ import annotations
@@ -23,21 +23,19 @@ API = "/api/v1/buckets"
 
 
 @pytest.fixture(name="capped_bucket", scope="module")
-def fx_capped_bucket(seaweed_s3: Any) -> str:
-    return new_bucket(seaweed_s3)
+def fx_capped_bucket(store_s3: Any) -> str:
+    return new_bucket(store_s3)
 
 
 @pytest.fixture(name="capped_app", scope="module")
-def fx_capped_app(
-    seaweed_settings: Settings, capped_bucket: str, tmp_path_factory: pytest.TempPathFactory
-) -> Litestar:
-    """A token that may write anything in a bucket on SeaweedFS, up to 1 MiB an object."""
+def fx_capped_app(store_settings: Settings, capped_bucket: str, tmp_path_factory: pytest.TempPathFactory) -> Litestar:
+    """A token that may write anything in a bucket on the store, up to 1 MiB an object."""
     access = tmp_path_factory.mktemp("capped") / "access.toml"
     access.write_text(
         f'[tokens.capped]\nsha256 = "{token_digest(TOKEN)}"\nmax_upload_size = {MIB}\n'
         f'grants = [{{bucket = "{capped_bucket}", actions = ["list", "read", "write"]}}]\n'
     )
-    return create_app(replace(seaweed_settings, access_file=access, upload_bucket=capped_bucket))
+    return create_app(replace(store_settings, access_file=access, upload_bucket=capped_bucket))
 
 
 @pytest.fixture(name="capped")
@@ -49,7 +47,7 @@ def fx_capped(capped_app: Litestar, capped_bucket: str) -> Iterator[tuple[TestCl
 
 
 def test_a_presigned_put_signs_the_declared_size_and_the_store_holds_to_it(
-    capped: tuple[TestClient[Any], str], seaweed_s3: Any
+    capped: tuple[TestClient[Any], str], store_s3: Any
 ) -> None:
     client, bucket = capped
     undeclared = client.post(f"{API}/{bucket}/presign/put", json={"key": "a.bin"})
@@ -60,7 +58,7 @@ def test_a_presigned_put_signs_the_declared_size_and_the_store_holds_to_it(
     assert signed["headers"]["Content-Length"] == str(MIB)
     assert web.put(signed["url"], content=b"x" * 3 * MIB).status_code == 403  # more than declared
     assert web.put(signed["url"], content=b"x" * MIB).status_code == 200
-    assert seaweed_s3.head_object(Bucket=bucket, Key="a.bin")["ContentLength"] == MIB
+    assert store_s3.head_object(Bucket=bucket, Key="a.bin")["ContentLength"] == MIB
 
 
 def test_api_part_urls_sign_each_parts_length(capped: tuple[TestClient[Any], str]) -> None:
@@ -82,7 +80,7 @@ def test_api_part_urls_sign_each_parts_length(capped: tuple[TestClient[Any], str
 
 
 def test_an_uppy_upload_over_the_cap_is_refused_at_completion_and_aborted(
-    capped: tuple[TestClient[Any], str], seaweed_s3: Any
+    capped: tuple[TestClient[Any], str], store_s3: Any
 ) -> None:
     client, bucket = capped
     created = client.post("/s3/multipart", json={"filename": "big.bin", "type": "application/octet-stream"}).json()
@@ -94,8 +92,8 @@ def test_an_uppy_upload_over_the_cap_is_refused_at_completion_and_aborted(
     parts = {"parts": [{"PartNumber": 1, "ETag": put.headers["etag"]}]}
     refused = client.post(f"/s3/multipart/{handle}/complete", params={"key": key}, json=parts)
     assert refused.status_code == 400 and "over your cap" in refused.json()["message"]
-    assert key not in all_keys(seaweed_s3, bucket)
-    assert [u for u in seaweed_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) if u["Key"] == key] == []
+    assert key not in all_keys(store_s3, bucket)
+    assert [u for u in store_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) if u["Key"] == key] == []
 
 
 def test_the_explorers_uploads_follow_the_same_cap(capped: tuple[TestClient[Any], str]) -> None:
