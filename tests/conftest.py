@@ -147,12 +147,6 @@ def fx_settings(moto_endpoint: str) -> Settings:
     return gateway_settings(moto_endpoint)
 
 
-@pytest.fixture(name="seaweed_settings", scope="session")
-def fx_seaweed_settings(seaweed_endpoint: str) -> Settings:
-    """The gateway in front of SeaweedFS."""
-    return gateway_settings(seaweed_endpoint)
-
-
 @pytest.fixture(name="app", scope="session")
 def fx_app(settings: Settings) -> Litestar:
     """The app, built once: Litestar's route registration is most of what making one costs (0.19 s). Each test
@@ -161,21 +155,10 @@ def fx_app(settings: Settings) -> Litestar:
     return create_app(settings)
 
 
-@pytest.fixture(name="seaweed_app", scope="session")
-def fx_seaweed_app(seaweed_settings: Settings) -> Litestar:
-    return create_app(seaweed_settings)
-
-
 @pytest.fixture(name="seaweed_s3", scope="session")
-def fx_seaweed_s3(seaweed_settings: Settings) -> Any:
-    return make_client(seaweed_settings, seaweed_settings.endpoint_url)
-
-
-@pytest.fixture(name="seaweed_client")
-def fx_seaweed_client(seaweed_app: Litestar) -> Iterator[TestClient[Any]]:
-    """The app in-process, in front of SeaweedFS."""
-    with TestClient(app=seaweed_app) as client:
-        yield client
+def fx_seaweed_s3(seaweed_endpoint: str) -> Any:
+    """A client of SeaweedFS, for the browser tests that upload to it."""
+    return make_client(gateway_settings(seaweed_endpoint), seaweed_endpoint)
 
 
 @pytest.fixture(name="s3", scope="session")
