@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -101,8 +102,6 @@ def ceph_rgw(workdir: Path, ports: dict[str, int], access_key: str, secret_key: 
 
 
 def wait_for(endpoint: str, deadline: float) -> None:
-    import urllib.request
-
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(endpoint, timeout=1):

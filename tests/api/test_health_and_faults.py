@@ -14,8 +14,9 @@ from moto.server import ThreadedMotoServer
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import free_port, put, soup
+from tests.conftest import put, soup
 from tests.faulty_store import FaultyStore
+from tests.ports import free_port
 
 
 @pytest.fixture(name="silent_store")

@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, page_token, serve_on_a_free_port, soup, web
+from tests.conftest import page_token, serve_on_a_free_port, soup, web
+from tests.ports import free_port
 
 COMMAND = [sys.executable, "-m", "gateway.cli"]
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, web
+from tests.conftest import web
 from tests.container.conftest import CA_BUNDLE, ROOT, STANDIN, podman
+from tests.ports import free_port
 
 pytestmark = pytest.mark.container
 DEV_IMAGE = "localhost/s3-manager:test-dev"
