@@ -51,9 +51,9 @@ test *args: init
 test-fast *args: init
     {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" -n 2 --hypothesis-profile quick {{ args }}
 
-# Compatibility tests only: the same tests against each store that checks what AWS checks (SeaweedFS, Ceph RGW)
-test-compat *args: init
-    {{ bin }}/python -m pytest tests/compat {{ args }}
+# The compatibility tier alone (each test against moto, SeaweedFS and Ceph RGW); writes README.md's table from it
+compat *args: init
+    {{ bin }}/python -m pytest tests/compat -n 2 --compat-table README.md {{ args }}
 
 # Browser tests only (headless Chromium against granian)
 test-browser *args: init

@@ -1,11 +1,14 @@
-"""The compatibility tier: each test here runs against every real store that checks what AWS checks (signatures,
-expiry, signed headers, POST policies, declared sizes, non-empty buckets): SeaweedFS and Ceph RGW. moto is not one of
-them: it accepts forged URLs. Each store starts once per test process (tests/conftest.py)."""
+"""The compatibility tier: each test here runs once per store (moto, SeaweedFS, Ceph RGW), each marked with the
+feature it proves. What a store lacks is named once, in STORES: there the test is expected to fail (strict: a store
+that gains the feature turns it into a failure to update), never skipped. `just compat` writes the README's table
+from the outcomes (--compat-table)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +20,99 @@ from gateway.s3 import make_client
 from gateway.settings import Settings
 from tests.conftest import gateway_settings, page_token
 
-ENDPOINTS = {"seaweedfs": "seaweed_endpoint", "ceph": "ceph_endpoint"}  # each store's session fixture
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    endpoint: str  # the session fixture that starts it (tests/conftest.py)
+    lacks: dict[str, str] = field(default_factory=dict)  # feature -> what the store does instead
+
+
+STORES = {
+    "moto": Kind(
+        "moto 5.2",
+        "moto_endpoint",
+        {
+            "tampered URLs refused": "accepts tampered signatures",
+            "expired URLs refused": "accepts expired URLs",
+            "signed Content-Type held to": "ignores signed headers",
+            "POST policies enforced": "does not check POST policies",
+            "signed Content-Length held to": "ignores the signed Content-Length",
+            "CORS rules applied and answered": "answers every preflight, whatever the bucket's rules",
+        },
+    ),
+    "seaweedfs": Kind("SeaweedFS 4.48", "seaweed_endpoint"),
+    "ceph": Kind("Ceph RGW 16.2", "ceph_endpoint"),
+}
+TABLE_START, TABLE_END = "<!-- compat table: start -->", "<!-- compat table: end -->"
+OUTCOMES: dict[tuple[str, str], str] = {}  # (feature, store) -> passed, gap, failed: in the process that reports
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--compat-table", metavar="FILE", help="write the compatibility table into FILE's marked block")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test of a feature a store lacks must fail there: that is the gap, stated by the registry above."""
+    for item in items:
+        store, feature = store_and_feature(item)
+        if store and feature in STORES[store].lacks:
+            reason = f"{store} {STORES[store].lacks[feature]}"
+            item.add_marker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))
+
+
+def store_and_feature(item: pytest.Item) -> tuple[str | None, str | None]:
+    marker = item.get_closest_marker("feature")
+    callspec = getattr(item, "callspec", None)
+    store = callspec.params.get("store") if callspec else None
+    return store, (marker.args[0] if marker else None)
+
+
+@pytest.fixture(autouse=True)
+def fx_record_feature(request: pytest.FixtureRequest) -> None:
+    """Carry the test's feature and store to the process that writes the table (xdist sends user_properties)."""
+    store, feature = store_and_feature(request.node)
+    if store and feature:
+        request.node.user_properties += [("feature", feature), ("store", store)]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep each (feature, store)'s worst outcome: a gap, or a failure, outweighs a pass."""
+    props = dict(report.user_properties)
+    if "feature" not in props or (report.when != "call" and report.passed):
+        return
+    key = (str(props["feature"]), str(props["store"]))
+    outcome = "gap" if hasattr(report, "wasxfail") else report.outcome
+    if OUTCOMES.get(key, "passed") == "passed":
+        OUTCOMES[key] = outcome
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    target = session.config.getoption("--compat-table")
+    if not target or hasattr(session.config, "workerinput"):  # only the process that saw every report
+        return
+    path = Path(target)
+    block = f"{TABLE_START}\n{table(OUTCOMES)}\n{TABLE_END}"
+    pattern = f"{re.escape(TABLE_START)}.*?{re.escape(TABLE_END)}"
+    path.write_text(re.sub(pattern, lambda _: block, path.read_text(), flags=re.S))
+
+
+def table(outcomes: dict[tuple[str, str], str]) -> str:
+    features = sorted({feature for feature, _ in outcomes}, key=str.lower)
+    titles = " | ".join(kind.title for kind in STORES.values())
+    rows = [f"| feature | {titles} |", "|---" * (len(STORES) + 1) + "|"]
+    for feature in features:
+        cells = [cell(outcomes.get((feature, store)), STORES[store].lacks.get(feature)) for store in STORES]
+        rows.append(f"| {feature} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def cell(outcome: str | None, gap: str | None) -> str:
+    if outcome == "passed":
+        return "yes"
+    if outcome == "gap":
+        return f"no: {gap}"
+    return "not run" if outcome is None else f"**{outcome}**"
 
 
 @dataclass(frozen=True)
@@ -27,9 +122,9 @@ class Store:
     s3: Any  # a boto3 client of the tests' own, to seed and inspect the store behind the gateway's back
 
 
-@pytest.fixture(name="store", scope="session", params=list(ENDPOINTS))
+@pytest.fixture(name="store", scope="session", params=list(STORES))
 def fx_store(request: pytest.FixtureRequest) -> Store:
-    settings = gateway_settings(request.getfixturevalue(ENDPOINTS[request.param]))
+    settings = gateway_settings(request.getfixturevalue(STORES[request.param].endpoint))
     return Store(request.param, settings, make_client(settings, settings.endpoint_url))
 
 

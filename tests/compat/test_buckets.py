@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 
 from tests.conftest import new_bucket
@@ -11,6 +12,7 @@ from tests.conftest import new_bucket
 HTMX = {"HX-Request": "true"}
 
 
+@pytest.mark.feature("non-empty bucket kept")
 def test_a_bucket_that_is_not_empty_is_kept_even_on_a_store_that_would_wipe_it(
     store_client: TestClient[Any], store_s3: Any
 ) -> None:

@@ -33,6 +33,7 @@ def tamper(url: str) -> str:
     return f"{head}X-Amz-Signature={signature[:-1]}{'0' if signature[-1] != '0' else '1'}"
 
 
+@pytest.mark.feature("tampered URLs refused")
 def test_get_put_and_post_urls_work_and_tampered_ones_are_refused(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     put = presign(store_client, bucket, "put", key="a/b c.txt", content_type="text/plain")
@@ -52,6 +53,7 @@ def test_get_put_and_post_urls_work_and_tampered_ones_are_refused(store_client: 
     assert store_s3.get_object(Bucket=bucket, Key="a/b c.txt")["Body"].read() == b"good"
 
 
+@pytest.mark.feature("expired URLs refused")
 def test_an_expired_url_is_refused(
     store_client: TestClient[Any], store_s3: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -65,6 +67,7 @@ def test_an_expired_url_is_refused(
     assert web.get(presign(store_client, bucket, "get", key="k", expires=1)["url"]).content == b"v"
 
 
+@pytest.mark.feature("signed Content-Type held to")
 def test_a_signed_content_type_cannot_be_swapped(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     put = presign(store_client, bucket, "put", key="img.png", content_type="image/png")
@@ -72,6 +75,7 @@ def test_a_signed_content_type_cannot_be_swapped(store_client: TestClient[Any], 
     assert all_keys(store_s3, bucket) == []
 
 
+@pytest.mark.feature("POST policies enforced")
 def test_post_policies_refuse_too_big_wrong_type_and_other_keys(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     post = presign(store_client, bucket, "post", key_prefix="in/", content_type_prefix="image/", max_size=100)
@@ -87,13 +91,23 @@ def test_post_policies_refuse_too_big_wrong_type_and_other_keys(store_client: Te
     assert all_keys(store_s3, bucket) == ["in/ok.png"]
 
 
+@pytest.mark.feature("tampered URLs refused")
+def test_a_tampered_part_url_is_refused(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    created = store_client.post(f"{API}/{bucket}/multipart", json={"key": "m.bin"}).json()
+    base = f"{API}/{bucket}/multipart/{created['upload_id']}"
+    url = store_client.get(f"{base}/urls", params={"key": "m.bin", "parts": "1"}).json()["urls"]["1"]
+    assert web.put(tamper(url), content=b"part").status_code == 403
+    assert web.put(url, content=b"part").status_code == 200
+
+
+@pytest.mark.feature("multipart through /api/v1")
 def test_multipart_through_the_api(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     parts = [os.urandom(5 * 1024 * 1024), os.urandom(4321)]
     created = store_client.post(f"{API}/{bucket}/multipart", json={"key": "m.bin"}).json()
     base = f"{API}/{bucket}/multipart/{created['upload_id']}"
     urls = store_client.get(f"{base}/urls", params={"key": "m.bin", "parts": "1,2"}).json()["urls"]
-    assert web.put(tamper(urls["1"]), content=parts[0]).status_code == 403
     etags = [web.put(urls[str(n)], content=body).headers["etag"] for n, body in enumerate(parts, start=1)]
     listed = store_client.get(f"{base}/parts", params={"key": "m.bin"}).json()["parts"]
     assert [p["part_number"] for p in listed] == [1, 2]
@@ -106,6 +120,7 @@ def test_multipart_through_the_api(store_client: TestClient[Any], store_s3: Any)
     assert store_s3.get_object(Bucket=bucket, Key="m.bin")["Body"].read() == b"".join(parts)
 
 
+@pytest.mark.feature("download redirect")
 def test_download_redirect_from_the_explorer_is_honoured(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     store_s3.put_object(Bucket=bucket, Key="ü.txt", Body=b"unicode")
@@ -115,6 +130,7 @@ def test_download_redirect_from_the_explorer_is_honoured(store_client: TestClien
     assert fetched.headers["content-disposition"].endswith("filename*=UTF-8''%C3%BC.txt")
 
 
+@pytest.mark.feature("tampered URLs refused")
 def test_preview_share_and_version_urls_are_accepted_by_a_store_that_checks(
     store_client: TestClient[Any], store_s3: Any
 ) -> None:

@@ -46,6 +46,7 @@ def fx_capped(capped_app: Litestar, capped_bucket: str) -> Iterator[tuple[TestCl
         yield client, capped_bucket
 
 
+@pytest.mark.feature("signed Content-Length held to")
 def test_a_presigned_put_signs_the_declared_size_and_the_store_holds_to_it(
     capped: tuple[TestClient[Any], str], store_s3: Any
 ) -> None:
@@ -61,6 +62,7 @@ def test_a_presigned_put_signs_the_declared_size_and_the_store_holds_to_it(
     assert store_s3.head_object(Bucket=bucket, Key="a.bin")["ContentLength"] == MIB
 
 
+@pytest.mark.feature("signed Content-Length held to")
 def test_api_part_urls_sign_each_parts_length(capped: tuple[TestClient[Any], str]) -> None:
     client, bucket = capped
     upload = client.post(f"{API}/{bucket}/multipart", json={"key": "m.bin"}).json()["upload_id"]
@@ -79,6 +81,7 @@ def test_api_part_urls_sign_each_parts_length(capped: tuple[TestClient[Any], str
     assert done.status_code == 200, done.text
 
 
+@pytest.mark.feature("upload cap checked at completion")
 def test_an_uppy_upload_over_the_cap_is_refused_at_completion_and_aborted(
     capped: tuple[TestClient[Any], str], store_s3: Any
 ) -> None:
@@ -96,6 +99,7 @@ def test_an_uppy_upload_over_the_cap_is_refused_at_completion_and_aborted(
     assert [u for u in store_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) if u["Key"] == key] == []
 
 
+@pytest.mark.feature("signed Content-Length held to")
 def test_the_explorers_uploads_follow_the_same_cap(capped: tuple[TestClient[Any], str]) -> None:
     client, bucket = capped
     files = [{"path": "f.bin", "type": "application/octet-stream"}]

@@ -1,0 +1,146 @@
+"""The explorer's features, one test each, against every store: what the gateway asks of a store beyond signing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from litestar.testing import TestClient
+
+from gateway.app import create_app
+from gateway.export import Exporter, ExportOptions
+from gateway.rules.buckets import ABORT_RULE_ID
+from gateway.settings import Settings
+from tests.conftest import all_keys, new_bucket, put, soup, web
+
+HTMX = {"HX-Request": "true"}
+ODD = ["odd/a b.txt", "odd/ü é.txt", "odd/100%.txt", "odd/a+b.txt", "odd/<img src=x>.txt", "odd/日本.txt", "odd/z"]
+
+
+def listed_keys(html: Any) -> list[str]:
+    """The keys a listing page links to, decoded from its download links."""
+    return [parse_qs(urlsplit(a["href"]).query)["key"][0] for a in html.select("tr.object a.download")]
+
+
+@pytest.mark.feature("paging through odd keys")
+def test_paging_lists_odd_keys_exactly_once_in_the_stores_order(store_settings: Settings, store_s3: Any) -> None:
+    """Pages of 3 keys: continuation tokens that follow non-ASCII, `%` and `+` keys, as each store makes them."""
+    bucket = new_bucket(store_s3)
+    put(store_s3, bucket, *ODD)
+    with TestClient(create_app(replace(store_settings, page_size=3))) as client:
+        html = soup(client.get(f"/b/{bucket}", params={"prefix": "odd/"}).text)
+        seen = listed_keys(html)
+        while more := html.select_one("#more-rows a"):
+            html = soup(client.get(more["hx-get"], headers=HTMX).text)
+            seen += listed_keys(html)
+    assert seen == all_keys(store_s3, bucket, "odd/") and sorted(seen) == sorted(ODD)
+
+
+@pytest.mark.feature("copy and move")
+def test_a_folder_moves_and_an_object_copies_with_its_metadata(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    put(store_s3, bucket, "from/1.txt", "from/deep/2.txt", "from-sibling.txt")
+    store_s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"d", ContentType="text/plain", Metadata={"owner": "ann"})
+    move = {"prefix": "from/", "target_bucket": bucket, "target": "to/", "move": True}
+    moved = store_client.post(f"/b/{bucket}/transfer", json=move).json()
+    assert (moved["copied"], moved["deleted"], moved["failed"]) == (2, 2, [])
+    copy = {"key": "doc.txt", "target_bucket": bucket, "target": "copy of doc.txt"}
+    assert store_client.post(f"/b/{bucket}/transfer", json=copy).status_code == 200
+    assert sorted(all_keys(store_s3, bucket)) == [
+        "copy of doc.txt", "doc.txt", "from-sibling.txt", "to/1.txt", "to/deep/2.txt"
+    ]  # fmt: skip
+    head = store_s3.head_object(Bucket=bucket, Key="copy of doc.txt")
+    assert (head["ContentType"], head["Metadata"]) == ("text/plain", {"owner": "ann"})
+
+
+@pytest.mark.feature("metadata and tags")
+def test_metadata_and_tags_are_edited_in_place(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    store_s3.put_object(Bucket=bucket, Key="r.csv", Body=b"a,b", ContentType="application/octet-stream")
+    form = {"key": "r.csv", "content_type": "text/csv", "cache_control": "no-cache", "disposition": ""}
+    saved = store_client.post(
+        f"/b/{bucket}/edit", data={**form, "metadata": "owner: finance", "tags": "team=finance"}, headers=HTMX
+    )
+    assert saved.status_code == 200 and "Saved." in soup(saved.text).select_one(".notice").text
+    head = store_s3.head_object(Bucket=bucket, Key="r.csv")
+    assert (head["ContentType"], head["CacheControl"], head["Metadata"]) == (
+        "text/csv",
+        "no-cache",
+        {"owner": "finance"},
+    )
+    tags = store_s3.get_object_tagging(Bucket=bucket, Key="r.csv")["TagSet"]
+    assert [(t["Key"], t["Value"]) for t in tags] == [("team", "finance")]
+    assert store_s3.get_object(Bucket=bucket, Key="r.csv")["Body"].read() == b"a,b"
+
+
+@pytest.mark.feature("versions")
+def test_an_old_version_is_listed_downloaded_and_restored(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    store_s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = store_s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"first")["VersionId"]
+    store_s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"second")
+    rows = soup(store_client.get(f"/b/{bucket}/object", params={"key": "doc.txt"}).text).select("tr.version")
+    assert len(rows) == 2
+    old = store_client.get(f"/b/{bucket}/download", params={"key": "doc.txt", "version": first}, follow_redirects=False)
+    assert web.get(old.headers["location"]).content == b"first"
+    restored = store_client.post(f"/b/{bucket}/restore", data={"key": "doc.txt", "version": first}, headers=HTMX)
+    assert restored.status_code == 200
+    assert store_s3.get_object(Bucket=bucket, Key="doc.txt")["Body"].read() == b"first"
+
+
+@pytest.mark.feature("pending uploads and lifecycle")
+def test_pending_uploads_are_aborted_and_a_lifecycle_rule_added(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    store_s3.create_multipart_upload(Bucket=bucket, Key="half.bin")
+    page = soup(store_client.get(f"/b/{bucket}/settings").text)
+    assert [li.select_one("code").text for li in page.select("ul.pending li")] == ["half.bin"]
+    assert "Aborted 1 incomplete upload." in store_client.post(f"/b/{bucket}/settings/abort-uploads").text
+    assert store_s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    added = store_client.post(f"/b/{bucket}/settings/lifecycle")
+    assert added.status_code == 200, added.text[:300]
+    rules = store_s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert [r["ID"] for r in rules] == [ABORT_RULE_ID]
+
+
+@pytest.mark.feature("CORS rules applied and answered")
+def test_the_cors_doctor_applies_a_rule_the_store_then_answers_preflights_by(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    bucket = new_bucket(store_s3)
+    store_s3.delete_bucket_cors(Bucket=bucket)
+    origin = "https://files.example.com"
+    applied = store_client.post(f"/b/{bucket}/settings/cors", data={"origin": origin})
+    assert applied.status_code == 200
+    assert store_s3.get_bucket_cors(Bucket=bucket)["CORSRules"][0]["AllowedOrigins"] == [origin]
+    url = f"{store_s3.meta.endpoint_url}/{bucket}/some-key"
+
+    def preflight(asking: str) -> Any:
+        headers = {"Origin": asking, "Access-Control-Request-Method": "PUT"}
+        return web.options(url, headers={**headers, "Access-Control-Request-Headers": "content-type"})
+
+    allowed = preflight(origin)
+    assert allowed.status_code == 200 and allowed.headers.get("access-control-allow-origin") in (origin, "*")
+    assert preflight("https://elsewhere.example").headers.get("access-control-allow-origin") is None
+
+
+@pytest.mark.feature("static export")
+def test_a_bucket_exports_to_pages_whose_links_fetch_the_bytes(
+    store_settings: Settings, store_s3: Any, tmp_path: Path
+) -> None:
+    bucket = new_bucket(store_s3)
+    keys = ["index.txt", "docs/a b.txt", "docs/ü.txt"]
+    for key in keys:
+        put(store_s3, bucket, key, body=key.encode())
+    report = Exporter(store_settings, ExportOptions(bucket, "", tmp_path, presign_expires=600)).run()
+    assert report.objects == 3 and report.pages_written == 2
+    links = [a["href"] for page in tmp_path.rglob("index.html") for a in soup(page.read_text()).select("a.download")]
+    assert sorted(web.get(href).content.decode() for href in links) == sorted(keys)
+
+
+def test_every_store_answers_the_bucket_list(store_client: TestClient[Any], store_s3: Any) -> None:
+    """Not a feature, a sanity check: the gateway sees the store's buckets."""
+    bucket = new_bucket(store_s3)
+    assert bucket in [a.text for a in soup(store_client.get("/").text).select("a.bucket")]
