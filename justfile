@@ -51,7 +51,7 @@ test *args: init
 test-fast *args: init
     {{ bin }}/python -m pytest tests/unit tests/api -m "not slow" -n 2 --hypothesis-profile quick {{ args }}
 
-# The compatibility tier alone (each test against moto, SeaweedFS and Ceph RGW); writes README.md's table from it
+# The compatibility tier alone (each test against moto, SeaweedFS, Ceph RGW and s3rver); writes README.md's table
 compat *args: init
     {{ bin }}/python -m pytest tests/compat -n 2 --compat-table README.md {{ args }}
 

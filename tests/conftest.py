@@ -31,9 +31,9 @@ from gateway.rules.buckets import cors_rule
 from gateway.s3 import make_client
 from gateway.security.grants import hash_password
 from gateway.settings import Settings
-from tests import ceph_store
+from tests import ceph_store, s3rver_store
 from tests.ports import free_port, free_range
-from tests.seaweed_store import seaweed_server
+from tests.seaweed_store import answers_within, seaweed_server
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
 # One identity for the whole session: SeaweedFS checks it, moto accepts anything.
@@ -126,6 +126,18 @@ def fx_ceph_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) ->
     keys = CREDENTIALS["AWS_ACCESS_KEY_ID"], CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
     with ceph_store.ceph_rgw(tmp_path_factory.mktemp("ceph"), ports, *keys) as endpoint:
         make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
+        yield endpoint
+
+
+@pytest.fixture(name="s3rver_endpoint", scope="session")
+def fx_s3rver_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """s3rver, a store that lacks features on purpose: tests/s3rver_store.py."""
+    require(s3rver_store.installed(), "Node.js and npm, for s3rver (apt-get install nodejs npm)")
+    with s3rver_store.s3rver(tmp_path_factory.mktemp("s3rver"), free_port()) as (process, endpoint):
+        client = make_client(Settings(region="us-east-1", addressing_style="path"), endpoint)
+        if not answers_within(client, process, 30):
+            raise RuntimeError("s3rver did not start")
+        client.create_bucket(Bucket=STATE_BUCKET)
         yield endpoint
 
 

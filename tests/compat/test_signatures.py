@@ -109,8 +109,9 @@ def test_multipart_through_the_api(store_client: TestClient[Any], store_s3: Any)
     base = f"{API}/{bucket}/multipart/{created['upload_id']}"
     urls = store_client.get(f"{base}/urls", params={"key": "m.bin", "parts": "1,2"}).json()["urls"]
     etags = [web.put(urls[str(n)], content=body).headers["etag"] for n, body in enumerate(parts, start=1)]
-    listed = store_client.get(f"{base}/parts", params={"key": "m.bin"}).json()["parts"]
-    assert [p["part_number"] for p in listed] == [1, 2]
+    listed = store_client.get(f"{base}/parts", params={"key": "m.bin"})
+    assert listed.status_code == 200, listed.text
+    assert [p["part_number"] for p in listed.json()["parts"]] == [1, 2]
     done = store_client.post(
         f"{base}/complete",
         params={"key": "m.bin"},
