@@ -39,11 +39,13 @@ def test_paging_lists_odd_keys_exactly_once_in_the_stores_order(store_settings: 
     assert seen == all_keys(store_s3, bucket, "odd/") and sorted(seen) == sorted(ODD)
 
 
-@pytest.mark.feature("copy and move")
+@pytest.mark.feature("copy and move, with metadata and tags")
 def test_a_folder_moves_and_an_object_copies_with_its_metadata(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     put(store_s3, bucket, "from/1.txt", "from/deep/2.txt", "from-sibling.txt")
-    store_s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"d", ContentType="text/plain", Metadata={"owner": "ann"})
+    store_s3.put_object(
+        Bucket=bucket, Key="doc.txt", Body=b"d", ContentType="text/plain", Metadata={"owner": "ann"}, Tagging="t=1"
+    )
     move = {"prefix": "from/", "target_bucket": bucket, "target": "to/", "move": True}
     moved = store_client.post(f"/b/{bucket}/transfer", json=move).json()
     assert (moved["copied"], moved["deleted"], moved["failed"]) == (2, 2, [])
@@ -54,6 +56,8 @@ def test_a_folder_moves_and_an_object_copies_with_its_metadata(store_client: Tes
     ]  # fmt: skip
     head = store_s3.head_object(Bucket=bucket, Key="copy of doc.txt")
     assert (head["ContentType"], head["Metadata"]) == ("text/plain", {"owner": "ann"})
+    tags = store_s3.get_object_tagging(Bucket=bucket, Key="copy of doc.txt")["TagSet"]
+    assert [(t["Key"], t["Value"]) for t in tags] == [("t", "1")]
 
 
 @pytest.mark.feature("metadata and tags")
@@ -144,3 +148,52 @@ def test_every_store_answers_the_bucket_list(store_client: TestClient[Any], stor
     """Not a feature, a sanity check: the gateway sees the store's buckets."""
     bucket = new_bucket(store_s3)
     assert bucket in [a.text for a in soup(store_client.get("/").text).select("a.bucket")]
+
+
+@pytest.mark.feature("Uppy's /s3/ routes")
+def test_uppy_uploads_by_form_post_and_in_parts(store_settings: Settings, store_s3: Any) -> None:
+    """The routes Uppy's S3 plugin calls, with the gateway's upload target set to a bucket of this store."""
+    bucket = new_bucket(store_s3)
+    configured = replace(store_settings, upload_bucket=bucket, upload_prefix="up/")
+    with TestClient(create_app(configured)) as uppy:
+        params = uppy.get("/s3/params", params={"filename": "small.txt", "type": "text/plain"}).json()
+        sent = web.post(params["url"], data=params["fields"], files={"file": ("small.txt", b"hello", "text/plain")})
+        assert sent.status_code in (200, 201, 204), sent.text[:300]
+        parts = [b"x" * 5 * 1024 * 1024, b"tail"]
+        created = uppy.post("/s3/multipart", json={"filename": "big.bin", "type": "", "metadata": {}}).json()
+        handle, key = created["uploadId"], created["key"]
+        etags = []
+        for number, body in enumerate(parts, start=1):
+            url = uppy.get(f"/s3/multipart/{handle}/{number}", params={"key": key}).json()["url"]
+            etags.append(web.put(url, content=body).headers["etag"])
+        done = uppy.post(
+            f"/s3/multipart/{handle}/complete",
+            params={"key": key},
+            json={"parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, start=1)]},
+        )
+        assert done.status_code == 200, done.text[:300]
+    assert store_s3.get_object(Bucket=bucket, Key="up/small.txt")["Body"].read() == b"hello"
+    assert store_s3.get_object(Bucket=bucket, Key="up/big.bin")["Body"].read() == b"".join(parts)
+
+
+@pytest.mark.feature("folder delete")
+def test_a_folder_is_deleted_with_everything_under_it_and_nothing_beside(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    bucket = new_bucket(store_s3)
+    inside, beside = ["a/b/1", "a/b/deep/2", "a/b/ü 3"], ["a/bc/1", "a/b.txt", "b/a/b/1"]
+    put(store_s3, bucket, *inside, *beside)
+    answer = store_client.post(f"/b/{bucket}/delete-folder", data={"prefix": "a/b/"}, headers=HTMX)
+    assert soup(answer.text).select_one("#flash .notice").text == "Folder a/b/: Deleted 3 objects."
+    assert sorted(all_keys(store_s3, bucket)) == sorted(beside)
+
+
+@pytest.mark.feature("bucket creation")
+def test_a_bucket_is_created_then_deleted_once_empty(store_client: TestClient[Any], store_s3: Any) -> None:
+    name = f"new-{new_bucket(store_s3)[2:]}"
+    created = store_client.post("/buckets", data={"name": name}, follow_redirects=False)
+    assert created.status_code == 303 and created.headers["location"] == f"/b/{name}"
+    assert name in [b["Name"] for b in store_s3.list_buckets()["Buckets"]]
+    assert store_client.post("/buckets", data={"name": name}, headers=HTMX).status_code == 409
+    assert store_client.post(f"/b/{name}/delete-bucket", headers=HTMX).status_code == 200
+    assert name not in [b["Name"] for b in store_s3.list_buckets()["Buckets"]]
