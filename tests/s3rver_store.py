@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.servers import answers_within
+
 VERSION = "3.7.1"
 HOME = Path(__file__).parent / ".s3rver"
 
@@ -33,8 +35,9 @@ def ensure_s3rver() -> None:
 
 
 @contextmanager
-def s3rver(workdir: Path, port: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """Start s3rver on 127.0.0.1:`port`, keeping its files under `workdir`; stop it by its own pid."""
+def s3rver(workdir: Path, port: int) -> Iterator[str]:
+    """Start s3rver on 127.0.0.1:`port`, keeping its files under `workdir`, and yield its endpoint once it answers;
+    stop it by its own pid."""
     ensure_s3rver()
     # Node 17 and newer refuse the MD5-based hashing its paged listings use, without the legacy provider.
     env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider", "NODE_PATH": str(HOME / "node_modules")}
@@ -42,11 +45,13 @@ def s3rver(workdir: Path, port: int) -> Iterator[tuple[subprocess.Popen[bytes], 
     log = (workdir / "s3rver.log").open("w")
     data = workdir / "data"
     data.mkdir()
-    process = subprocess.Popen(
-        ["node", str(script), str(data), str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    command = ["node", str(script), str(data), str(port)]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{port}"
     try:
-        yield process, f"http://127.0.0.1:{port}"
+        if not answers_within(endpoint, process, 30):
+            raise RuntimeError(f"s3rver did not start; see {workdir}/s3rver.log")
+        yield endpoint
     finally:
         process.kill()
         process.wait()

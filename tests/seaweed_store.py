@@ -6,15 +6,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from gateway.s3 import make_client
-from gateway.settings import Settings
-from tests.ports import free_port_pair
+from tests.servers import answers_within, free_port_pair
 
 
 @contextmanager
@@ -45,8 +41,7 @@ def seaweed_server(weed: str, workdir: Path, credentials: dict[str, str]) -> Ite
         ]  # fmt: skip
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         endpoint = f"http://127.0.0.1:{ports['s3']}"
-        client = make_client(Settings(endpoint_url=endpoint, region="us-east-1", addressing_style="path"), endpoint)
-        if answers_within(client, process, 60):
+        if answers_within(endpoint, process, 60):
             break
         stop_seaweed(process, ports)
     else:
@@ -57,18 +52,6 @@ def seaweed_server(weed: str, workdir: Path, credentials: dict[str, str]) -> Ite
     finally:
         stop_seaweed(process, ports)
         log.close()
-
-
-def answers_within(client: Any, process: subprocess.Popen[bytes], seconds: float) -> bool:
-    """Whether the store behind `client` answers before `process` exits or `seconds` pass."""
-    deadline = time.monotonic() + seconds
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            client.list_buckets()
-            return True
-        except Exception:
-            time.sleep(0.2)
-    return False
 
 
 def stop_seaweed(process: subprocess.Popen[bytes], ports: dict[str, int]) -> None:

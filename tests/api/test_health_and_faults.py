@@ -16,7 +16,7 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from tests.conftest import put, soup
 from tests.faulty_store import FaultyStore
-from tests.ports import free_port
+from tests.servers import free_port
 
 
 @pytest.fixture(name="silent_store")

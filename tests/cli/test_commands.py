@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import page_token, serve_on_a_free_port, soup, web
-from tests.ports import free_port
+from tests.servers import free_port
 
 COMMAND = [sys.executable, "-m", "gateway.cli"]
 

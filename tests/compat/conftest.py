@@ -133,7 +133,6 @@ def cell(outcome: str | None, gap: str | None) -> str:
 
 @dataclass(frozen=True)
 class Store:
-    name: str
     settings: Settings  # the gateway's, in front of this store
     s3: Any  # a boto3 client of the tests' own, to seed and inspect the store behind the gateway's back
 
@@ -141,7 +140,7 @@ class Store:
 @pytest.fixture(name="store", scope="session", params=list(STORES))
 def fx_store(request: pytest.FixtureRequest) -> Store:
     settings = gateway_settings(request.getfixturevalue(STORES[request.param].endpoint))
-    return Store(request.param, settings, make_client(settings, settings.endpoint_url))
+    return Store(settings, make_client(settings, settings.endpoint_url))
 
 
 @pytest.fixture(name="store_s3", scope="session")

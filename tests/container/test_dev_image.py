@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import web
 from tests.container.conftest import CA_BUNDLE, ROOT, STANDIN, podman
-from tests.ports import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.container
 DEV_IMAGE = "localhost/s3-manager:test-dev"

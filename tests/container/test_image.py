@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import web
 from tests.container.conftest import IMAGE, ROOT, SEAWEED_STANDIN, STANDIN, Build, build, podman
-from tests.ports import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.container
 CREDENTIALS = ["-e", "AWS_ACCESS_KEY_ID=s3manager", "-e", "AWS_SECRET_ACCESS_KEY=s3manager-local-secret-change-me"]

@@ -1,10 +1,15 @@
-"""Free loopback ports for the servers the tests start. A port found free may be taken before the server binds it
-(by another test process): the starters try again on new ports when that happens."""
+"""For the servers the tests start: free loopback ports, and waiting until a store answers. A port found free may be
+taken by another test process before the server binds it; SeaweedFS's starter then tries again on new ports."""
 
 from __future__ import annotations
 
 import random
 import socket
+import subprocess
+import time
+
+from gateway.s3 import make_client
+from gateway.settings import Settings
 
 
 def free_port() -> int:
@@ -37,3 +42,16 @@ def free_range(size: int) -> dict[str, int]:
             return {"first": first, "last": first + size - 1}
         except OSError:
             continue
+
+
+def answers_within(endpoint: str, process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether the store at `endpoint` answers ListBuckets before `process` exits or `seconds` pass."""
+    client = make_client(Settings(region="us-east-1", addressing_style="path"), endpoint)
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            client.list_buckets()
+            return True
+        except Exception:
+            time.sleep(0.2)
+    return False
