@@ -44,11 +44,17 @@ class Copies(Objects):
 
         Up to COPY's threshold (5 GiB) one CopyObject keeps them all exactly. Above it the copy goes in parts
         (UploadPartCopy), which carries nothing by itself, so they are read from the source and given explicitly.
-        `attributes` replace some of them (an edit), which also needs them given explicitly."""
+        `attributes` replace some of them (an edit), which also needs them given explicitly.
+
+        A store that keeps tags counts them in HEAD (x-amz-tagging-count). Where HEAD has no count, the object has
+        no tags, or the store does not say (s3rver, which also drops tags on a copy and ignores any given with it):
+        the tags are read, one more call, and set on the copy after it arrives."""
         source = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
         head = self.api.head_object(**source)
         if attributes is None and head["ContentLength"] <= COPY.multipart_threshold:
             self.api.copy_object(CopySource=source, Bucket=target, Key=target_key)
+            if "TagCount" not in head and (tags := self._tags(source)):
+                self._put_tags(target, target_key, tags)
             return
         kept = {name: head[name] for name in CARRIED if head.get(name)} | {"Metadata": head.get("Metadata", {})}
         kept |= attributes or {}

@@ -79,8 +79,11 @@ class Objects(Listings):
         if not tags:
             await self._run(partial(self.api.delete_object_tagging, Bucket=bucket, Key=key), bucket, key)
             return
+        await self._run(partial(self._put_tags, bucket, key, tags), bucket, key)
+
+    def _put_tags(self, bucket: str, key: str, tags: dict[str, str]) -> None:
         tag_set = {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
-        await self._run(partial(self.api.put_object_tagging, Bucket=bucket, Key=key, Tagging=tag_set), bucket, key)
+        self.api.put_object_tagging(Bucket=bucket, Key=key, Tagging=tag_set)
 
     async def delete_version(self, bucket: str, key: str, version_id: str) -> None:
         """Delete one version (or delete marker) for good: unlike a plain delete, this cannot be undone."""

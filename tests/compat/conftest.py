@@ -56,7 +56,6 @@ STORES = {
             "upload cap checked at completion": "lists no parts: a capped caller's multipart upload is refused (501)",
             "versions": "has no versioning (it takes PUT ?versioning for a new bucket)",
             "pending uploads and lifecycle": "lists no incomplete uploads, and has no lifecycle",
-            "copy and move, with metadata and tags": "drops the tags of a copy (a move loses them)",
         },
     ),
 }
