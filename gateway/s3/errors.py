@@ -70,7 +70,8 @@ def from_client_error(exc: ClientError, bucket: str, key: str) -> GatewayError:
     if code in {"InvalidBucketName", "KeyTooLongError", "InvalidArgument"}:
         return BadRequest(f"The store rejected the request: {detail}")
     if code in {"NotImplemented", "501", "MethodNotAllowed", "405"}:
-        return Unsupported(f"This store does not support that ({code}).")
+        operation = getattr(exc, "operation_name", None) or "that"
+        return Unsupported(f"This store does not support {operation} (it answered {code}).")
     if code in {"SlowDown", "ServiceUnavailable", "503", "InternalError", "500"}:
         return StoreUnavailable(f"The store is unavailable right now ({code}): {detail}")
     return StoreError(f"The store answered {code}: {detail}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 from litestar import Litestar
@@ -132,6 +133,7 @@ def cell(outcome: str | None, gap: str | None) -> str:
 
 @dataclass(frozen=True)
 class Store:
+    kind: Kind
     settings: Settings  # the gateway's, in front of this store
     s3: Any  # a boto3 client of the tests' own, to seed and inspect the store behind the gateway's back
 
@@ -139,7 +141,12 @@ class Store:
 @pytest.fixture(name="store", scope="session", params=list(STORES))
 def fx_store(request: pytest.FixtureRequest) -> Store:
     settings = gateway_settings(request.getfixturevalue(STORES[request.param].endpoint))
-    return Store(settings, make_client(settings, settings.endpoint_url))
+    return Store(STORES[request.param], settings, make_client(settings, settings.endpoint_url))
+
+
+@pytest.fixture(name="store_kind", scope="session")
+def fx_store_kind(store: Store) -> Kind:
+    return store.kind
 
 
 @pytest.fixture(name="store_s3", scope="session")
@@ -159,7 +166,14 @@ def fx_store_app(store: Store) -> Litestar:
 
 @pytest.fixture(name="store_client")
 def fx_store_client(store_app: Litestar) -> Iterator[TestClient[Any]]:
-    """The gateway in-process, in front of the store, sending its pages' CSRF token as they do."""
+    """The gateway in-process, in front of the store, sending its pages' CSRF token as they do. Whatever a store
+    lacks, each answer must say so in a sentence (501): a 500 or a 502 fails the test, gap or not."""
+    answers: list[httpx.Response] = []
     with TestClient(app=store_app) as client:
+        client.event_hooks = {"response": [answers.append]}
         client.headers["x-csrftoken"] = page_token(client)
         yield client
+    for answer in answers:
+        answer.read()
+        said = answer.status_code < 500 or (answer.status_code == 501 and "This store does not support" in answer.text)
+        assert said and "Traceback" not in answer.text, f"{answer.request.url}: {answer.status_code} {answer.text[:300]}"
