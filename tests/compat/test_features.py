@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from litestar.testing import TestClient
@@ -14,6 +15,7 @@ from gateway.export import Exporter, ExportOptions
 from gateway.rules.buckets import ABORT_RULE_ID
 from gateway.settings import Settings
 from tests.api.test_browse import rows
+from tests.api.test_share import create, shared_url
 from tests.conftest import all_keys, new_bucket, put, soup, web
 
 HTMX = {"HX-Request": "true"}
@@ -90,6 +92,26 @@ def test_an_old_version_is_listed_downloaded_and_restored(store_client: TestClie
     restored = store_client.post(f"/b/{bucket}/restore", data={"key": "doc.txt", "version": first}, headers=HTMX)
     assert restored.status_code == 200
     assert store_s3.get_object(Bucket=bucket, Key="doc.txt")["Body"].read() == b"first"
+
+
+@pytest.mark.feature("share links, listed and revoked")
+def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    """A gateway link's record lives in the store itself (S3M_STATE_S3_URL): written, listed, read and deleted there."""
+    bucket = new_bucket(store_s3)
+    for key in ("a.txt", "b.txt"):
+        store_s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    links = {
+        key: urlsplit(shared_url(create(store_client, bucket, key, 3600, "gateway"))).path for key in ("a.txt", "b.txt")
+    }
+    listed = soup(store_client.get("/shares").text).select("tbody tr")
+    shared = {row.select_one("td").text: row.select_one("input[name=id]")["value"] for row in listed}
+    assert {f"{bucket}/a.txt", f"{bucket}/b.txt"} <= shared.keys()
+    assert store_client.post("/shares/revoke", data={"id": shared[f"{bucket}/a.txt"]}).status_code == 200
+    assert store_client.get(links["a.txt"], follow_redirects=False).status_code == 404
+    opened = store_client.get(links["b.txt"], follow_redirects=False)
+    assert web.get(opened.headers["location"]).content == b"b.txt"
 
 
 @pytest.mark.feature("pending uploads and lifecycle")
