@@ -8,7 +8,7 @@ import threading
 from html import unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
 import boto3
@@ -52,19 +52,13 @@ class FaultyStore:
                     return
                 query = {q.partition("=")[0] for q in urlsplit(self.path).query.split("&") if q}
                 if query & store.unsupported:
-                    payload = store.ERROR.format(code="NotImplemented").encode()
-                    self.send_response(501)
-                    self.send_header("content-length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    self.fail(501, "NotImplemented")
                     return
                 if store.mode in ("500", "503"):
-                    code = {"500": "InternalError", "503": "ServiceUnavailable"}[store.mode]
-                    payload = store.ERROR.format(code=code).encode()
-                    self.send_response(int(store.mode))
-                    self.send_header("content-length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    self.fail(int(store.mode), {"500": "InternalError", "503": "ServiceUnavailable"}[store.mode])
+                    return
+                if store.refuse_self_copies and self.copies_onto_itself():
+                    self.fail(400, "InvalidRequest")
                     return
                 headers = dict(self.headers)
                 refusing = self.command == "POST" and self.path.endswith("?delete") and store.refused
@@ -100,6 +94,20 @@ class FaultyStore:
                 self.wfile.write(payload)
                 conn.close()
 
+            def fail(self, status: int, code: str) -> None:
+                payload = store.ERROR.format(code=code).encode()
+                self.send_response(status)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def copies_onto_itself(self) -> bool:
+                """A CopyObject whose source is its own key (a version of it, say) that keeps the metadata."""
+                source = unquote(self.headers.get("x-amz-copy-source", "").partition("?")[0]).lstrip("/")
+                target = unquote(urlsplit(self.path).path).lstrip("/")
+                replacing = self.headers.get("x-amz-metadata-directive") == "REPLACE"
+                return self.command == "PUT" and source == target and not replacing
+
             def preflight(self, origin: str) -> None:
                 method = self.headers.get("access-control-request-method", "")
                 asked = [h.strip().lower() for h in self.headers.get("access-control-request-headers", "").split(",")]
@@ -128,6 +136,9 @@ class FaultyStore:
         self.unsupported: set[str] = set()
         # Keys every ListObjectsV2 answer also names, whatever prefix was asked for: a store with a listing bug.
         self.stray: list[str] = []
+        # CopyObject onto its own source key refused unless it replaces the metadata, as LocalStack refuses to
+        # restore a version (a copy of the version onto its key) that S3 and the other stores take.
+        self.refuse_self_copies = False
 
     def cors_rule(self, path: str, origin: str, method: str, headers: list[str] | None = None) -> dict[str, Any] | None:
         """The bucket's first rule that lets `origin` send `method` with `headers` (exact origins or '*' only)."""

@@ -22,14 +22,28 @@ CARRIED = ("ContentType", "CacheControl", "ContentDisposition", "ContentEncoding
 
 class Copies(Objects):
     async def restore_version(self, bucket: str, key: str, version_id: str) -> None:
-        """Make an old version the current one by copying it over the key (a new version; history is kept)."""
-        await self._run(lambda: self._copy(bucket, key, bucket, key, version_id), bucket, key)
+        """Make an old version the current one by copying it over the key (a new version; history is kept).
+
+        LocalStack refuses that copy as one "onto itself without changing anything" (S3 and the other stores take
+        it); given the version's own headers, metadata and tags again (REPLACE), it takes it."""
+
+        def work() -> None:
+            try:
+                self._copy(bucket, key, bucket, key, version_id)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "InvalidRequest":
+                    raise
+                self._copy(bucket, key, bucket, key, version_id, attributes={})
+
+        await self._run(work, bucket, key)
 
     async def edit(self, bucket: str, key: str, headers: dict[str, str], metadata: dict[str, str]) -> None:
         """Replace the object's headers and user metadata by copying it onto itself (an emptied header is removed);
         the caller sets the tags again."""
         attributes = {**headers, "Metadata": metadata}
-        await self._run(lambda: self._copy(bucket, key, bucket, key, attributes=attributes), bucket, key)
+        await self._run(
+            lambda: self._copy(bucket, key, bucket, key, attributes=attributes, keep_tags=False), bucket, key
+        )
 
     def _copy(
         self,
@@ -39,12 +53,14 @@ class Copies(Objects):
         target_key: str,
         version_id: str | None = None,
         attributes: dict[str, Any] | None = None,
+        keep_tags: bool = True,
     ) -> None:
         """Copy one object (or one version of it) by the store, with its headers, user metadata and tags.
 
         Up to COPY's threshold (5 GiB) one CopyObject keeps them all exactly. Above it the copy goes in parts
         (UploadPartCopy), which carries nothing by itself, so they are read from the source and given explicitly.
-        `attributes` replace some of them (an edit), which also needs them given explicitly.
+        `attributes` replace some of them (an edit, whose caller sets the tags: `keep_tags=False`), which also needs
+        them given explicitly.
 
         A store that keeps tags counts them in HEAD (x-amz-tagging-count). Where HEAD has no count, the object has
         no tags, or the store does not say (s3rver, which also drops tags on a copy and ignores any given with it):
@@ -53,15 +69,15 @@ class Copies(Objects):
         head = self.api.head_object(**source)
         if attributes is None and head["ContentLength"] <= COPY.multipart_threshold:
             self.api.copy_object(CopySource=source, Bucket=target, Key=target_key)
-            if "TagCount" not in head and (tags := self._tags(source)):
-                self._put_tags(target, target_key, tags)
+            if "TagCount" not in head and (kept_tags := self._tags(source)):
+                self._put_tags(target, target_key, kept_tags)
             return
         kept = {name: head[name] for name in CARRIED if head.get(name)} | {"Metadata": head.get("Metadata", {})}
         kept |= attributes or {}
         extra: dict[str, Any] = {name: value for name, value in kept.items() if value or name == "Metadata"}
         extra["MetadataDirective"] = "REPLACE"
-        if attributes is None and (tags := self._tags(source)):
-            extra |= {"Tagging": urlencode(tags), "TaggingDirective": "REPLACE"}
+        if keep_tags and (kept_tags := self._tags(source)):
+            extra |= {"Tagging": urlencode(kept_tags), "TaggingDirective": "REPLACE"}
         self.api.copy(source, target, target_key, ExtraArgs=extra, Config=COPY)
 
     def _tags(self, source: dict[str, str]) -> dict[str, str]:

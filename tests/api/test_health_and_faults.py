@@ -14,7 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import put, soup
+from tests.conftest import page_token, put, soup
 from tests.faulty_store import FaultyStore
 from tests.servers import free_port
 
@@ -141,3 +141,28 @@ def test_a_store_failing_mid_listing_gives_a_clear_503_and_the_gateway_recovers(
         assert client.get("/readyz").status_code == 200
         again = client.get(more, headers={"HX-Request": "true"})
         assert again.status_code == 200 and [row["data-name"] for row in soup(again.text).select("tr.object")] == ["k3"]
+
+
+def test_a_version_is_restored_on_a_store_that_refuses_copying_it_onto_its_key(
+    faulty: FaultyStore, faulty_app: Litestar, s3: Any, bucket: str
+) -> None:
+    """As LocalStack does: the plain copy is refused, so the version's own headers, metadata and tags are given."""
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(
+        Bucket=bucket, Key="doc.txt", Body=b"first", ContentType="text/plain", Metadata={"owner": "ann"}, Tagging="t=1"
+    )["VersionId"]
+    s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"second", ContentType="text/csv")
+    faulty.heal()
+    faulty.refuse_self_copies = True
+    with TestClient(app=faulty_app) as client:
+        client.headers["x-csrftoken"] = page_token(client)
+        restored = client.post(f"/b/{bucket}/restore", data={"key": "doc.txt", "version": first})
+    faulty.heal()
+    assert restored.status_code == 200, restored.text[:300]
+    current = s3.get_object(Bucket=bucket, Key="doc.txt")
+    assert (current["Body"].read(), current["ContentType"], current["Metadata"]) == (
+        b"first",
+        "text/plain",
+        {"owner": "ann"},
+    )
+    assert s3.get_object_tagging(Bucket=bucket, Key="doc.txt")["TagSet"] == [{"Key": "t", "Value": "1"}]

@@ -176,4 +176,6 @@ def fx_store_client(store_app: Litestar) -> Iterator[TestClient[Any]]:
     for answer in answers:
         answer.read()
         said = answer.status_code < 500 or (answer.status_code == 501 and "This store does not support" in answer.text)
-        assert said and "Traceback" not in answer.text, f"{answer.request.url}: {answer.status_code} {answer.text[:300]}"
+        assert said and "Traceback" not in answer.text, (
+            f"{answer.request.url}: {answer.status_code} {answer.text[:300]}"
+        )

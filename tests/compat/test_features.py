@@ -195,15 +195,20 @@ def test_uppy_uploads_by_form_post_and_in_parts(store_settings: Settings, store_
     assert store_s3.get_object(Bucket=bucket, Key="up/big.bin")["Body"].read() == b"".join(parts)
 
 
-@pytest.mark.feature("folder delete")
-def test_a_folder_is_deleted_with_everything_under_it_and_nothing_beside(
+@pytest.mark.feature("folders: create, count and delete")
+def test_a_folder_is_made_counted_and_deleted_with_everything_under_it_and_nothing_beside(
     store_client: TestClient[Any], store_s3: Any
 ) -> None:
     bucket = new_bucket(store_s3)
     inside, beside = ["a/b/1", "a/b/deep/2", "a/b/ü 3"], ["a/bc/1", "a/b.txt", "b/a/b/1"]
     put(store_s3, bucket, *inside, *beside)
+    made = store_client.post(f"/b/{bucket}/folders", data={"prefix": "a/b/", "name": "new"}, headers=HTMX)
+    assert made.status_code == 200 and soup(made.text).select_one("#flash .notice").text == "Created folder new."
+    assert rows(soup(store_client.get(f"/b/{bucket}", params={"prefix": "a/b/"}).text))[0] == ["a/b/deep/", "a/b/new/"]
+    asked = store_client.get(f"/b/{bucket}/delete-folder", params={"prefix": "a/b/"}, headers=HTMX)
+    assert "4 objects" in soup(asked.text).get_text(" ", strip=True)
     answer = store_client.post(f"/b/{bucket}/delete-folder", data={"prefix": "a/b/"}, headers=HTMX)
-    assert soup(answer.text).select_one("#flash .notice").text == "Folder a/b/: Deleted 3 objects."
+    assert soup(answer.text).select_one("#flash .notice").text == "Folder a/b/: Deleted 4 objects."
     assert sorted(all_keys(store_s3, bucket)) == sorted(beside)
 
 

@@ -15,7 +15,7 @@ from tests.conftest import new_bucket, put, soup
 API = "/api/v1/buckets"
 
 
-@pytest.mark.feature("a missing feature said in a sentence")
+@pytest.mark.feature("lacking features said in a sentence (501)")
 def test_each_feature_a_store_lacks_is_refused_in_a_sentence(
     store_client: TestClient[Any], store_s3: Any, store_kind: Kind
 ) -> None:

@@ -9,7 +9,6 @@ import os
 import time
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from litestar.testing import TestClient
@@ -33,23 +32,29 @@ def tamper(url: str) -> str:
     return f"{head}X-Amz-Signature={signature[:-1]}{'0' if signature[-1] != '0' else '1'}"
 
 
-@pytest.mark.feature("tampered URLs refused")
-def test_get_put_and_post_urls_work_and_tampered_ones_are_refused(store_client: TestClient[Any], store_s3: Any) -> None:
+@pytest.mark.feature("presigned PUT, GET and POST")
+def test_get_put_and_post_urls_work_with_a_plain_http_client(store_client: TestClient[Any], store_s3: Any) -> None:
     bucket = new_bucket(store_s3)
     put = presign(store_client, bucket, "put", key="a/b c.txt", content_type="text/plain")
-    assert web.put(tamper(put["url"]), content=b"evil", headers=put["headers"]).status_code == 403
     assert web.put(put["url"], content=b"good", headers=put["headers"]).status_code == 200
-
     get = presign(store_client, bucket, "get", key="a/b c.txt")
     assert web.get(get["url"]).content == b"good"
-    refused = web.get(tamper(get["url"]))
-    assert refused.status_code == 403 and "SignatureDoesNotMatch" in refused.text
-    other_key = get["url"].replace("b%20c.txt", "other.txt")
-    assert web.get(other_key).status_code == 403
-
     post = presign(store_client, bucket, "post", key="a/form.bin", max_size=10)
     assert web.post(post["url"], data=post["fields"], files={"file": ("f", b"12345")}).status_code == 201
     assert sorted(all_keys(store_s3, bucket)) == ["a/b c.txt", "a/form.bin"]
+    assert store_s3.get_object(Bucket=bucket, Key="a/form.bin")["Body"].read() == b"12345"
+
+
+@pytest.mark.feature("tampered URLs refused")
+def test_tampered_put_and_get_urls_are_refused(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    put = presign(store_client, bucket, "put", key="a/b c.txt", content_type="text/plain")
+    assert web.put(tamper(put["url"]), content=b"evil", headers=put["headers"]).status_code == 403
+    store_s3.put_object(Bucket=bucket, Key="a/b c.txt", Body=b"good")
+    get = presign(store_client, bucket, "get", key="a/b c.txt")
+    refused = web.get(tamper(get["url"]))
+    assert refused.status_code == 403 and "SignatureDoesNotMatch" in refused.text
+    assert web.get(get["url"].replace("b%20c.txt", "other.txt")).status_code == 403
     assert store_s3.get_object(Bucket=bucket, Key="a/b c.txt")["Body"].read() == b"good"
 
 
@@ -131,29 +136,26 @@ def test_download_redirect_from_the_explorer_is_honoured(store_client: TestClien
     assert fetched.headers["content-disposition"].endswith("filename*=UTF-8''%C3%BC.txt")
 
 
-@pytest.mark.feature("tampered URLs refused")
-def test_preview_share_and_version_urls_are_accepted_by_a_store_that_checks(
-    store_client: TestClient[Any], store_s3: Any
-) -> None:
-    """The URLs issue 6 added carry more signed parameters (response-content-type, versionId): the store checks them."""
+def text_preview_url(client: TestClient[Any], bucket: str, key: str) -> str:
+    page = client.get(f"/b/{bucket}/object", params={"key": key})
+    assert page.status_code == 200, page.text[:300]
+    return str(soup(page.text).select_one("pre[data-preview-text]")["data-preview-text"])
+
+
+@pytest.mark.feature("details and previews")
+def test_details_show_a_preview_the_store_serves_as_text(store_client: TestClient[Any], store_s3: Any) -> None:
+    """A preview URL signs response-content-type=text/plain: markup in a text file stays inert."""
     bucket = new_bucket(store_s3)
-    store_s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    first = store_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"<b>v1</b>", ContentType="text/plain")["VersionId"]
-    store_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"v2", ContentType="text/plain")
-    page = store_client.get(f"/b/{bucket}/object", params={"key": "n.txt"})
-    text_url = soup(page.text).select_one("pre[data-preview-text]")["data-preview-text"]
-    preview = web.get(text_url)
+    store_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"<b>v1</b>", ContentType="text/plain")
+    preview = web.get(text_preview_url(store_client, bucket, "n.txt"))
     assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/plain")
-    tampered = text_url.replace("response-content-type=text%2Fplain", "response-content-type=text%2Fhtml")
-    assert web.get(tampered).status_code == 403
-    old = store_client.get(f"/b/{bucket}/download", params={"key": "n.txt", "version": first}, follow_redirects=False)
-    assert web.get(old.headers["location"]).content == b"<b>v1</b>"
-    shared = store_client.post(
-        f"/b/{bucket}/share",
-        data={"key": "n.txt", "seconds": "3600", "kind": "gateway"},
-        headers={"HX-Request": "true"},
-    )
-    assert shared.status_code == 200, shared.text[:400]
-    link = urlsplit(str(soup(shared.text).select_one("#share-url")["value"])).path
-    opened = store_client.get(link, follow_redirects=False)
-    assert web.get(opened.headers["location"]).content == b"v2"
+    assert preview.content == b"<b>v1</b>"
+
+
+@pytest.mark.feature("tampered URLs refused")
+def test_a_preview_url_cannot_be_turned_into_an_html_page(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    store_s3.put_object(Bucket=bucket, Key="n.txt", Body=b"<b>v1</b>", ContentType="text/plain")
+    url = text_preview_url(store_client, bucket, "n.txt")
+    tampered = url.replace("response-content-type=text%2Fplain", "response-content-type=text%2Fhtml")
+    assert tampered != url and web.get(tampered).status_code == 403
