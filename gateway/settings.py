@@ -138,6 +138,10 @@ class Settings:
     """S3M_UPPY_UPLOAD_METHOD: how Uppy's small uploads go, `post` (a POST policy) or `put` (a presigned PUT), for
     stores whose POST answer exposes no ETag (moto): Uppy 5 waits for it forever."""
 
+    copy_tags_again: bool = False
+    """S3M_COPY_TAGS_AGAIN: the store drops an object's tags when it copies it (s3rver does; S3 keeps them): copies
+    and moves read the tags and set them on the copy, one more call per copied object."""
+
     template_dir: Path = TEMPLATES
     static_dir: Path = STATIC
 
@@ -181,6 +185,7 @@ class Settings:
             "state_url": get("S3M_STATE_S3_URL"),
             "inline_markup": _flag(environ, "S3M_INLINE_MARKUP"),
             "uppy_upload_method": (get("S3M_UPPY_UPLOAD_METHOD") or "").lower() or None,
+            "copy_tags_again": _flag(environ, "S3M_COPY_TAGS_AGAIN"),
         }
         settings = cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
         settings.check()

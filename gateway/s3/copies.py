@@ -62,14 +62,13 @@ class Copies(Objects):
         `attributes` replace some of them (an edit, whose caller sets the tags: `keep_tags=False`), which also needs
         them given explicitly.
 
-        A store that keeps tags counts them in HEAD (x-amz-tagging-count). Where HEAD has no count, the object has
-        no tags, or the store does not say (s3rver, which also drops tags on a copy and ignores any given with it):
-        the tags are read, one more call, and set on the copy after it arrives."""
+        A store that drops tags on a copy (s3rver, which also ignores any given with it, and counts none in HEAD)
+        has them read and set on the copy after it arrives (S3M_COPY_TAGS_AGAIN), one more call per object."""
         source = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
         head = self.api.head_object(**source)
         if attributes is None and head["ContentLength"] <= COPY.multipart_threshold:
             self.api.copy_object(CopySource=source, Bucket=target, Key=target_key)
-            if "TagCount" not in head and (kept_tags := self._tags(source)):
+            if self.settings.copy_tags_again and (kept_tags := self._tags(source)):
                 self._put_tags(target, target_key, kept_tags)
             return
         kept = {name: head[name] for name in CARRIED if head.get(name)} | {"Metadata": head.get("Metadata", {})}

@@ -26,13 +26,14 @@ def test_variables_are_read() -> None:
             "S3M_URL_EXPIRES": "600",
             "S3M_SECRET_KEY": "k",
             "S3_READ_TIMEOUT": "2.5",
+            "S3M_COPY_TAGS_AGAIN": "true",
         }
     )
     assert settings.endpoint_url == "http://minio:9000"
     assert settings.public_endpoint_url == "https://s3.example.com"
     assert settings.region == "eu-west-1"
     assert (settings.addressing_style, settings.page_size, settings.url_expires) == ("path", 500, 600)
-    assert (settings.secret_key, settings.read_timeout) == ("k", 2.5)
+    assert (settings.secret_key, settings.read_timeout, settings.copy_tags_again) == ("k", 2.5, True)
 
 
 def test_aws_region_wins_over_the_default_region() -> None:
