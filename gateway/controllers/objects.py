@@ -248,6 +248,18 @@ class ObjectsController(Controller):
             await storage.put_empty(bucket, key)
         return await after_change(request, storage, bucket, parent, f"Created folder {name}.")
 
+    @get("/delete", name="object_delete_confirm")
+    async def confirm_delete_object(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str], key: FromQuery[str]
+    ) -> Template:
+        """One object's delete, confirmed on a page of its own: a URL the row menu and the Delete key open."""
+        allow(request, "delete", bucket, check_key(key))
+        head = await storage.head(bucket, key)  # a missing object is a 404 here, not a confirmation of nothing
+        context = {"bucket": bucket, "key": key, "size": head.get("ContentLength", 0), "folder": folder_of(key)}
+        return page_or_partial(
+            request, "pages/confirm_delete_object.html", "partials/confirm_delete_object.html", context
+        )
+
     @post("/delete", name="objects_delete", status_code=200)
     async def delete_objects(
         self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]

@@ -1,5 +1,7 @@
 // The explorer's behaviour where htmx does not reach: the row filter, copy buttons, text previews, the keyboard and
-// select-all. Copy and move (transfers.js) and uploads straight to S3 (uploads.js) are modules of their own.
+// select-all. The row menu (row-menu.js), copy and move (transfers.js) and uploads straight to S3 (uploads.js) are
+// modules of their own.
+import { askToDelete } from "./row-menu.js";
 import "./transfers.js";
 import "./uploads.js";
 
@@ -67,8 +69,7 @@ document.addEventListener("keydown", (event) => {
     row.scrollIntoView({ block: "nearest" });
   } else if (event.key === "Delete" && current) {
     event.preventDefault();
-    const remove = current.querySelector("button.danger, .actions a:last-child");
-    if (remove) remove.click(); // an object asks with hx-confirm; a folder opens its confirmation page
+    askToDelete(current); // its confirmation page, as the row menu's "Delete…"
   }
 });
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,12 @@ pytestmark = pytest.mark.browser
 
 def row_link(page: Any, name: str) -> Any:
     return page.locator("#rows a", has_text=re.compile(f"^{re.escape(name)}/?$"))
+
+
+def row_action(page: Any, name: str, action: str) -> None:
+    """Choose `action` in the menu of the row named `name`."""
+    page.locator(f"#rows tr[data-name={json.dumps(name, ensure_ascii=False)}] a.menu-button").click()
+    page.locator("#row-menu [role=menuitem]", has_text=re.compile(f"^{re.escape(action)}$")).click()
 
 
 def test_upload_by_file_input_download_and_delete_without_bytes_through_the_gateway(
@@ -47,8 +54,8 @@ def test_upload_by_file_input_download_and_delete_without_bytes_through_the_gate
     assert live_gateway.proxy.to_gateway < 64 * 1024, live_gateway.proxy.to_gateway
     assert live_gateway.proxy.from_gateway < 256 * 1024, live_gateway.proxy.from_gateway
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.locator("tr.object", has_text="big file ü.bin").get_by_role("button", name="Delete").click()
+    row_action(page, "big file ü.bin", "Delete…")
+    page.locator("#panel form").get_by_role("button", name="Delete").click()
     page.wait_for_selector("#flash .notice:text('Deleted 1 object.')")
     assert all_keys(s3, bucket) == []
 
@@ -197,7 +204,7 @@ def test_create_a_folder_then_delete_it_recursively_after_confirming(page: Any, 
     row_link(page, "fresh").wait_for()
     assert "keep/fresh/" in all_keys(s3, bucket)
 
-    page.locator("tr.folder[data-name='b']").get_by_role("link", name="Delete…").click()
+    row_action(page, "b", "Delete…")
     page.wait_for_selector("text=This deletes")
     assert page.locator(".count").inner_text() == "2"
     page.locator("button", has_text="Delete 2 objects").click()
@@ -222,7 +229,7 @@ def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, buc
     put(s3, bucket, "reports/q3 summary.txt", body=b"shared bytes")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"/b/{bucket}?prefix=reports/")
-    page.locator("tr.object[data-name='q3 summary.txt'] a.share").click()
+    row_action(page, "q3 summary.txt", "Share…")
     page.select_option("select[name=seconds]", "86400")
     page.select_option("select[name=kind]", "presigned")
     page.click("button:text('Create link')")
@@ -245,7 +252,7 @@ def test_details_show_hostile_metadata_as_text(page: Any, s3: Any, bucket: str) 
     hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
     s3.put_object(Bucket=bucket, Key="m.txt", Body=b"x", Metadata={"note": hostile})  # tags may not hold markup
     page.goto(f"/b/{bucket}")
-    page.locator("tr.object[data-name='m.txt'] a.details").click()
+    row_action(page, "m.txt", "Details")
     page.wait_for_selector("table.metadata")
     assert page.locator("table.metadata td").inner_text() == hostile
     assert page.evaluate("() => window.pwned") is None and page.locator("table img").count() == 0
@@ -257,7 +264,7 @@ def test_restore_an_old_version_then_download_it(page: Any, s3: Any, bucket: str
     first = s3.put_object(Bucket=bucket, Key="plan.txt", Body=b"the good plan")["VersionId"]
     s3.put_object(Bucket=bucket, Key="plan.txt", Body=b"the bad edit")
     page.goto(f"/b/{bucket}")
-    page.locator("tr.object[data-name='plan.txt'] a.details").click()
+    row_action(page, "plan.txt", "Details")
     page.locator(f"tr.version:has(code:text('{first}')) button:text('Restore')").click()
     page.wait_for_selector(f".notice:text('Restored version {first}.')")
     assert page.locator("tr.version").count() == 3
@@ -321,7 +328,7 @@ def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket:
         list(pool.map(lambda k: put(s3, bucket, k), keys))
     put(s3, bucket, "batch-keep.txt")
     page.goto(f"/b/{bucket}")
-    page.locator("tr.folder[data-name='batch'] a.transfer").click()
+    row_action(page, "batch", "Copy/move…")
     page.fill("input[name=target]", "moved/batch/")
     page.check("input[name=move]")
     page.click("button:text('Start')")
@@ -339,9 +346,11 @@ def test_keyboard_moves_opens_searches_and_deletes(page: Any, s3: Any, bucket: s
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("() => document.activeElement.closest('tr').dataset.name") == "gamma.txt"
-    page.once("dialog", lambda dialog: dialog.accept())  # Delete asks first
-    page.keyboard.press("Delete")
-    page.wait_for_selector("tr.object[data-name='gamma.txt']", state="detached")
+    page.keyboard.press("Delete")  # asks first, on a page of its own
+    page.wait_for_url(f"**/b/{bucket}/delete?key=gamma.txt")
+    page.locator("#panel form").get_by_role("button", name="Delete").click()
+    page.wait_for_selector("#flash .notice:text('Deleted 1 object.')")
+    assert page.url.endswith(f"/b/{bucket}")  # back in the folder, by its address
     assert sorted(all_keys(s3, bucket)) == ["alpha/inside.txt", "beta.txt"]
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")

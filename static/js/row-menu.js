@@ -1,0 +1,122 @@
+// One actions menu for every row of a listing: built when its ⋯ button is pressed, from the row's key (or folder)
+// and the addresses on #panel, so rows carry no per-row forms. Without scripts the ⋯ button is a plain link (an
+// object's details, or the folder itself), where the same actions are. Arrows move, Esc closes, Tab leaves.
+import { panel } from "./common.js";
+
+const withQuery = (url, name, value) => `${url}?${new URLSearchParams({ [name]: value })}`;
+const queryOf = (link, name) => new URL(link.href, location.href).searchParams.get(name);
+
+// [label, address, how]: a "view" swaps #panel and pushes the address; a "file" is a plain download.
+function rowActions(row) {
+  const urls = panel().dataset;
+  if (row.classList.contains("folder")) {
+    const prefix = queryOf(row.querySelector("a.folder-link"), "prefix");
+    return [
+      ["Open", withQuery(urls.browseUrl, "prefix", prefix), "view"],
+      ["Copy/move…", withQuery(urls.transferUrl, "prefix", prefix), "view"],
+      ["Delete…", withQuery(urls.folderDeleteUrl, "prefix", prefix), "view"],
+    ];
+  }
+  const key = row.querySelector("input[name=key]").value;
+  return [
+    ["Download", withQuery(urls.downloadUrl, "key", key), "file"],
+    ["Details", withQuery(urls.detailsUrl, "key", key), "view"],
+    ["Share…", withQuery(urls.shareUrl, "key", key), "view"],
+    ["Copy/move…", withQuery(urls.transferUrl, "key", key), "view"],
+    ["Delete…", withQuery(urls.deleteUrl, "key", key), "view"],
+  ];
+}
+
+let menu = null; // the one menu element, and the button that opened it
+let opener = null;
+
+function close(refocus) {
+  if (!menu || menu.hidden) return;
+  menu.hidden = true;
+  opener.setAttribute("aria-expanded", "false");
+  if (refocus) opener.focus();
+}
+
+function open(button) {
+  if (!menu) {
+    menu = document.createElement("div");
+    menu.id = "row-menu";
+    menu.setAttribute("role", "menu");
+    menu.hidden = true;
+    document.body.append(menu);
+  }
+  close(false);
+  opener = button;
+  const row = button.closest("tr");
+  menu.setAttribute("aria-label", button.getAttribute("aria-label"));
+  menu.replaceChildren(...rowActions(row).map(([label, url, how]) => {
+    const item = document.createElement("a");
+    item.setAttribute("role", "menuitem");
+    item.href = url;
+    item.textContent = label;
+    if (how === "view") { // as the rows' own links: swap #panel, and put the address in the history
+      item.setAttribute("hx-get", url);
+      item.setAttribute("hx-target", "#panel");
+      item.setAttribute("hx-swap", "outerHTML");
+      item.setAttribute("hx-push-url", "true");
+    }
+    if (label === "Delete…") item.className = "danger";
+    return item;
+  }));
+  htmx.process(menu);
+  menu.hidden = false;
+  const place = button.getBoundingClientRect();
+  const left = Math.max(8, Math.min(place.right - menu.offsetWidth, innerWidth - menu.offsetWidth - 8));
+  const below = place.bottom + menu.offsetHeight + 8 <= innerHeight;
+  menu.style.left = `${left + scrollX}px`;
+  menu.style.top = `${(below ? place.bottom + 4 : place.top - menu.offsetHeight - 4) + scrollY}px`;
+  button.setAttribute("aria-expanded", "true");
+  menu.querySelector("a").focus();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("#rows a.menu-button");
+  if (button) {
+    event.preventDefault();
+    if (menu && !menu.hidden && opener === button) close(true); else open(button);
+    return;
+  }
+  close(false); // an item was chosen (htmx or the browser takes it from here), or the click was elsewhere
+});
+
+// The Delete key on a row asks as the menu's "Delete…" does.
+export function askToDelete(row) {
+  open(row.querySelector("a.menu-button"));
+  menu.querySelector("a.danger").click();
+}
+
+document.addEventListener("keydown", (event) => {
+  if (!menu || menu.hidden || !menu.contains(document.activeElement)) return;
+  const items = [...menu.querySelectorAll("a")];
+  const at = items.indexOf(document.activeElement);
+  if (event.key === "Escape") { event.preventDefault(); close(true); }
+  else if (event.key === "Tab") close(false);
+  else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    items[(at + step + items.length) % items.length].focus();
+  } else if (event.key === "Home" || event.key === "End") {
+    event.preventDefault();
+    items[event.key === "Home" ? 0 : items.length - 1].focus();
+  }
+});
+
+document.addEventListener("htmx:beforeSwap", () => close(false)); // the rows it belonged to are going
+
+// --- how many rows are loaded, and whether that is the whole folder ---------------------------------------
+function countRows() {
+  const out = document.getElementById("item-count");
+  if (!out) return;
+  const folders = document.querySelectorAll("#rows tr.folder").length;
+  const files = document.querySelectorAll("#rows tr.object").length;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const more = document.getElementById("more-rows") ? " loaded, more to come" : "";
+  out.textContent = folders + files ? `${plural(folders, "folder")}, ${plural(files, "file")}${more}` : "";
+}
+document.addEventListener("DOMContentLoaded", countRows);
+document.addEventListener("htmx:afterSettle", countRows);
