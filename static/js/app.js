@@ -55,6 +55,7 @@ document.addEventListener("htmx:afterSettle", showTextPreviews);
 const typing = (element) => element.closest("input, textarea, select, [contenteditable]") !== null;
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if (event.target.closest("#row-menu")) return; // its own keys (row-menu.js)
   const rows = [...document.querySelectorAll("#rows tr[data-name]")].filter((row) => !row.hidden);
   const current = event.target.closest ? event.target.closest("#rows tr[data-name]") : null;
   if (event.key === "/") {

@@ -130,6 +130,25 @@ def test_delete_a_selection(client: TestClient[Any], s3: Any, bucket: str) -> No
     assert nothing.status_code == 400
 
 
+def test_one_object_is_deleted_after_a_confirmation_page_of_its_own(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    put(s3, bucket, "s/ü 1.txt", "s/2", body=b"12345")
+    asked = client.get(f"/b/{bucket}/delete", params={"key": "s/ü 1.txt"})
+    page = soup(asked.text)
+    assert asked.status_code == 200 and page.select_one("title").text.startswith("Delete s/ü 1.txt")
+    assert "s/ü 1.txt" in page.select_one(".notice").text and "5 B" in page.select_one(".notice").text
+    form = page.select_one("#panel form")
+    fields = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    assert (fields["key"], fields["prefix"]) == ("s/ü 1.txt", "s/")
+    assert all_keys(s3, bucket) == ["s/2", "s/ü 1.txt"]  # asking deletes nothing
+    answer = client.post(form["action"], data=fields, headers=HTMX)
+    assert soup(answer.text).select_one("#flash .notice").text == "Deleted 1 object."
+    assert all_keys(s3, bucket) == ["s/2"]
+    missing = client.get(f"/b/{bucket}/delete", params={"key": "s/ü 1.txt"})
+    assert missing.status_code == 404 and "There is no object" in missing.text
+
+
 def test_a_large_folder_is_counted_with_one_listing_and_said_to_hold_more(
     client: TestClient[Any], s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,0 +1,94 @@
+"""The interface at every width, and its row menu by keyboard: nothing scrolls sideways from 320 px up, whatever the
+names, and every action of a row is reachable without a mouse, each at an address of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from gateway.demo import ODD_NAMES
+from tests.conftest import put
+
+WIDTHS = (320, 390, 768, 1280)
+LONG = "a-very-long-file-name-without-any-space-" * 5 + ".csv"  # 205 characters, one token
+DEEP = "quarterly reports for the finance department of the northern region/"
+
+
+def overflow(page: Any) -> int:
+    """How far the page scrolls sideways, in CSS pixels."""
+    return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+
+
+@pytest.fixture(name="hostile_bucket")
+def fx_hostile_bucket(s3: Any, bucket: str) -> str:
+    put(s3, bucket, *ODD_NAMES, LONG, DEEP + LONG, f"{DEEP}notes — ünïcode.txt")
+    return bucket
+
+
+def test_no_page_scrolls_sideways_at_any_width(page: Any, hostile_bucket: str) -> None:
+    bucket, key, folder = hostile_bucket, quote(DEEP + LONG), quote(DEEP)
+    pages = [
+        "/",
+        f"/b/{bucket}",
+        f"/b/{bucket}?prefix={folder}",
+        f"/b/{bucket}?prefix=odd+names%2F",
+        f"/b/{bucket}/object?key={key}",
+        f"/b/{bucket}/share?key={key}",
+        f"/b/{bucket}/delete?key={key}",
+        f"/b/{bucket}/transfer?key={key}",
+        f"/b/{bucket}/delete-folder?prefix={folder}",
+        f"/b/{bucket}/settings",
+    ]
+    wide = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in pages:
+            page.goto(path)
+            if (extra := overflow(page)) > 0:
+                wide.append(f"{path} at {width} px: {extra} px too wide")
+    assert wide == [], "\n".join(wide)
+
+
+def test_a_phone_shows_one_line_per_name_and_its_size_and_date_beneath(page: Any, hostile_bucket: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/b/{hostile_bucket}?prefix={quote(DEEP)}")
+    row = page.locator("#rows tr.object", has_text="notes — ünïcode.txt")
+    name, size, menu = (row.locator(cell).bounding_box() for cell in ("td.name", "td.num", "td.actions"))
+    assert name["height"] < 30  # one line: a short name does not wrap letter by letter
+    assert size["y"] >= name["y"] + name["height"] - 1  # size and date on the line beneath
+    assert menu["x"] + menu["width"] <= 390  # the menu stays on screen
+
+
+def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "docs/plan.txt", "docs/sub/inside.txt")
+    page.goto(f"/b/{bucket}?prefix=docs%2F")
+    assert page.locator("#item-count").inner_text() == "1 folder, 1 file"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # the file's name
+    page.keyboard.press("Tab")  # its menu button
+    page.keyboard.press("Enter")
+    items = page.locator("#row-menu [role=menuitem]")
+    assert items.all_inner_texts() == ["Download", "Details", "Share…", "Copy/move…", "Delete…"]
+    assert page.evaluate("() => document.activeElement.textContent") == "Download"
+    page.keyboard.press("Escape")  # closes, and gives the focus back to the button
+    assert page.locator("#row-menu").is_hidden()
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Actions for plan.txt"
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowUp")  # wraps round to the last item
+    assert page.evaluate("() => document.activeElement.textContent") == "Delete…"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")  # Share…
+    page.wait_for_url(f"**/b/{bucket}/share?key=docs%2Fplan.txt")
+    page.locator("select[name=seconds]").wait_for()
+    page.go_back()
+    page.wait_for_url(f"**/b/{bucket}?prefix=docs%2F")
+    page.locator("#rows tr.object[data-name='plan.txt']").wait_for()
+    page.reload()  # the folder's own address, as the share form's is
+    page.locator("#rows tr.folder[data-name='sub'] a.menu-button").click()
+    folder_items = page.locator("#row-menu [role=menuitem]")
+    assert folder_items.all_inner_texts() == ["Open", "Copy/move…", "Delete…"]
+    page.mouse.click(5, 5)  # a click elsewhere closes it
+    assert page.locator("#row-menu").is_hidden()
