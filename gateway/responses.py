@@ -33,10 +33,13 @@ def wants_partial(request: AnyRequest) -> bool:
 def page_or_partial(
     request: AnyRequest, page: str, partial: str, context: dict[str, Any], *, status_code: int = 200
 ) -> Template:
-    """Render `partial` for htmx and `page` (which includes `partial`) otherwise."""
+    """Render `partial` for htmx, with the page's title (fragment.html), and `page` (which includes `partial`)
+    otherwise."""
     context = {"notice": None, **context}
-    name = partial if wants_partial(request) else page
-    return Template(template_name=name, context=context, headers=VARY, status_code=status_code)
+    if wants_partial(request):
+        context |= {"page": page, "partial": partial}
+        return Template(template_name="fragment.html", context=context, headers=VARY, status_code=status_code)
+    return Template(template_name=page, context=context, headers=VARY, status_code=status_code)
 
 
 def wants_json(request: AnyRequest) -> bool:

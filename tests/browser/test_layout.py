@@ -83,6 +83,7 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.keyboard.press("Enter")  # Share…
     page.wait_for_url(f"**/b/{bucket}/share?key=docs%2Fplan.txt")
     page.locator("select[name=seconds]").wait_for()
+    assert page.title() == "Share plan.txt · s3-manager"  # the tab's title follows htmx's swaps
     page.go_back()
     page.wait_for_url(f"**/b/{bucket}?prefix=docs%2F")
     page.locator("#rows tr.object[data-name='plan.txt']").wait_for()
@@ -92,3 +93,6 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     assert folder_items.all_inner_texts() == ["Open", "Copy/move…", "Delete…"]
     page.mouse.click(5, 5)  # a click elsewhere closes it
     assert page.locator("#row-menu").is_hidden()
+    page.locator("#rows a.folder-link", has_text="sub/").click()
+    page.locator("#rows tr.object[data-name='inside.txt']").wait_for()
+    assert page.title() == f"{bucket}/docs/sub/ · s3-manager"
