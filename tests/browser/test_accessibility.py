@@ -1,0 +1,63 @@
+"""axe-core on every kind of page, at a phone's width and a desktop's, in light and in dark: no serious or critical
+violation. (The tests' own copy of axe, tests/vendor, is evaluated in the page; the gateway never serves it.)"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import put
+
+AXE = Path(__file__).parents[1] / "vendor/axe-core-4.14.1/axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+
+
+@pytest.fixture(name="axe", scope="module")
+def fx_axe() -> str:
+    source = AXE.read_bytes()
+    assert hashlib.sha256(source).hexdigest() == AXE_SHA256, f"{AXE} is not the vendored file"
+    return source.decode()
+
+
+def serious_violations(page: Any, axe: str) -> list[str]:
+    """What axe finds serious or critical on the page as it stands: rule, and where."""
+    page.evaluate(axe)  # evaluated by the browser's debugger protocol: the page's CSP does not apply to it
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucket: str, axe: str, scheme: str) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    put(s3, bucket, "docs/plan.txt", "docs/plan.txt", "docs/sub/inside.txt", "top.txt")
+    key = quote("docs/plan.txt")
+    pages = [
+        "/",
+        f"/b/{bucket}?prefix=docs%2F",
+        f"/b/{bucket}/object?key={key}",
+        f"/b/{bucket}/share?key={key}",
+        f"/b/{bucket}/delete?key={key}",
+        f"/b/{bucket}/transfer?key={key}",
+        f"/b/{bucket}/delete-folder?prefix=docs%2Fsub%2F",
+        f"/b/{bucket}/settings",
+        "/shares",
+    ]
+    page.emulate_media(color_scheme=scheme)
+    found = []
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in pages:
+            page.goto(path)
+            found += [f"{path} at {width} px: {v}" for v in serious_violations(page, axe)]
+    page.goto(f"/b/{bucket}?prefix=docs%2F")
+    page.locator("#rows tr.object a.menu-button").click()  # the row menu, open
+    found += [f"row menu: {v}" for v in serious_violations(page, axe)]
+    assert found == [], "\n".join(found)
