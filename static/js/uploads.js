@@ -1,6 +1,7 @@
 // Uploads go from the browser straight to S3. The gateway only signs: it answers POST {prefix, files} with one
 // presigned PUT per file (or a multipart upload for a large one, multipart.js), and never sees the bytes.
 import { csrfToken, flash, listing, panel, storeMessage } from "./common.js";
+import { ask } from "./dialogs.js";
 import { putInParts } from "./multipart.js";
 import { finish, showProgress, showUpload } from "./upload-rows.js";
 
@@ -83,7 +84,8 @@ async function uploadAll(items) {
   if (existing.length) {
     const names = existing.slice(0, 10).map((task) => task.key).join("\n");
     const more = existing.length > 10 ? `\n… and ${existing.length - 10} more` : "";
-    if (!confirm(`${existing.length} file(s) already exist and would be replaced:\n${names}${more}\n\nReplace them?`)) {
+    const question = `${existing.length} file(s) already exist and would be replaced. Replace them?`;
+    if (!(await ask(question, "Replace them", `${names}${more}`))) {
       chosen = tasks.filter((task) => !task.exists);
       if (!chosen.length) flash("Nothing uploaded: the files that already exist were kept.", "notice");
     }

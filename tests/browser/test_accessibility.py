@@ -60,4 +60,8 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
     page.goto(f"/b/{bucket}?prefix=docs%2F")
     page.locator("#rows tr.object a.menu-button").click()  # the row menu, open
     found += [f"row menu: {v}" for v in serious_violations(page, axe)]
+    page.keyboard.press("Escape")
+    page.check("#rows input[name=key]")
+    page.get_by_role("button", name="Delete selected").click()  # the confirmation dialog, open
+    found += [f"dialog: {v}" for v in serious_violations(page, axe)]
     assert found == [], "\n".join(found)

@@ -117,17 +117,18 @@ def test_replacing_an_existing_object_asks_first(page: Any, s3: Any, bucket: str
     (tmp_path / "same.txt").write_bytes(b"replacement")
     page.goto(f"/b/{bucket}")
 
-    with page.expect_event("dialog") as asked:
-        page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
-    assert "1 file(s) already exist and would be replaced:\nsame.txt" in asked.value.message
-    asked.value.dismiss()
+    page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
+    asked = page.locator("dialog#confirm")
+    assert asked.locator("p").inner_text() == "1 file(s) already exist and would be replaced. Replace them?"
+    assert asked.locator("pre").inner_text() == "same.txt"
+    assert page.evaluate("() => document.activeElement.textContent") == "Cancel"  # the safe choice first
+    page.keyboard.press("Escape")
     page.locator("#flash", has_text="Nothing uploaded: the files that already exist were kept.").wait_for()
     assert page.locator(".upload").count() == 0
     assert s3.get_object(Bucket=bucket, Key="same.txt")["Body"].read() == b"original"
 
-    with page.expect_event("dialog") as asked:
-        page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
-    asked.value.accept()
+    page.set_input_files("input.upload-input[multiple]", str(tmp_path / "same.txt"))
+    asked.get_by_role("button", name="Replace them").click()
     page.wait_for_selector(".upload.done")
     assert s3.get_object(Bucket=bucket, Key="same.txt")["Body"].read() == b"replacement"
 
@@ -359,3 +360,19 @@ def test_keyboard_moves_opens_searches_and_deletes(page: Any, s3: Any, bucket: s
     page.wait_for_selector("tr.object[data-name='inside.txt']")
     page.keyboard.press("/")
     assert page.evaluate("() => document.activeElement.name") == "prefix"
+
+
+def test_deleting_a_selection_asks_in_a_dialog_that_counts_it(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "s/1.txt", "s/2.txt", "s/3.txt")
+    page.goto(f"/b/{bucket}?prefix=s%2F")
+    for name in ("1.txt", "3.txt"):
+        page.check(f"#rows tr[data-name='{name}'] input[name=key]")
+    page.get_by_role("button", name="Delete selected").click()
+    asked = page.get_by_role("dialog")
+    assert asked.locator("p").inner_text() == "Delete 2 selected objects in s/? This cannot be undone."
+    asked.get_by_role("button", name="Cancel").click()
+    assert asked.is_hidden() and len(all_keys(s3, bucket)) == 3
+    page.get_by_role("button", name="Delete selected").click()
+    asked.get_by_role("button", name="Delete", exact=True).click()
+    page.wait_for_selector("#flash .notice:text('Deleted 2 objects.')")
+    assert all_keys(s3, bucket) == ["s/2.txt"]
