@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.conftest import soup, web
+from tests.conftest import put, soup, web
 
 HOSTILE = '<img src=x onerror="window.pwned=1">'
 
@@ -149,3 +149,15 @@ def test_saving_without_tags_removes_them(client: TestClient[Any], s3: Any, buck
         client.post(f"/b/{bucket}/edit", data={"key": "t", "content_type": "text/plain", "tags": ""}).status_code == 200
     )
     assert s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"] == []
+
+
+def test_details_offer_every_action_of_the_row_menu_for_pages_without_scripts(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    put(s3, bucket, "d/x.txt")
+    page = soup(client.get(f"/b/{bucket}/object", params={"key": "d/x.txt"}).text)
+    actions = {a.text: a["href"] for a in page.select("#panel a.button")}
+    assert actions["Share…"] == f"/b/{bucket}/share?key=d%2Fx.txt"
+    assert actions["Copy/move…"] == f"/b/{bucket}/transfer?key=d%2Fx.txt"
+    assert actions["Delete…"] == f"/b/{bucket}/delete?key=d%2Fx.txt"
+    assert client.get(actions["Delete…"]).status_code == 200
