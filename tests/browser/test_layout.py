@@ -3,6 +3,7 @@ names, and every action of a row is reachable without a mouse, each at an addres
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -96,3 +97,27 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.locator("#rows a.folder-link", has_text="sub/").click()
     page.locator("#rows tr.object[data-name='inside.txt']").wait_for()
     assert page.title() == f"{bucket}/docs/sub/ · s3-manager"
+
+
+def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(page: Any, s3: Any, bucket: str) -> None:
+    """Folders stay first; rows loaded later take their place; the count says the sort covers what is loaded."""
+    keys = [f"many/f{n:03}.bin" for n in range(205)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: put(s3, bucket, keys[n], body=b"x" * ((n * 37) % 101)), range(205)))
+    put(s3, bucket, "many/a-sub/inside.txt")  # listed first, so on the first page
+    sizes = {f"f{n:03}.bin": (n * 37) % 101 for n in range(205)}
+    page.goto(f"/b/{bucket}?prefix=many%2F")  # one page of 200 rows: the folder and 199 files
+    size_header = page.locator("table.listing th", has=page.locator("button", has_text="Size"))
+    size_header.locator("button").click()
+    assert size_header.get_attribute("aria-sort") == "descending"
+    names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
+    assert names[0] == "a-sub" and [sizes[n] for n in names[1:]] == sorted((sizes[n] for n in names[1:]), reverse=True)
+    assert page.locator("#item-count").inner_text().endswith("sorted by size, descending over the 200 loaded")
+    page.locator("#more-rows").scroll_into_view_if_needed()  # the last 6 rows arrive, and take their place
+    page.locator("#end-of-folder").wait_for()
+    names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
+    assert len(names) == 206 and [sizes[n] for n in names[1:]] == sorted(sizes.values(), reverse=True)
+    assert page.locator("#item-count").inner_text() == "1 folder, 205 files · sorted by size, descending"
+    page.locator("table.listing button.sort", has_text="Name").click()
+    names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
+    assert names == ["a-sub", *sorted(sizes)]

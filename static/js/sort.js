@@ -1,0 +1,72 @@
+// Sort the loaded rows by name, size or modified, at once and in the browser: folders stay first, rows loaded later
+// take their place, and the count says when the sort covers only what is loaded (the store lists by name only).
+// The headers become buttons here, so a page without scripts shows no control that does nothing.
+
+const COLUMNS = { 1: "name", 2: "size", 3: "modified" }; // header cell index -> what it sorts by
+let current = null; // { by, descending, folder }: the folder (its address) the sort was chosen in
+
+const value = {
+  name: (row) => row.dataset.name.toLowerCase(),
+  size: (row) => Number(row.dataset.size || -1),
+  modified: (row) => row.querySelector("td.date").textContent,
+};
+
+function compare(a, b) {
+  const folders = Number(b.classList.contains("folder")) - Number(a.classList.contains("folder"));
+  if (folders) return folders;
+  const [x, y] = [value[current.by](a), value[current.by](b)];
+  const order = x < y ? -1 : x > y ? 1 : 0;
+  return current.descending ? -order : order;
+}
+
+const here = () => document.getElementById("panel")?.dataset.refreshUrl;
+
+export function sortRows() {
+  const body = document.getElementById("rows");
+  if (current && current.folder !== here()) current = null; // another folder: the store's order again
+  if (!current || !body) return;
+  const rows = [...body.querySelectorAll("tr[data-name]")].sort(compare);
+  body.prepend(...rows); // the "load more" or "end of folder" row stays last
+  for (const th of document.querySelectorAll("table.listing th[aria-sort]")) {
+    const by = th.querySelector("button").dataset.sort;
+    th.setAttribute("aria-sort", by === current.by ? (current.descending ? "descending" : "ascending") : "none");
+  }
+}
+
+// A sentence for the item count: what the rows are sorted by, and over how many when more pages exist.
+export function sortNote() {
+  if (!current || current.folder !== here()) return "";
+  const loaded = document.querySelectorAll("#rows tr[data-name]").length;
+  const partial = document.getElementById("more-rows") ? ` over the ${loaded} loaded` : "";
+  return ` · sorted by ${current.by}${current.descending ? ", descending" : ""}${partial}`;
+}
+
+function addButtons() {
+  for (const [index, by] of Object.entries(COLUMNS)) {
+    const th = document.querySelector(`table.listing thead th:nth-child(${Number(index) + 1})`);
+    if (!th || th.querySelector("button")) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.dataset.sort = by;
+    button.textContent = th.textContent;
+    th.replaceChildren(button);
+    th.setAttribute("aria-sort", "none");
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("table.listing button.sort");
+  if (!button) return;
+  const by = button.dataset.sort;
+  const again = current && current.by === by && current.folder === here();
+  current = { by, descending: again ? !current.descending : by !== "name", folder: here() };
+  sortRows();
+  document.dispatchEvent(new Event("rows-sorted"));
+});
+
+document.addEventListener("DOMContentLoaded", addButtons);
+document.addEventListener("htmx:afterSettle", () => {
+  addButtons();
+  sortRows(); // rows loaded later take their place
+});
