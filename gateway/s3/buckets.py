@@ -12,7 +12,7 @@ from gateway.errors import Conflict, NotFound
 from gateway.models import Bucket
 from gateway.rules.buckets import cors_rule
 from gateway.s3.client import Store
-from gateway.s3.errors import from_client_error, translated
+from gateway.s3.errors import error_code, from_client_error, translated
 
 
 class Buckets(Store):
@@ -73,7 +73,7 @@ class Buckets(Store):
             try:
                 return list(fetch(Bucket=bucket)[field])
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == missing:
+                if error_code(exc) == missing:
                     return []
                 raise
 

@@ -10,7 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from gateway.errors import NotFound, Unsupported
 from gateway.models import DeleteReport, TransferReport
-from gateway.s3.errors import from_client_error
+from gateway.s3.errors import error_code, from_client_error
 from gateway.s3.objects import Objects
 
 TRANSFER_PAGE = 200  # keys copied per request of a copy or move: a few seconds at most, so progress keeps moving
@@ -31,7 +31,7 @@ class Copies(Objects):
             try:
                 self._copy(bucket, key, bucket, key, version_id)
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "InvalidRequest":
+                if error_code(exc) != "InvalidRequest":
                     raise
                 self._copy(bucket, key, bucket, key, version_id, attributes={})
 

@@ -48,11 +48,15 @@ def translated(bucket: str, key: str, endpoint: str | None) -> Iterator[None]:
         raise StoreError(f"The request to the store failed: {exc}") from exc
 
 
+def error_code(exc: ClientError) -> str:
+    """The store's error code (NoSuchKey, InvalidRequest, ...); empty when it sent none."""
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
 def from_client_error(exc: ClientError, bucket: str, key: str) -> GatewayError:
     """Map the store's error code to the status that tells the truth."""
-    error = exc.response.get("Error", {})
-    code = str(error.get("Code", ""))
-    detail = error.get("Message") or code
+    code = error_code(exc)
+    detail = exc.response.get("Error", {}).get("Message") or code
     if code == "NoSuchBucket":
         return NotFound(f"Bucket {bucket!r} does not exist.")
     if code in {"NoSuchKey", "404", "NotFound"}:
@@ -70,8 +74,7 @@ def from_client_error(exc: ClientError, bucket: str, key: str) -> GatewayError:
     if code in {"InvalidBucketName", "KeyTooLongError", "InvalidArgument"}:
         return BadRequest(f"The store rejected the request: {detail}")
     if code in {"NotImplemented", "501", "MethodNotAllowed", "405"}:
-        operation = getattr(exc, "operation_name", None) or "that"
-        return Unsupported(f"This store does not support {operation} (it answered {code}).")
+        return Unsupported(f"This store does not support {exc.operation_name or 'that'} (it answered {code}).")
     if code in {"SlowDown", "ServiceUnavailable", "503", "InternalError", "500"}:
         return StoreUnavailable(f"The store is unavailable right now ({code}): {detail}")
     return StoreError(f"The store answered {code}: {detail}")
