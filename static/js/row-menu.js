@@ -2,7 +2,6 @@
 // and the addresses on #panel, so rows carry no per-row forms. Without scripts the ⋯ button is a plain link (an
 // object's details, or the folder itself), where the same actions are. Arrows move, Esc closes, Tab leaves.
 import { panel } from "./common.js";
-import { sortNote } from "./sort.js";
 
 const withQuery = (url, name, value) => `${url}?${new URLSearchParams({ [name]: value })}`;
 const queryOf = (link, name) => new URL(link.href, location.href).searchParams.get(name);
@@ -108,17 +107,3 @@ document.addEventListener("keydown", (event) => {
 });
 
 document.addEventListener("htmx:beforeSwap", () => close(false)); // the rows it belonged to are going
-
-// --- how many rows are loaded, whether that is the whole folder, and how they are sorted ----------------
-function countRows() {
-  const out = document.getElementById("item-count");
-  if (!out) return;
-  const folders = document.querySelectorAll("#rows tr.folder").length;
-  const files = document.querySelectorAll("#rows tr.object").length;
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const more = document.getElementById("more-rows") ? " loaded, more to come" : "";
-  out.textContent = folders + files ? `${plural(folders, "folder")}, ${plural(files, "file")}${more}${sortNote()}` : "";
-}
-document.addEventListener("DOMContentLoaded", countRows);
-document.addEventListener("htmx:afterSettle", countRows);
-document.addEventListener("rows-sorted", countRows);

@@ -1,6 +1,6 @@
-// Sort the loaded rows by name, size or modified, at once and in the browser: folders stay first, rows loaded later
-// take their place, and the count says when the sort covers only what is loaded (the store lists by name only).
-// The headers become buttons here, so a page without scripts shows no control that does nothing.
+// The loaded rows, counted and sorted in the browser: by name, size or modified, at once; folders stay first, rows
+// loaded later take their place, and the count says when the sort covers only what is loaded (the store lists by
+// name only). The headers become buttons here, so a page without scripts shows no control that does nothing.
 
 const COLUMNS = { 1: "name", 2: "size", 3: "modified" }; // header cell index -> what it sorts by
 let current = null; // { by, descending, folder }: the folder (its address) the sort was chosen in
@@ -21,20 +21,20 @@ function compare(a, b) {
 
 const here = () => document.getElementById("panel")?.dataset.refreshUrl;
 
-export function sortRows() {
+function sortRows() {
   const body = document.getElementById("rows");
   if (current && current.folder !== here()) current = null; // another folder: the store's order again
   if (!current || !body) return;
   const rows = [...body.querySelectorAll("tr[data-name]")].sort(compare);
   body.prepend(...rows); // the "load more" or "end of folder" row stays last
-  for (const th of document.querySelectorAll("table.listing th[aria-sort]")) {
+  for (const th of document.querySelectorAll("table.objects th[aria-sort]")) {
     const by = th.querySelector("button").dataset.sort;
     th.setAttribute("aria-sort", by === current.by ? (current.descending ? "descending" : "ascending") : "none");
   }
 }
 
-// A sentence for the item count: what the rows are sorted by, and over how many when more pages exist.
-export function sortNote() {
+// What the rows are sorted by, and over how many when more pages exist.
+function sortNote() {
   if (!current || current.folder !== here()) return "";
   const loaded = document.querySelectorAll("#rows tr[data-name]").length;
   const partial = document.getElementById("more-rows") ? ` over the ${loaded} loaded` : "";
@@ -43,7 +43,7 @@ export function sortNote() {
 
 function addButtons() {
   for (const [index, by] of Object.entries(COLUMNS)) {
-    const th = document.querySelector(`table.listing thead th:nth-child(${Number(index) + 1})`);
+    const th = document.querySelector(`table.objects thead th:nth-child(${Number(index) + 1})`);
     if (!th || th.querySelector("button")) continue;
     const button = document.createElement("button");
     button.type = "button";
@@ -56,17 +56,32 @@ function addButtons() {
 }
 
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("table.listing button.sort");
+  const button = event.target.closest("table.objects button.sort");
   if (!button) return;
   const by = button.dataset.sort;
   const again = current && current.by === by && current.folder === here();
   current = { by, descending: again ? !current.descending : by !== "name", folder: here() };
   sortRows();
-  document.dispatchEvent(new Event("rows-sorted"));
+  countRows();
 });
 
-document.addEventListener("DOMContentLoaded", addButtons);
+// How many rows are loaded, whether that is the whole folder, and how they are sorted.
+function countRows() {
+  const out = document.getElementById("item-count");
+  if (!out) return;
+  const folders = document.querySelectorAll("#rows tr.folder").length;
+  const files = document.querySelectorAll("#rows tr.object").length;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const more = document.getElementById("more-rows") ? " loaded, more to come" : "";
+  out.textContent = folders + files ? `${plural(folders, "folder")}, ${plural(files, "file")}${more}${sortNote()}` : "";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  addButtons();
+  countRows();
+});
 document.addEventListener("htmx:afterSettle", () => {
   addButtons();
   sortRows(); // rows loaded later take their place
+  countRows();
 });

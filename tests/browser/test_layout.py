@@ -107,7 +107,7 @@ def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(pag
     put(s3, bucket, "many/a-sub/inside.txt")  # listed first, so on the first page
     sizes = {f"f{n:03}.bin": (n * 37) % 101 for n in range(205)}
     page.goto(f"/b/{bucket}?prefix=many%2F")  # one page of 200 rows: the folder and 199 files
-    size_header = page.locator("table.listing th", has=page.locator("button", has_text="Size"))
+    size_header = page.locator("table.objects th", has=page.locator("button", has_text="Size"))
     size_header.locator("button").click()
     assert size_header.get_attribute("aria-sort") == "descending"
     names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
@@ -118,6 +118,6 @@ def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(pag
     names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
     assert len(names) == 206 and [sizes[n] for n in names[1:]] == sorted(sizes.values(), reverse=True)
     assert page.locator("#item-count").inner_text() == "1 folder, 205 files · sorted by size, descending"
-    page.locator("table.listing button.sort", has_text="Name").click()
+    page.locator("table.objects button.sort", has_text="Name").click()
     names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
     assert names == ["a-sub", *sorted(sizes)]
