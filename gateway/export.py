@@ -70,6 +70,7 @@ class ExportRow:
     size: int = 0
     modified: datetime | None = None
     key: str = ""
+    storage_class: str = "STANDARD"
 
 
 def fs_segment(name: str) -> str:
@@ -172,7 +173,7 @@ class Exporter:
                 if not self.excluded(f.prefix)
             )
             files = (
-                ExportRow(False, o.name, self.file_href(o.key), o.size, o.modified, o.key)
+                ExportRow(False, o.name, self.file_href(o.key), o.size, o.modified, o.key, o.storage_class)
                 for o in page.objects
                 if not self.excluded(o.key)
             )

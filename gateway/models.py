@@ -27,6 +27,8 @@ class ObjectEntry:
     name: str
     size: int
     modified: datetime | None
+    storage_class: str = "STANDARD"
+    """Shown beside the name when it is not STANDARD: an archived object cannot be read until restored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,11 @@ class DeleteReport:
 
     deleted: int
     failed: list[tuple[str, str]]
+
+    @classmethod
+    def combined(cls, reports: list[DeleteReport]) -> DeleteReport:
+        """Several deletes (keys, then each folder) told as one."""
+        return cls(sum(r.deleted for r in reports), [pair for r in reports for pair in r.failed])
 
     def audit_fields(self) -> dict[str, Any]:
         """For the audit event: a delete that left keys behind is "partial", and names every key that remains."""

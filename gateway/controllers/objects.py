@@ -6,6 +6,7 @@ presigned PUT that the browser sends straight to the store.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from gateway.rules.keys import (
     new_folder_key,
     parent_of,
 )
-from gateway.rules.limits import MAX_FILES_PER_REQUEST, check_size
+from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_SELECTED_FOLDERS, MAX_SELECTED_KEYS, check_size
 from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
 from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind
 from gateway.s3 import S3Storage
@@ -117,6 +118,21 @@ async def after_object_change(
     if wants_partial(request):
         return await details_view(request, storage, bucket, key, notice)
     return Redirect(build_url(request, "object_details", {"key": key}, bucket=bucket), status_code=303)
+
+
+async def selection_form(request: AnyRequest, bucket: str) -> tuple[str, list[str], list[str]]:
+    """The folder the user was in, and the keys and folders they chose, each checked and allowed for delete."""
+    form = await request.form()
+    prefix = check_prefix(str(form.get("prefix", "")))
+    keys = [check_key(str(k)) for k in form.getall("key", [])]
+    folders = [folder_prefix(str(f)) for f in form.getall("folder", [])]
+    if not keys and not folders:
+        raise BadRequest("Select at least one object or folder to delete.")
+    if len(keys) > MAX_SELECTED_KEYS or len(folders) > MAX_SELECTED_FOLDERS:
+        raise BadRequest(f"Select at most {MAX_SELECTED_KEYS:,} objects and {MAX_SELECTED_FOLDERS} folders at a time.")
+    for key in keys + folders:
+        allow(request, "delete", bucket, key)
+    return prefix, keys, folders
 
 
 def describe(report: DeleteReport) -> str:
@@ -260,20 +276,28 @@ class ObjectsController(Controller):
             request, "pages/confirm_delete_object.html", "partials/confirm_delete_object.html", context
         )
 
+    @post("/delete-selection", name="selection_delete_confirm", status_code=200)
+    async def confirm_delete_selection(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """The selected rows' delete, confirmed on a page that counts what each selected folder holds."""
+        prefix, keys, folders = await selection_form(request, bucket)
+        counts = await asyncio.gather(*(storage.count_under(bucket, folder) for folder in folders))
+        context = {"bucket": bucket, "folder": prefix, "keys": keys, "folders": list(zip(folders, counts, strict=True))}
+        return page_or_partial(
+            request, "pages/confirm_delete_selection.html", "partials/confirm_delete_selection.html", context
+        )
+
     @post("/delete", name="objects_delete", status_code=200)
     async def delete_objects(
         self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Response[Any]:
-        """Delete the selected keys (one or many), then show where the user was."""
-        form = await request.form()
-        prefix = check_prefix(str(form.get("prefix", "")))
-        keys = [check_key(str(k)) for k in form.getall("key", [])]
-        if not keys:
-            raise BadRequest("Select at least one object to delete.")
-        for key in keys:
-            allow(request, "delete", bucket, key)
-        with audited(request, "object.delete", bucket=bucket, keys=keys) as event:
-            report = await storage.delete_keys(bucket, keys)
+        """Delete the selected keys and folders (one or many), then show where the user was."""
+        prefix, keys, folders = await selection_form(request, bucket)
+        with audited(request, "object.delete", bucket=bucket, keys=keys, folders=folders) as event:
+            reports = [await storage.delete_keys(bucket, keys)] if keys else []
+            reports += [await storage.delete_folder(bucket, folder) for folder in folders]
+            report = DeleteReport.combined(reports)
             event.update(report.audit_fields())
         return await after_change(request, storage, bucket, prefix, describe(report), incomplete=bool(report.failed))
 

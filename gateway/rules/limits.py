@@ -7,6 +7,8 @@ from gateway.errors import BadRequest
 MAX_FILES_PER_REQUEST = 1000  # presigned PUTs the explorer asks for at once
 MAX_PARTS = 10_000  # S3's limit on the parts of one multipart upload
 MAX_SIGNED_AT_ONCE = 1000
+MAX_SELECTED_KEYS = 10_000  # rows deleted by one form: ten of S3's DeleteObjects calls
+MAX_SELECTED_FOLDERS = 100  # each is counted before the confirmation, and walked to be deleted
 
 
 def check_expires(requested: int | None, default: int, maximum: int) -> int:

@@ -32,7 +32,13 @@ class Listings(Store):
     def _listing(bucket: str, prefix: str, answer: dict[str, Any]) -> Listing:
         folders = [Folder(prefix=p["Prefix"], name=last_segment(p["Prefix"])) for p in answer.get("CommonPrefixes", [])]
         objects = [
-            ObjectEntry(key=o["Key"], name=last_segment(o["Key"]), size=o["Size"], modified=o.get("LastModified"))
+            ObjectEntry(
+                key=o["Key"],
+                name=last_segment(o["Key"]),
+                size=o["Size"],
+                modified=o.get("LastModified"),
+                storage_class=o.get("StorageClass", "STANDARD"),
+            )
             for o in answer.get("Contents", [])
             if o["Key"] != prefix  # the folder's own marker object is the folder, not a row in it
         ]

@@ -68,7 +68,7 @@ document.addEventListener("keydown", (event) => {
     const step = event.key === "ArrowDown" ? 1 : -1;
     const at = current ? rows.indexOf(current) + step : (step > 0 ? 0 : rows.length - 1);
     const row = rows[Math.max(0, Math.min(rows.length - 1, at))];
-    row.querySelector("a.folder-link, a.download").focus();
+    row.querySelector("td:nth-child(2) a").focus();
     row.scrollIntoView({ block: "nearest" });
   } else if (event.key === "Delete" && current) {
     event.preventDefault();
@@ -76,10 +76,24 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// --- select all visible objects ----------------------------------------------------------------------
+// --- the selection: select all visible rows, and say how many are selected (the stylesheet shows the bar) ---
+function countSelected() {
+  const out = document.getElementById("selected-count");
+  if (!out) return;
+  const boxes = document.querySelectorAll("#rows input[type=checkbox]:checked");
+  const folders = [...boxes].filter((box) => box.name === "folder").length;
+  const files = boxes.length - folders;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  out.textContent = `${[files && plural(files, "file"), folders && plural(folders, "folder")].filter(Boolean).join(" and ")} selected`;
+}
 document.addEventListener("change", (event) => {
-  if (event.target.id !== "select-all") return;
-  for (const box of document.querySelectorAll("#rows tr:not([hidden]) input[name=key]")) {
-    box.checked = event.target.checked;
+  if (event.target.id === "select-all") {
+    for (const box of document.querySelectorAll("#rows tr:not([hidden]) input[type=checkbox]")) {
+      box.checked = event.target.checked;
+    }
   }
+  if (event.target.closest("#selection")) countSelected();
+});
+document.addEventListener("reset", (event) => {
+  if (event.target.id === "selection") setTimeout(countSelected); // the boxes are cleared after the event
 });

@@ -41,19 +41,11 @@ export function ask(question, action = "Delete", details = "") {
   });
 }
 
-// The selection's delete names how many it deletes, and where.
-function questionFor(element, question) {
-  if (element.id !== "selection") return question;
-  const count = document.querySelectorAll("#rows input[name=key]:checked").length;
-  const folder = element.querySelector("input[name=prefix]").value || "the bucket's top level";
-  return `Delete ${count} selected object${count === 1 ? "" : "s"} in ${folder}? This cannot be undone.`;
-}
-
 document.addEventListener("htmx:confirm", (event) => {
   if (!event.detail.question) return; // htmx asks for every request; only hx-confirm ones carry a question
   event.preventDefault();
   const element = event.detail.elt;
-  ask(questionFor(element, event.detail.question), element.dataset.confirmLabel || "Delete").then((yes) => {
+  ask(event.detail.question, element.dataset.confirmLabel || "Delete").then((yes) => {
     if (yes) event.detail.issueRequest(true);
   });
 });

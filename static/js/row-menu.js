@@ -1,23 +1,24 @@
-// One actions menu for every row of a listing: built when its ⋯ button is pressed, from the row's key (or folder)
-// and the addresses on #panel, so rows carry no per-row forms. Without scripts the ⋯ button is a plain link (an
-// object's details, or the folder itself), where the same actions are. Arrows move, Esc closes, Tab leaves.
+// One actions menu for every row of a listing: a ⋯ button added to each row here, and the menu built when it is
+// pressed, from the row's key (or folder) and the addresses on #panel, so rows carry no per-row forms. Without
+// scripts there is no button: a row's link opens the folder, or the object's details, where the same actions are.
+// Arrows move, Esc closes, Tab leaves.
 import { panel } from "./common.js";
 
 const withQuery = (url, name, value) => `${url}?${new URLSearchParams({ [name]: value })}`;
-const queryOf = (link, name) => new URL(link.href, location.href).searchParams.get(name);
 
 // [label, address, how]: a "view" swaps #panel and pushes the address; a "file" is a plain download.
 function rowActions(row) {
   const urls = panel().dataset;
+  const selected = row.querySelector("input[type=checkbox]").value;
   if (row.classList.contains("folder")) {
-    const prefix = queryOf(row.querySelector("a.folder-link"), "prefix");
+    const prefix = selected;
     return [
       ["Open", withQuery(urls.browseUrl, "prefix", prefix), "view"],
       ["Copy/move…", withQuery(urls.transferUrl, "prefix", prefix), "view"],
       ["Delete…", withQuery(urls.folderDeleteUrl, "prefix", prefix), "view"],
     ];
   }
-  const key = row.querySelector("input[name=key]").value;
+  const key = selected;
   return [
     ["Download", withQuery(urls.downloadUrl, "key", key), "file"],
     ["Details", withQuery(urls.detailsUrl, "key", key), "view"],
@@ -74,8 +75,26 @@ function open(button) {
   menu.querySelector("a").focus();
 }
 
+// A ⋯ button at the end of each row that has none yet (rows arrive with every page and every "load more").
+function addButtons() {
+  for (const row of document.querySelectorAll("#rows tr[data-name]:not(:has(.menu-button))")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "menu-button";
+    button.setAttribute("aria-haspopup", "menu");
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-label", `Actions for ${row.querySelector("td:nth-child(2) a").textContent}`);
+    button.textContent = "⋯";
+    const cell = document.createElement("td");
+    cell.append(button);
+    row.append(cell);
+  }
+}
+document.addEventListener("DOMContentLoaded", addButtons);
+document.addEventListener("htmx:afterSettle", addButtons);
+
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("#rows a.menu-button");
+  const button = event.target.closest("#rows .menu-button");
   if (button) {
     event.preventDefault();
     if (menu && !menu.hidden && opener === button) close(true); else open(button);
@@ -86,7 +105,7 @@ document.addEventListener("click", (event) => {
 
 // The Delete key on a row asks as the menu's "Delete…" does.
 export function askToDelete(row) {
-  open(row.querySelector("a.menu-button"));
+  open(row.querySelector(".menu-button"));
   menu.querySelector("a.danger").click();
 }
 

@@ -8,7 +8,7 @@ let current = null; // { by, descending, folder }: the folder (its address) the 
 const value = {
   name: (row) => row.dataset.name.toLowerCase(),
   size: (row) => Number(row.dataset.size || -1),
-  modified: (row) => row.querySelector("td.date").textContent,
+  modified: (row) => row.querySelector("td:nth-child(4)").textContent,
 };
 
 function compare(a, b) {

@@ -46,7 +46,7 @@ def test_awkward_keys_round_trip_exactly(client: TestClient[Any], s3: Any, bucke
     assert all_keys(s3, bucket) == [key]
     assert download_through_gateway(client, bucket, key).content == body
     listing = soup(client.get(f"/b/{bucket}", params={"prefix": prefix}).text)
-    hrefs = [parse_qs(urlsplit(a["href"]).query)["key"][0] for a in listing.select("a.download")]
+    hrefs = [parse_qs(urlsplit(a["href"]).query)["key"][0] for a in listing.select("tr.object a")]
     assert hrefs == [key]
     deleted = client.post(f"/b/{bucket}/delete", data={"prefix": prefix, "key": key}, headers=HTMX)
     assert soup(deleted.text).select_one("#flash .notice").text == "Deleted 1 object."
@@ -112,7 +112,7 @@ def test_create_a_folder_marker(client: TestClient[Any], s3: Any, bucket: str) -
     answer = client.post(f"/b/{bucket}/folders", data={"prefix": "a/", "name": "new one"}, headers=HTMX)
     assert answer.status_code == 200
     assert answer.headers["hx-replace-url"] == f"/b/{bucket}?prefix=a%2F"
-    prefixes = [parse_qs(urlsplit(a["href"]).query)["prefix"][0] for a in soup(answer.text).select("a.folder-link")]
+    prefixes = [parse_qs(urlsplit(a["href"]).query)["prefix"][0] for a in soup(answer.text).select("tr.folder a")]
     assert prefixes == ["a/new one/"]
     assert s3.head_object(Bucket=bucket, Key="a/new one/")["ContentLength"] == 0
     plain = client.post(f"/b/{bucket}/folders", data={"prefix": "", "name": "top"}, follow_redirects=False)
@@ -128,6 +128,30 @@ def test_delete_a_selection(client: TestClient[Any], s3: Any, bucket: str) -> No
     assert all_keys(s3, bucket) == ["s/2"]
     nothing = client.post(f"/b/{bucket}/delete", data={"prefix": "s/"}, headers=HTMX)
     assert nothing.status_code == 400
+
+
+def test_a_selection_of_objects_and_folders_is_counted_then_deleted(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    put(s3, bucket, "s/1", "s/2", "s/sub/a", "s/sub/deeper/b", "s/subway", "t/x")
+    chosen = {"prefix": "s/", "key": ["s/1"], "folder": ["s/sub/"]}
+    asked = client.post(f"/b/{bucket}/delete-selection", data=chosen)
+    page = soup(asked.text)
+    assert asked.status_code == 200 and page.select_one("h1").text == "Delete 3 objects?"
+    assert [li.text for li in page.select(".doomed li")] == ["s/sub/ and everything under it (2 objects)", "s/1"]
+    assert len(all_keys(s3, bucket)) == 6  # asking deletes nothing
+    form = page.select_one("#panel form")
+    fields = [(i["name"], i["value"]) for i in form.select("input[type=hidden]") if i["name"] != "_csrf_token"]
+    assert sorted(fields) == [("folder", "s/sub/"), ("key", "s/1"), ("prefix", "s/")]
+    answer = client.post(form["action"], data=chosen, headers=HTMX)
+    assert soup(answer.text).select_one("#flash .notice").text == "Deleted 3 objects."
+    assert all_keys(s3, bucket) == ["s/2", "s/subway", "t/x"]  # the folder's neighbour by name stays
+    for refused in ({"prefix": "s/"}, {"key": ""}, {"folder": ""}):
+        answer = client.post(f"/b/{bucket}/delete-selection", data=refused)
+        assert answer.status_code == 400 and soup(answer.text).select_one(".notice.error").text.strip()
+    too_many = client.post(f"/b/{bucket}/delete", data={"folder": [f"f{n}/" for n in range(101)]})
+    assert too_many.status_code == 400 and "at most 10,000 objects and 100 folders" in too_many.text
+    assert all_keys(s3, bucket) == ["s/2", "s/subway", "t/x"]
 
 
 def test_one_object_is_deleted_after_a_confirmation_page_of_its_own(

@@ -58,10 +58,15 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
             page.goto(path)
             found += [f"{path} at {width} px: {v}" for v in serious_violations(page, axe)]
     page.goto(f"/b/{bucket}?prefix=docs%2F")
-    page.locator("#rows tr.object a.menu-button").click()  # the row menu, open
+    page.locator("#rows tr.object .menu-button").click()  # the row menu, open
     found += [f"row menu: {v}" for v in serious_violations(page, axe)]
     page.keyboard.press("Escape")
-    page.check("#rows input[name=key]")
-    page.get_by_role("button", name="Delete selected").click()  # the confirmation dialog, open
+    page.check("#rows input[name=key]")  # the selection bar, shown
+    found += [f"selection bar: {v}" for v in serious_violations(page, axe)]
+    page.get_by_role("region", name="Selection").get_by_role("button", name="Delete…").click()
+    page.get_by_role("heading", name="Delete 1 object?").wait_for()
+    found += [f"selection's delete: {v}" for v in serious_violations(page, axe)]
+    page.evaluate("import('/static/js/dialogs.js').then((m) => { m.ask('Replace 2 files?', 'Replace them'); })")
+    page.get_by_role("dialog").wait_for()  # the confirmation dialog, open
     found += [f"dialog: {v}" for v in serious_violations(page, axe)]
     assert found == [], "\n".join(found)

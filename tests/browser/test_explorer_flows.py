@@ -25,7 +25,7 @@ def row_link(page: Any, name: str) -> Any:
 
 def row_action(page: Any, name: str, action: str) -> None:
     """Choose `action` in the menu of the row named `name`."""
-    page.locator(f"#rows tr[data-name={json.dumps(name, ensure_ascii=False)}] a.menu-button").click()
+    page.locator(f"#rows tr[data-name={json.dumps(name, ensure_ascii=False)}] .menu-button").click()
     page.locator("#row-menu [role=menuitem]", has_text=re.compile(f"^{re.escape(action)}$")).click()
 
 
@@ -44,7 +44,7 @@ def test_upload_by_file_input_download_and_delete_without_bytes_through_the_gate
     assert s3.get_object(Bucket=bucket, Key="big file ü.bin")["Body"].read() == body
 
     with page.expect_download() as download:
-        row_link(page, "big file ü.bin").click()
+        row_action(page, "big file ü.bin", "Download")
     saved = tmp_path / "downloaded.bin"
     download.value.save_as(saved)
     assert download.value.suggested_filename == "big file ü.bin"
@@ -158,11 +158,11 @@ def test_page_through_450_keys_in_three_pages(page: Any, s3: Any, bucket: str) -
             "(n) => document.querySelectorAll('tr.object').length > n || !document.querySelector('#more-rows')",
             arg=page.locator("tr.object").count(),
         )
-    names = page.locator("tr.object a.download").all_inner_texts()
+    names = page.locator("tr.object td:nth-child(2) a").all_inner_texts()
     assert names == [key.removeprefix("many/") for key in keys]
 
     page.fill(".row-filter", "item-0044")
-    visible = page.locator("tr.object:not([hidden]) a.download").all_inner_texts()
+    visible = page.locator("tr.object:not([hidden]) td:nth-child(2) a").all_inner_texts()
     assert visible == [f"item-0044{n}.txt" for n in range(10)]
 
 
@@ -221,7 +221,7 @@ def test_awkward_names_render_as_text(page: Any, s3: Any, bucket: str, tmp_path:
     row_link(page, "<img src=x onerror=alert(1)>.txt").wait_for()
     assert page.locator("#rows img").count() == 0
     with page.expect_download() as download:
-        row_link(page, "hash#tag.txt").click()
+        row_action(page, "hash#tag.txt", "Download")
     assert download.value.suggested_filename == "hash#tag.txt"
     assert dialogs == []  # and no <img> exists (above) whose onerror could still raise one
 
@@ -362,17 +362,29 @@ def test_keyboard_moves_opens_searches_and_deletes(page: Any, s3: Any, bucket: s
     assert page.evaluate("() => document.activeElement.name") == "prefix"
 
 
-def test_deleting_a_selection_asks_in_a_dialog_that_counts_it(page: Any, s3: Any, bucket: str) -> None:
-    put(s3, bucket, "s/1.txt", "s/2.txt", "s/3.txt")
+def test_deleting_a_selection_of_files_and_folders_asks_on_a_page_that_counts_them(
+    page: Any, s3: Any, bucket: str
+) -> None:
+    put(s3, bucket, "s/1.txt", "s/2.txt", "s/3.txt", "s/sub/a.txt", "s/sub/b.txt", "s/subway.txt")
     page.goto(f"/b/{bucket}?prefix=s%2F")
-    for name in ("1.txt", "3.txt"):
-        page.check(f"#rows tr[data-name='{name}'] input[name=key]")
-    page.get_by_role("button", name="Delete selected").click()
-    asked = page.get_by_role("dialog")
-    assert asked.locator("p").inner_text() == "Delete 2 selected objects in s/? This cannot be undone."
-    asked.get_by_role("button", name="Cancel").click()
-    assert asked.is_hidden() and len(all_keys(s3, bucket)) == 3
-    page.get_by_role("button", name="Delete selected").click()
-    asked.get_by_role("button", name="Delete", exact=True).click()
+    bar = page.get_by_role("region", name="Selection")
+    assert bar.is_hidden()  # nothing selected, no bar
+    for name in ("1.txt", "3.txt", "sub"):
+        page.check(f"#rows tr[data-name='{name}'] input[type=checkbox]")
+    assert bar.locator("#selected-count").inner_text() == "2 files and 1 folder selected"
+    bar.get_by_role("button", name="Delete…").click()
+    page.get_by_role("heading", name="Delete 4 objects?").wait_for()
+    assert page.locator(".doomed li").all_inner_texts() == [
+        "s/sub/ and everything under it (2 objects)",
+        "s/1.txt",
+        "s/3.txt",
+    ]
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_selector("#rows tr[data-name='2.txt']")
+    assert len(all_keys(s3, bucket)) == 6
+    page.check("#rows tr[data-name='sub'] input[type=checkbox]")
+    page.get_by_role("region", name="Selection").get_by_role("button", name="Delete…").click()
+    page.get_by_role("button", name="Delete 2 objects").click()
     page.wait_for_selector("#flash .notice:text('Deleted 2 objects.')")
-    assert all_keys(s3, bucket) == ["s/2.txt"]
+    assert sorted(all_keys(s3, bucket)) == ["s/1.txt", "s/2.txt", "s/3.txt", "s/subway.txt"]
+    assert page.evaluate("location.search") == "?prefix=s%2F"

@@ -225,9 +225,9 @@ def test_a_small_upload_and_download_in_the_browser_against_seaweedfs(
     page.set_input_files("input.upload-input[multiple]", str(tmp_path / "plain put.bin"))
     page.wait_for_selector(".upload.done")
     assert seaweed_s3.get_object(Bucket=bucket, Key="plain put.bin")["Body"].read() == body
-    link = page.locator("#rows a.download", has_text="plain put.bin")
+    page.locator("#rows tr[data-name='plain put.bin'] .menu-button").click()
     with page.expect_download() as download:
-        link.click()
+        page.get_by_role("menuitem", name="Download").click()
     saved = tmp_path / "back.bin"
     download.value.save_as(saved)
     assert saved.read_bytes() == body

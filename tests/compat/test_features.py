@@ -159,7 +159,7 @@ def test_a_bucket_exports_to_pages_whose_links_fetch_the_bytes(
         put(store_s3, bucket, key, body=key.encode())
     report = Exporter(store_settings, ExportOptions(bucket, "", tmp_path, presign_expires=600)).run()
     assert report.objects == 3 and report.pages_written == 2
-    links = [a["href"] for page in tmp_path.rglob("index.html") for a in soup(page.read_text()).select("a.download")]
+    links = [a["href"] for page in tmp_path.rglob("index.html") for a in soup(page.read_text()).select("tr.object a")]
     assert sorted(web.get(href).content.decode() for href in links) == sorted(keys)
 
 

@@ -48,7 +48,7 @@ def pages(out: Path) -> dict[Path, BeautifulSoup]:
 
 def assert_relative_links_resolve(out: Path, parsed: dict[Path, BeautifulSoup]) -> None:
     for page, html in parsed.items():
-        relative = [a["href"] for a in html.select("nav a, a.folder-link")] + [html.select_one("link")["href"]]
+        relative = [a["href"] for a in html.select("nav a, tr.folder a")] + [html.select_one("link")["href"]]
         for href in relative:
             target = (page.parent / unquote(href)).resolve()
             assert target.is_file(), f"{href} from {page}"
@@ -65,10 +65,10 @@ def test_every_key_appears_once_and_presigned_links_fetch_the_bytes(
     assert report.objects == len(AWKWARD)
     assert report.pages_written == len(parsed)
     assert_relative_links_resolve(tmp_path, parsed)
-    fetched = [web.get(a["href"]).content.decode() for html in parsed.values() for a in html.select("a.download")]
+    fetched = [web.get(a["href"]).content.decode() for html in parsed.values() for a in html.select("tr.object a")]
     assert sorted(fetched) == sorted(AWKWARD)  # each key exactly once, and its link gives its bytes
     assert not list(tmp_path.rglob("*.tmp"))
-    names = [a.text for a in parsed[tmp_path / "odd names" / "index.html"].select("a.download")]
+    names = [a.text for a in parsed[tmp_path / "odd names" / "index.html"].select("tr.object a")]
     assert names == sorted(names) and "<img src=x onerror=alert(1)>.txt" in names  # sorted, and text not markup
     assert parsed[tmp_path / "odd names" / "index.html"].select("tbody img") == []
 
@@ -78,7 +78,7 @@ def test_base_url_links_point_into_a_public_bucket(settings: Settings, s3: Any, 
         s3.put_object(Bucket=bucket, Key=key, Body=key.encode(), ACL="public-read")
     base = f"{settings.endpoint_url}/{bucket}/"
     export(settings, bucket, tmp_path, base_url=base)
-    links = {a.text: a["href"] for html in pages(tmp_path).values() for a in html.select("a.download")}
+    links = {a.text: a["href"] for html in pages(tmp_path).values() for a in html.select("tr.object a")}
     assert links["+plus%#?.txt"] == base + "sp%20ace/%2Bplus%25%23%3F.txt"
     for name, href in links.items():
         assert web.get(href).content.decode().endswith(name)
