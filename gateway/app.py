@@ -21,6 +21,7 @@ from gateway.observability.logs import configure_logging
 from gateway.observability.requests import RequestObserver
 from gateway.responses import EXCEPTION_HANDLERS
 from gateway.security.auth import authenticate
+from gateway.security.compression import COMPRESSION, NoCompressionAcrossSites
 from gateway.security.csrf import CsrfGuard
 from gateway.security.grants import load_access
 from gateway.security.headers import security_headers
@@ -51,7 +52,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[authenticate] if access is not None else [],  # without an access file, everyone is ANONYMOUS
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
-        middleware=[DefineMiddleware(CsrfGuard, settings=settings)],  # bound to the session (security/csrf.py)
+        # Outermost first: a cross-site request loses Accept-Encoding before compression reads it, then CSRF checks.
+        middleware=[NoCompressionAcrossSites, DefineMiddleware(CsrfGuard, settings=settings)],
+        compression_config=COMPRESSION,  # see security/compression.py
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="s3-manager",

@@ -4,7 +4,8 @@ Three checks on every request that can change something (any method but GET, HEA
 - the browser's `Sec-Fetch-Site` and `Origin` headers, when sent, must name this origin: a page on another port or
   subdomain (the store's, on the same *site*) is refused even before its token is read;
 - the token (the `x-csrftoken` header or the `_csrf_token` form field) must be the HMAC of the session id, or of
-  the visitor id for someone not signed in: a token minted for another session, or for an anonymous visit, fails;
+  the visitor id for someone not signed in: a token minted for another session, or for an anonymous visit, fails.
+  Each page gets it under a fresh mask (tokens.masked_mac), since pages are compressed;
 - a cookie of ours sent twice is refused on every request: that is what planting one from a neighbour looks like.
 
 The JSON routes (/api/, /s3/) take JSON bodies only, which no cross-site form can send, and programs call them
@@ -24,7 +25,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.security.sessions import read_session, session_cookie, visitor_cookie
-from gateway.security.tokens import mac, same
+from gateway.security.tokens import masked_mac, same_masked_mac
 from gateway.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -88,7 +89,7 @@ def csrf_token(context: Mapping[str, Any]) -> str:
     binding = scope.get(BINDING)
     if binding is None:
         binding = scope[NEW_VISITOR] = scope[BINDING] = secrets.token_urlsafe(16)
-    return mac(secret, "csrf", binding)
+    return masked_mac(secret, "csrf", binding)
 
 
 class CsrfGuard:
@@ -124,7 +125,7 @@ class CsrfGuard:
         if (
             not isinstance(given, str)
             or binding is None
-            or not same(given, mac(self.settings.secret_key, "csrf", binding))
+            or not same_masked_mac(given, self.settings.secret_key, "csrf", binding)
         ):
             raise PermissionDeniedException("CSRF token missing or not this session's.")
 

@@ -91,7 +91,7 @@ def test_htmx_gets_the_partial_and_a_history_restore_the_page(client: TestClient
         f"/b/{bucket}", params={"prefix": "a/"}, headers={**HTMX, "HX-History-Restore-Request": "true"}
     )
     assert soup(restore.text).find("html") is not None
-    assert partial.headers["vary"] == restore.headers["vary"] == "HX-Request"
+    assert "HX-Request" in partial.headers["vary"] and partial.headers["vary"] == restore.headers["vary"]
 
 
 def test_an_unknown_bucket_is_a_404_page_or_message(client: TestClient[Any]) -> None:
