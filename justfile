@@ -115,6 +115,7 @@ bench keys="100000" seconds="10": init
     {{ bin }}/python bench/first_page.py --keys {{ keys }}
     {{ bin }}/python bench/first_page.py --keys {{ keys }} --page-size 1000 --rounds 5 --json bench/results/first_page_1000.json
     {{ bin }}/python bench/export_memory.py --keys {{ keys }}
+    {{ bin }}/python bench/page_weight.py
 
 # Vendor htmx VERSION from the npm registry into static/vendor/, with its licence and checksum
 vendor-htmx version:
