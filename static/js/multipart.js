@@ -1,5 +1,5 @@
 import { api, panel, storeMessage } from "./common.js";
-import { finish, showProgress } from "./upload-rows.js";
+import { finish, showProgress } from "./upload-panel.js";
 
 const PARALLEL_PARTS = 4;
 const RETRY_DELAYS = [0, 1000, 3000]; // ms before each attempt of a part

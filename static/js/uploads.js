@@ -3,7 +3,7 @@
 import { csrfToken, flash, listing, panel, storeMessage } from "./common.js";
 import { ask } from "./dialogs.js";
 import { putInParts } from "./multipart.js";
-import { finish, showProgress, showUpload } from "./upload-rows.js";
+import { finish, showProgress, showUpload } from "./upload-panel.js";
 
 const CONCURRENT_UPLOADS = 4;
 
@@ -12,7 +12,7 @@ document.addEventListener("change", (event) => {
   if (!event.target.matches(".upload-input")) return;
   const files = [...event.target.files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
   event.target.value = "";
-  uploadAll(files);
+  uploadAll(files, listing());
 });
 
 // --- drag and drop of files and whole folders --------------------------------------------------------
@@ -33,7 +33,7 @@ document.addEventListener("drop", async (event) => {
     return;
   }
   listing().classList.remove("dragging");
-  uploadAll(await droppedFiles(event.dataTransfer));
+  uploadAll(await droppedFiles(event.dataTransfer), listing());
 });
 
 async function droppedFiles(transfer) {
@@ -62,22 +62,24 @@ async function walk(entry, found) {
 }
 
 // --- uploads -----------------------------------------------------------------------------------------
-async function uploadAll(items) {
-  const here = listing();
+// Upload `items` ({ file, path }) into the folder whose listing is `here` (its addresses and limits are read now,
+// so a retry goes to the same folder after the user has moved on).
+async function uploadAll(items, here) {
   if (!items.length || !here) return;
+  const target = { ...here.dataset };
   // The gateway's limits come with the page: how many files and parts it signs at once, how many parts at most.
-  const { uploadUrl, folder, refreshUrl, multipartUrl, multipartThreshold, partSize, bucket } = here.dataset;
-  const BATCH = Number(here.dataset.filesPerRequest);
+  const { uploadUrl, folder, refreshUrl, multipartUrl, multipartThreshold, partSize, bucket } = target;
+  const BATCH = Number(target.filesPerRequest);
   const multipart = {
     base: multipartUrl, threshold: Number(multipartThreshold), partSize: Number(partSize), bucket,
-    maxParts: Number(here.dataset.maxParts), partsPerRequest: Number(here.dataset.partsPerRequest),
+    maxParts: Number(target.maxParts), partsPerRequest: Number(target.partsPerRequest),
   };
   const tasks = [];
   for (let start = 0; start < items.length; start += BATCH) {
     const chunk = items.slice(start, start + BATCH);
     const grants = await askForUrls(uploadUrl, folder, chunk);
     if (!grants) return;
-    grants.forEach((grant, i) => tasks.push({ ...grant, file: chunk[i].file, multipart }));
+    grants.forEach((grant, i) => tasks.push({ ...grant, file: chunk[i].file, item: chunk[i], multipart }));
   }
   const existing = tasks.filter((task) => task.exists);
   let chosen = tasks;
@@ -90,7 +92,7 @@ async function uploadAll(items) {
       if (!chosen.length) flash("Nothing uploaded: the files that already exist were kept.", "notice");
     }
   }
-  const queue = chosen.map(showUpload);
+  const queue = chosen.map((task) => showUpload(task, () => uploadAll([task.item], { dataset: target })));
   const workers = Array.from({ length: CONCURRENT_UPLOADS }, async () => {
     while (queue.length) {
       const task = queue.shift();
@@ -98,8 +100,12 @@ async function uploadAll(items) {
     }
   });
   await Promise.all(workers);
-  if (chosen.length && window.htmx && panel() && panel().dataset.refreshUrl === refreshUrl) {
-    htmx.ajax("GET", refreshUrl, { target: "#panel", swap: "outerHTML" });
+  const uploaded = new Set(chosen.filter((task) => task.finished === "done").map((task) => task.key));
+  if (uploaded.size && window.htmx && panel() && panel().dataset.refreshUrl === refreshUrl) {
+    await htmx.ajax("GET", refreshUrl, { target: "#panel", swap: "outerHTML" });
+    for (const box of document.querySelectorAll("#rows tr.object input[name=key]")) {
+      if (uploaded.has(box.value)) box.closest("tr").classList.add("fresh"); // the new rows, highlighted
+    }
   }
 }
 

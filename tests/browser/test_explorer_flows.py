@@ -388,3 +388,45 @@ def test_deleting_a_selection_of_files_and_folders_asks_on_a_page_that_counts_th
     page.wait_for_selector("#flash .notice:text('Deleted 2 objects.')")
     assert sorted(all_keys(s3, bucket)) == ["s/1.txt", "s/2.txt", "s/3.txt", "s/subway.txt"]
     assert page.evaluate("location.search") == "?prefix=s%2F"
+
+
+def test_the_upload_panel_sums_up_retries_a_failure_and_clears(page: Any, s3: Any, bucket: str, tmp_path: Path) -> None:
+    put(s3, bucket, *(f"f/{n:03}.txt" for n in range(60)))  # a folder longer than the window
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_bytes(name.encode() * 1000)
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(f"/b/{bucket}?prefix=f%2F")
+    panel = page.get_by_role("region", name="Uploads")
+    assert panel.is_hidden()
+    refused = {"b.txt"}  # the store refuses b.txt's first PUT
+
+    def store(route: Any) -> None:
+        name = route.request.url.split("?")[0].rsplit("/", 1)[-1]
+        if route.request.method == "PUT" and name in refused:
+            refused.discard(name)
+            route.fulfill(status=503, body="<Error><Message>Slow down</Message></Error>")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"^(?!.*/b/).*\.txt\?"), store)
+    page.set_input_files("input.upload-input[multiple]", [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")])
+    page.wait_for_function("() => document.querySelectorAll('.upload.done, .upload.failed').length === 3")
+    assert panel.locator("#upload-summary").inner_text() == "2 uploaded, 1 failed · 0.0 MB"
+    assert panel.locator("[role=status]").inner_text() == "2 uploaded, 1 failed · 0.0 MB"  # said aloud
+    box = panel.bounding_box()  # in sight in the bottom corner, however long the folder
+    assert box["y"] + box["height"] <= 700 and box["x"] + box["width"] <= 1280 and box["x"] > 640
+    failed = panel.locator(".upload.failed")
+    assert "failed: 503 Slow down" in failed.locator(".state").inner_text()
+    failed.get_by_role("button", name="Retry").click()
+    page.wait_for_function("() => document.querySelectorAll('.upload.done').length === 3")
+    assert panel.locator("#upload-summary").inner_text() == "3 uploaded · 0.0 MB"
+    assert [k for k in all_keys(s3, bucket) if k.endswith(("a.txt", "b.txt", "c.txt"))] == [
+        "f/a.txt",
+        "f/b.txt",
+        "f/c.txt",
+    ]
+    page.locator("#rows tr.fresh[data-name='b.txt']").wait_for()  # the new rows, highlighted
+    panel.get_by_role("button", name="Hide").click()
+    assert panel.locator("#upload-list").is_hidden() and panel.get_by_role("button", name="Show").is_visible()
+    panel.get_by_role("button", name="Clear finished").click()
+    assert panel.is_hidden()
