@@ -21,6 +21,7 @@ from gateway.models import DeleteReport, ObjectDetails
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import (
+    breadcrumbs,
     check_key,
     check_prefix,
     content_disposition,
@@ -84,6 +85,7 @@ async def details_view(
         "details": details,
         "name": last_segment(key),
         "back": folder_of(key),
+        "crumbs": breadcrumbs(folder_of(key)),
         "preview": preview_of(request, storage, bucket, details),
         "preview_limit": PREVIEW_TEXT_BYTES,
     }
