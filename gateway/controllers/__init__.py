@@ -12,7 +12,7 @@ from gateway.controllers.health import healthz, readyz
 from gateway.controllers.login import LoginController
 from gateway.controllers.objects import ObjectsController
 from gateway.controllers.share import ShareController
-from gateway.controllers.transfer import TransferController
+from gateway.controllers.transfer import RenameController, TransferController
 from gateway.controllers.uploader import uppy_page
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
@@ -22,6 +22,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ObjectsController,
     ShareController,
     TransferController,
+    RenameController,
     BucketSettingsController,
     uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
-from gateway.controllers.shared import folder_view, valid_bucket
+from gateway.controllers.shared import after_change, valid_bucket
 from gateway.errors import BadRequest
 from gateway.models import DeleteReport, ObjectDetails
 from gateway.observability.audit import audited, presigned
@@ -55,25 +55,6 @@ class FileToUpload:
 class UploadRequest:
     prefix: str = ""
     files: list[FileToUpload] = field(default_factory=list)
-
-
-async def after_change(
-    request: AnyRequest,
-    storage: S3Storage,
-    bucket: FromPath[str],
-    prefix: str,
-    notice: str,
-    *,
-    incomplete: bool = False,
-) -> Response[Any]:
-    """Show the folder again with what happened (htmx), or redirect to it (plain form). A plain form whose change
-    was `incomplete` gets the page itself, so the message naming what remains is not lost in a redirect."""
-    location = build_url(request, "browse", {"prefix": prefix}, bucket=bucket)
-    if wants_partial(request) or incomplete:
-        view = await folder_view(request, storage, bucket, prefix, notice=notice)
-        view.headers["HX-Replace-Url"] = location
-        return view
-    return Redirect(location, status_code=303)
 
 
 async def details_view(

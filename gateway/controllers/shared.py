@@ -4,17 +4,19 @@ actions show."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
+from litestar import Response
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
-from litestar.response import Template
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 from litestar.types import HTTPScope
 
 from gateway.errors import BadRequest, GatewayError
 from gateway.models import Listing, PendingUpload
 from gateway.observability.audit import audited
-from gateway.responses import page_or_partial
+from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
 from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_PARTS, MAX_SIGNED_AT_ONCE, check_expires
 from gateway.s3 import S3Storage
@@ -27,6 +29,7 @@ from gateway.security.auth import (
     upload_size_cap,
 )
 from gateway.settings import Settings
+from gateway.templating import build_url
 from gateway.types import AnyConnection, AnyRequest
 
 
@@ -123,3 +126,22 @@ async def folder_view(
         "uploads": upload_options(storage.settings),
     }
     return page_or_partial(request, "pages/browse.html", "partials/folder.html", context)
+
+
+async def after_change(
+    request: AnyRequest,
+    storage: S3Storage,
+    bucket: FromPath[str],
+    prefix: str,
+    notice: str,
+    *,
+    incomplete: bool = False,
+) -> Response[Any]:
+    """Show the folder again with what happened (htmx), or redirect to it (plain form). A plain form whose change
+    was `incomplete` gets the page itself, so the message naming what remains is not lost in a redirect."""
+    location = build_url(request, "browse", {"prefix": prefix}, bucket=bucket)
+    if wants_partial(request) or incomplete:
+        view = await folder_view(request, storage, bucket, prefix, notice=notice)
+        view.headers["HX-Replace-Url"] = location
+        return view
+    return Redirect(location, status_code=303)

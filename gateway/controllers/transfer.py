@@ -13,12 +13,20 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from gateway.controllers.shared import valid_bucket
-from gateway.errors import BadRequest
+from gateway.controllers.shared import after_change, valid_bucket
+from gateway.errors import BadRequest, Conflict
 from gateway.models import KeyCount
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
-from gateway.rules.keys import check_bucket_name, check_key, check_prefix, folder_prefix, parent_of
+from gateway.rules.keys import (
+    check_bucket_name,
+    check_key,
+    check_prefix,
+    folder_prefix,
+    last_segment,
+    parent_of,
+    renamed,
+)
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, allow_listing
 from gateway.types import AnyRequest
@@ -33,6 +41,8 @@ class TransferRequest:
     prefix: str | None = None
     move: bool = False
     token: str | None = None
+    only_new: bool = False
+    """Refuse when the target already holds anything (a rename): checked before the first page."""
 
 
 def check_target_folder(source: str, folder: str, target: str, target_folder: str) -> str:
@@ -107,6 +117,8 @@ class TransferController(Controller):
         allow(request, "write", target, target_folder)
         if data.move:
             allow(request, "delete", bucket, folder)
+        if data.only_new and data.token is None and (await storage.count_under(target, target_folder)).count:
+            raise Conflict(f"{target_folder} already exists: choose another name, or delete it first.")
         fields = {"bucket": bucket, "prefix": folder, "target_bucket": target, "target": target_folder}
         with audited(request, f"folder.{action}", **fields) as event:
             report = await storage.transfer_page(
@@ -122,3 +134,53 @@ class TransferController(Controller):
             "not_deleted": [{"key": k, "reason": r} for k, r in report.not_deleted],
             "next_token": report.next_token,
         }
+
+
+class RenameController(Controller):
+    """A new name in the same folder: its own page (deep link, reload and Back work), and never an overwrite."""
+
+    path = "/b/{bucket:str}/rename"
+    include_in_schema = False
+    guards = [valid_bucket]
+
+    @get("/", name="rename")
+    async def form(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str | None] = None,
+        key: FromQuery[str | None] = None,
+    ) -> Template:
+        """The form for one object (sent as is) or a folder (moved page by page by the page's script)."""
+        source = folder_prefix(prefix) if prefix is not None else check_key(key or "")
+        allow(request, "write", bucket, source)
+        allow(request, "delete", bucket, source)
+        count = await storage.count_under(bucket, source) if prefix is not None else None
+        if prefix is None:
+            await storage.head(bucket, source)  # a missing object is a 404 here, not a form that cannot work
+        context = {
+            "bucket": bucket,
+            "source": source,
+            "name": last_segment(source),
+            "parent": parent_of(source),
+            "count": count,
+        }
+        return page_or_partial(request, "pages/rename.html", "partials/rename.html", context)
+
+    @post("/", name="rename_run", status_code=200)
+    async def run(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Any:
+        """Rename one object: refused when the new name is taken, so nothing is overwritten."""
+        form = await request.form()
+        key = check_key(str(form.get("key", "")))
+        target = renamed(key, str(form.get("name", "")).strip())
+        for action, name in (("read", key), ("delete", key), ("write", target)):
+            allow(request, action, bucket, name)
+        if target == key:
+            raise BadRequest("That is its name already.")
+        if await storage.existing(bucket, [target]):
+            raise Conflict(f"{last_segment(target)} already exists here: choose another name, or delete it first.")
+        with audited(request, "object.rename", bucket=bucket, key=key, target=target):
+            await storage.transfer_object(bucket, key, bucket, target, move=True)
+        notice = f"Renamed {last_segment(key)} to {last_segment(target)}."
+        return await after_change(request, storage, bucket, parent_of(key), notice)

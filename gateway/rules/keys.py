@@ -58,6 +58,15 @@ def new_folder_key(parent: str, name: str) -> str:
     return check_key(parent + name.strip("/") + "/")
 
 
+def renamed(source: str, name: str) -> str:
+    """The key (or folder prefix, for a source ending in '/') that `source` becomes when given the new `name` in
+    the same folder."""
+    if not name or "/" in name:
+        raise BadRequest("A new name must be non-empty and may not contain '/'.")
+    folder = source.endswith("/")
+    return check_key(parent_of(source) + name + ("/" if folder else ""))
+
+
 def folder_of(prefix: str) -> str:
     """The folder part of a location: `a/b/` stays, the search prefix `a/b/rep` becomes `a/b/`."""
     cut = prefix.rfind("/")

@@ -15,6 +15,7 @@ function rowActions(row) {
     return [
       ["Open", withQuery(urls.browseUrl, "prefix", prefix), "view"],
       ["Copy/move…", withQuery(urls.transferUrl, "prefix", prefix), "view"],
+      ["Rename…", withQuery(urls.renameUrl, "prefix", prefix), "view"],
       ["Delete…", withQuery(urls.folderDeleteUrl, "prefix", prefix), "view"],
     ];
   }
@@ -24,6 +25,7 @@ function rowActions(row) {
     ["Details", withQuery(urls.detailsUrl, "key", key), "view"],
     ["Share…", withQuery(urls.shareUrl, "key", key), "view"],
     ["Copy/move…", withQuery(urls.transferUrl, "key", key), "view"],
+    ["Rename…", withQuery(urls.renameUrl, "key", key), "view"],
     ["Delete…", withQuery(urls.deleteUrl, "key", key), "view"],
   ];
 }

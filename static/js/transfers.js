@@ -1,5 +1,26 @@
 import { api } from "./common.js";
 
+// What the form asks for: a copy or move (target bucket, target, move), or a folder's rename (a new name in the
+// same folder, moved, and refused when that name is taken).
+function request(form) {
+  const source = form.dataset.prefix !== undefined ? { prefix: form.dataset.prefix } : { key: form.dataset.key };
+  if (form.dataset.renameIn !== undefined) {
+    const target = `${form.dataset.renameIn}${form.elements.name.value.trim()}/`;
+    return { ...source, target_bucket: form.dataset.bucket, target, move: true, only_new: true };
+  }
+  const target_bucket = form.elements.target_bucket.value.trim();
+  return { ...source, target_bucket, target: form.elements.target.value, move: form.elements.move.checked };
+}
+
+// A link to where the copies went: the target folder, or the folder of the target key.
+function resultLink(form, body) {
+  const link = document.createElement("a");
+  const folder = body.prefix !== undefined ? body.target : body.target.slice(0, body.target.lastIndexOf("/") + 1);
+  link.href = `${form.dataset.result.replace("BUCKET", encodeURIComponent(body.target_bucket))}?${new URLSearchParams({ prefix: folder })}`;
+  link.textContent = `Open ${body.target_bucket}/${folder}`;
+  return link;
+}
+
 // --- copy and move: the page asks for one page of keys at a time, so the gateway keeps no state --------
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-transfer]");
@@ -10,12 +31,7 @@ document.addEventListener("submit", async (event) => {
   const state = progress.querySelector(".state");
   progress.hidden = false;
   form.querySelector("button[type=submit]").disabled = true;
-  const body = {
-    target_bucket: form.elements.target_bucket.value.trim(),
-    target: form.elements.target.value,
-    move: form.elements.move.checked,
-    ...(form.dataset.prefix !== undefined ? { prefix: form.dataset.prefix } : { key: form.dataset.key }),
-  };
+  const body = request(form);
   let done = 0;
   const failed = [];
   let token = null;
@@ -43,5 +59,6 @@ document.addEventListener("submit", async (event) => {
   state.className = failed.length ? "state failed" : "state done";
   state.textContent += failed.length
     ? `. ${failed.length} did not: ${failed.map((f) => `${f.key} (${f.reason})`).join("; ")}.`
-    : ". Done.";
+    : ". Done. ";
+  state.append(resultLink(form, body));
 });

@@ -140,3 +140,28 @@ def test_copying_to_a_missing_bucket_names_the_target(client: TestClient[Any], s
     body = {"target_bucket": "no-such-target-bucket", "target": "a.txt", "key": "a.txt"}
     answer = client.post(f"/b/{bucket}/transfer/", json=body)
     assert answer.status_code == 404 and answer.json()["message"] == "Bucket 'no-such-target-bucket' does not exist."
+
+
+def test_a_rename_keeps_its_folder_and_never_overwrites(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="d/old.txt", Body=b"mine", Metadata={"owner": "ann"})
+    put(s3, bucket, "d/taken.txt", "d/sub/a", "d/other/b")
+    form = client.get(f"/b/{bucket}/rename", params={"key": "d/old.txt"})
+    assert form.status_code == 200 and 'value="old.txt"' in form.text
+    for name, status, said in (
+        ("taken.txt", 409, "taken.txt already exists here"),
+        ("old.txt", 400, "That is its name already."),
+        ("a/b.txt", 400, "may not contain &#39;/&#39;"),
+        ("", 400, "must be non-empty"),
+    ):
+        answer = client.post(f"/b/{bucket}/rename", data={"key": "d/old.txt", "name": name})
+        assert answer.status_code == status and said in answer.text, name
+    renamed = client.post(f"/b/{bucket}/rename", data={"key": "d/old.txt", "name": "new ü.txt"}, follow_redirects=False)
+    assert (renamed.status_code, renamed.headers["location"]) == (303, f"/b/{bucket}?prefix=d%2F")
+    assert s3.get_object(Bucket=bucket, Key="d/new ü.txt")["Metadata"] == {"owner": "ann"}
+    assert sorted(all_keys(s3, bucket)) == ["d/new ü.txt", "d/other/b", "d/sub/a", "d/taken.txt"]
+    assert client.get(f"/b/{bucket}/rename", params={"key": "d/old.txt"}).status_code == 404
+    folder = {"target_bucket": bucket, "prefix": "d/sub/", "target": "d/other/", "move": True, "only_new": True}
+    refused = client.post(f"/b/{bucket}/transfer", json=folder)
+    assert refused.status_code == 409 and "d/other/ already exists" in refused.json()["message"]
+    assert run_all(client, bucket, {**folder, "target": "d/moved/"})["copied"] == 1
+    assert sorted(all_keys(s3, bucket)) == ["d/moved/a", "d/new ü.txt", "d/other/b", "d/taken.txt"]

@@ -46,6 +46,8 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
         f"/b/{bucket}/share?key={key}",
         f"/b/{bucket}/delete?key={key}",
         f"/b/{bucket}/transfer?key={key}",
+        f"/b/{bucket}/rename?key={key}",
+        f"/b/{bucket}/rename?prefix=docs%2Fsub%2F",
         f"/b/{bucket}/delete-folder?prefix=docs%2Fsub%2F",
         f"/b/{bucket}/settings",
         "/shares",

@@ -334,9 +334,12 @@ def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket:
     page.check("input[name=move]")
     page.click("button:text('Start')")
     page.wait_for_selector(".transfer .state.done", timeout=120000)
-    assert page.locator(".transfer .state").inner_text() == "Moved 1200. Done."  # counted as "more than 1,000"
+    done = page.locator(".transfer .state")  # counted as "more than 1,000", so the end was not known before
+    assert done.inner_text() == f"Moved 1200. Done. Open {bucket}/moved/batch/"
     assert page.locator(".transfer progress").evaluate("(bar) => bar.value") == 1200
     assert sorted(all_keys(s3, bucket)) == sorted(["batch-keep.txt", *("moved/" + k for k in keys)])
+    done.get_by_role("link").click()  # after a move, a link to the result
+    page.locator("#rows tr[data-name='0000.txt']").wait_for()
 
 
 def test_keyboard_moves_opens_searches_and_deletes(page: Any, s3: Any, bucket: str) -> None:
@@ -430,3 +433,37 @@ def test_the_upload_panel_sums_up_retries_a_failure_and_clears(page: Any, s3: An
     assert panel.locator("#upload-list").is_hidden() and panel.get_by_role("button", name="Show").is_visible()
     panel.get_by_role("button", name="Clear finished").click()
     assert panel.is_hidden()
+
+
+def test_rename_an_object_and_a_folder_each_on_a_page_of_its_own(page: Any, s3: Any, bucket: str) -> None:
+    put(s3, bucket, "docs/draft.txt", "docs/taken.txt", "docs/old/a.txt", "docs/old/b/c.txt", "docs/new/x.txt")
+    page.goto(f"/b/{bucket}?prefix=docs%2F")
+    row_action(page, "draft.txt", "Rename…")
+    page.wait_for_url(f"**/b/{bucket}/rename?key=docs%2Fdraft.txt")
+    assert page.title() == "Rename draft.txt · s3-manager"
+    page.reload()  # the form has its own address
+    page.fill("input[name=name]", "taken.txt")
+    page.get_by_role("button", name="Rename").click()
+    page.locator("#flash", has_text="taken.txt already exists here").wait_for()  # never an overwrite
+    page.fill("input[name=name]", "final.txt")
+    page.get_by_role("button", name="Rename").click()
+    page.locator("#flash", has_text="Renamed draft.txt to final.txt.").wait_for()
+    assert page.evaluate("location.search") == "?prefix=docs%2F"
+    row_action(page, "old", "Rename…")
+    page.wait_for_url(f"**/b/{bucket}/rename?prefix=docs%2Fold%2F")
+    page.fill("input[name=name]", "new")
+    page.get_by_role("button", name="Rename").click()
+    page.locator(".transfer .state.failed", has_text="docs/new/ already exists").wait_for()
+    page.fill("input[name=name]", "newer")
+    page.get_by_role("button", name="Rename").click()
+    page.locator(".transfer .state.done").get_by_role("link", name=f"Open {bucket}/docs/newer/").click()
+    page.locator("#rows tr[data-name='a.txt']").wait_for()
+    assert sorted(all_keys(s3, bucket)) == [
+        "docs/final.txt",
+        "docs/new/x.txt",
+        "docs/newer/a.txt",
+        "docs/newer/b/c.txt",
+        "docs/taken.txt",
+    ]
+    page.go_back()
+    page.wait_for_url(f"**/b/{bucket}/rename?prefix=docs%2Fold%2F")

@@ -73,7 +73,7 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.keyboard.press("Tab")  # its menu button
     page.keyboard.press("Enter")
     items = page.locator("#row-menu [role=menuitem]")
-    assert items.all_inner_texts() == ["Download", "Details", "Share…", "Copy/move…", "Delete…"]
+    assert items.all_inner_texts() == ["Download", "Details", "Share…", "Copy/move…", "Rename…", "Delete…"]
     assert page.evaluate("() => document.activeElement.textContent") == "Download"
     page.keyboard.press("Escape")  # closes, and gives the focus back to the button
     assert page.locator("#row-menu").is_hidden()
@@ -81,8 +81,8 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowUp")  # wraps round to the last item
     assert page.evaluate("() => document.activeElement.textContent") == "Delete…"
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("ArrowUp")
+    for _ in range(3):
+        page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")  # Share…
     page.wait_for_url(f"**/b/{bucket}/share?key=docs%2Fplan.txt")
     page.locator("select[name=seconds]").wait_for()
@@ -93,7 +93,7 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.reload()  # the folder's own address, as the share form's is
     page.locator("#rows tr.folder[data-name='sub'] .menu-button").click()
     folder_items = page.locator("#row-menu [role=menuitem]")
-    assert folder_items.all_inner_texts() == ["Open", "Copy/move…", "Delete…"]
+    assert folder_items.all_inner_texts() == ["Open", "Copy/move…", "Rename…", "Delete…"]
     page.mouse.click(5, 5)  # a click elsewhere closes it
     assert page.locator("#row-menu").is_hidden()
     page.locator("#rows tr.folder a", has_text="sub/").click()
