@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from gateway.controllers.shared import folder_view, load_listing, valid_bucket
+from gateway.controllers.shared import folder_view, load_listing, rows_context, valid_bucket
 from gateway.responses import VARY, wants_partial
 from gateway.rules.keys import check_prefix
 from gateway.s3 import S3Storage
@@ -26,10 +26,13 @@ class BrowseController(Controller):
         bucket: FromPath[str],
         prefix: FromQuery[str] = "",
         token: FromQuery[str | None] = None,
+        view: FromQuery[str] = "list",
     ) -> Template:
-        """A folder (prefix ending in '/') or a search (any other prefix); `token` asks for a later page."""
+        """A folder (prefix ending in '/') or a search (any other prefix), as a list or a grid of thumbnails;
+        `token` asks for a later page."""
         check_prefix(prefix)
         if token and wants_partial(request):
             listing = await load_listing(request, storage, bucket, prefix, token)
-            return Template(template_name="partials/rows.html", context={"listing": listing}, headers=VARY)
-        return await folder_view(request, storage, bucket, prefix, token=token)
+            context = rows_context(request, storage, listing, view)
+            return Template(template_name="partials/rows.html", context=context, headers=VARY)
+        return await folder_view(request, storage, bucket, prefix, token=token, view=view)

@@ -15,10 +15,11 @@ from litestar.types import HTTPScope
 
 from gateway.errors import BadRequest, GatewayError
 from gateway.models import Listing, PendingUpload
-from gateway.observability.audit import audited
+from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
 from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_PARTS, MAX_SIGNED_AT_ONCE, check_expires
+from gateway.rules.previews import has_thumbnail
 from gateway.s3 import S3Storage
 from gateway.security.auth import (
     allow,
@@ -26,6 +27,7 @@ from gateway.security.auth import (
     default_lifetime,
     lifetime_cap,
     own_upload_cap,
+    principal_of,
     upload_size_cap,
 )
 from gateway.settings import Settings
@@ -53,6 +55,9 @@ def lifetime(request: AnyRequest, requested: int | None) -> tuple[int, datetime]
     """The URL's lifetime: asked for, or the default; never beyond the gateway's or the caller's cap."""
     seconds = check_expires(requested, default_lifetime(request), lifetime_cap(request))
     return seconds, datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+VIEWS = ("list", "grid")
 
 
 async def load_listing(
@@ -105,6 +110,26 @@ def upload_options(settings: Settings) -> dict[str, int | bool]:
     }
 
 
+def thumbnails(request: AnyRequest, storage: S3Storage, listing: Listing) -> dict[str, str]:
+    """For the grid view: a GET signed now for each image of the page that may be shown small (rules/previews.py),
+    which the browser loads from the store. One audit record for the page, not one per image."""
+    principal, seconds = principal_of(request), default_lifetime(request)
+    keys = [
+        o.key for o in listing.objects if has_thumbnail(o.key, o.size) and principal.may("read", listing.bucket, o.key)
+    ]
+    if keys:
+        presigned(request, "GET", listing.bucket, listing.prefix, seconds, purpose="thumbnails", objects=len(keys))
+    return {key: storage.presign_get(listing.bucket, key, "inline", seconds) for key in keys}
+
+
+def rows_context(request: AnyRequest, storage: S3Storage, listing: Listing, view: str) -> dict[str, Any]:
+    """What partials/rows.html needs: the page of rows, how they are shown, and the thumbnails of a grid."""
+    if view not in VIEWS:
+        raise BadRequest(f"A folder is shown as {' or '.join(VIEWS)}, not {view!r}.")
+    grid = view == "grid"
+    return {"listing": listing, "view": view, "thumbnails": thumbnails(request, storage, listing) if grid else {}}
+
+
 async def folder_view(
     request: AnyRequest,
     storage: S3Storage,
@@ -113,12 +138,13 @@ async def folder_view(
     *,
     token: str | None = None,
     notice: str | None = None,
+    view: str = "list",
 ) -> Template:
     """A page of `prefix` (the first unless `token`), with breadcrumbs and toolbar: what every action shows after."""
     listing = await load_listing(request, storage, bucket, prefix, token)
     folder = folder_of(prefix)
     context = {
-        "listing": listing,
+        **rows_context(request, storage, listing, view),
         "folder": folder,
         "crumbs": breadcrumbs(folder),
         "search": prefix[len(folder) :],

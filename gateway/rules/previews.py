@@ -4,6 +4,13 @@ from __future__ import annotations
 
 TEXT_TYPES = ("application/json", "application/xml", "application/x-yaml", "application/yaml", "application/toml")
 PREVIEW_TEXT_BYTES = 64 * 1024
+THUMBNAIL_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")  # raster images: an <img> runs no script
+THUMBNAIL_MAX_BYTES = 5 * 1024 * 1024  # larger images are not fetched whole just to be shown small
+
+
+def has_thumbnail(key: str, size: int) -> bool:
+    """Whether the grid view shows the object itself, loaded by the browser from the store, as its thumbnail."""
+    return key.lower().endswith(THUMBNAIL_SUFFIXES) and 0 < size <= THUMBNAIL_MAX_BYTES
 
 
 def preview_kind(content_type: str) -> str | None:

@@ -130,3 +130,17 @@ def test_rows_carry_no_form_and_the_last_page_says_the_folder_ends(settings: Set
     assert len(second.encode()) / 50 <= 400, len(second.encode()) / 50
     assert soup(second).select_one("#end-of-folder").text == "End of folder"
     assert soup(first).select_one("#end-of-folder") is None and "<form" not in second
+
+
+def test_the_grid_view_signs_only_the_images_it_may_show(client: TestClient[Any], s3: Any, bucket: str) -> None:
+    put(s3, bucket, "p/a.png", "p/b.JPG", "p/c.svg", "p/d.txt", "p/empty.png", body=b"x")
+    s3.put_object(Bucket=bucket, Key="p/empty.png", Body=b"")
+    grid = soup(client.get(f"/b/{bucket}", params={"prefix": "p/", "view": "grid"}).text)
+    shown = {img.find_parent("tr")["data-name"]: img["src"] for img in grid.select("#rows img")}
+    assert sorted(shown) == ["a.png", "b.JPG"]  # no SVG (markup), no text, no empty file
+    assert all("X-Amz-Signature=" in src and f"/{bucket}/p/" in src for src in shown.values())
+    listed = soup(client.get(f"/b/{bucket}", params={"prefix": "p/"}).text)
+    assert listed.select("#rows img") == [] and "grid" not in listed.select_one("table.objects")["class"]
+    bad = client.get(f"/b/{bucket}", params={"prefix": "p/", "view": "tiles"})
+    said = soup(bad.text).select_one(".notice.error").text.strip()
+    assert bad.status_code == 400 and said == "A folder is shown as list or grid, not 'tiles'."

@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from gateway.demo import ODD_NAMES
+from gateway.demo import ODD_NAMES, landscape
+from gateway.rules.previews import THUMBNAIL_MAX_BYTES
 from tests.conftest import put
 
 WIDTHS = (320, 390, 768, 1280)
@@ -39,8 +40,10 @@ def test_no_page_scrolls_sideways_at_any_width(page: Any, hostile_bucket: str) -
         f"/b/{bucket}/share?key={key}",
         f"/b/{bucket}/delete?key={key}",
         f"/b/{bucket}/transfer?key={key}",
+        f"/b/{bucket}/rename?key={key}",
         f"/b/{bucket}/delete-folder?prefix={folder}",
         f"/b/{bucket}/settings",
+        f"/b/{bucket}?prefix={folder}&view=grid",
     ]
     wide = []
     for width in WIDTHS:
@@ -128,3 +131,32 @@ def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(pag
     page.locator("table.objects button.sort", has_text="Name").click()
     names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
     assert names == ["a-sub", *sorted(sizes)]
+
+
+def test_the_grid_view_shows_images_loaded_from_the_store(
+    page: Any, live_gateway: Any, s3: Any, bucket: str, moto_endpoint: str
+) -> None:
+    """Thumbnails are the images themselves, signed for the page and fetched by the browser from the store: not a
+    byte of them through the gateway; too large an image, and any other file, keep their icon."""
+    for name in ("aurora", "dunes", "meadow"):
+        s3.put_object(Bucket=bucket, Key=f"pics/{name}.png", Body=landscape(320, 200, 0.5, 0.3))
+    s3.put_object(Bucket=bucket, Key="pics/huge.png", Body=b"\0" * (THUMBNAIL_MAX_BYTES + 1))
+    put(s3, bucket, "pics/notes.txt", "pics/sub/inside.png")
+    page.goto(f"/b/{bucket}?prefix=pics%2F")
+    live_gateway.proxy.reset()
+    page.get_by_role("navigation", name="View").get_by_role("link", name="Grid").click()
+    page.wait_for_url(f"**/b/{bucket}?prefix=pics%2F&view=grid")
+    page.wait_for_function("() => [...document.querySelectorAll('#rows img')].every((i) => i.complete)")
+    images = page.locator("#rows img").evaluate_all("(all) => all.map((i) => [i.naturalWidth, i.src])")
+    assert [width for width, _ in images] == [320, 320, 320]
+    assert all(src.startswith(moto_endpoint) for _, src in images)  # from the store
+    assert live_gateway.proxy.from_gateway < 32 * 1024  # the page's own HTML, and nothing of the images
+    assert page.locator("#rows tr.object:not(:has(img))").evaluate_all("(rows) => rows.map((r) => r.dataset.name)") == [
+        "huge.png",
+        "notes.txt",
+    ]
+    page.reload()  # the view has its address
+    assert page.locator("table.objects.grid #rows img").count() == 3
+    page.get_by_role("link", name="List").click()
+    page.wait_for_url(f"**/b/{bucket}?prefix=pics%2F")
+    assert page.locator("#rows img").count() == 0
