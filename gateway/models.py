@@ -106,6 +106,8 @@ class PostPolicy:
     min_size: int = 0
     content_type: str | None = None
     content_type_prefix: str | None = None
+    redirect: str | None = None
+    """Where the store sends the browser after the upload (a plain form's way back), instead of answering 201."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
-from gateway.controllers.shared import after_change, valid_bucket
+from gateway.controllers.shared import after_change, folder_view, valid_bucket
 from gateway.errors import BadRequest
-from gateway.models import DeleteReport, ObjectDetails
+from gateway.models import DeleteReport, ObjectDetails, PostPolicy
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import (
@@ -232,6 +232,36 @@ class ObjectsController(Controller):
             )
             presigned(request, "PUT", bucket, key, seconds, purpose="upload")
         return {"uploads": uploads}
+
+    @get("/upload", name="upload_form")
+    async def upload_form(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str] = "",
+    ) -> Template:
+        """Uploading without scripts: a form that posts one file straight to the store under a POST policy signed
+        now (the folder, the size cap), and a redirect back to the folder, which a form navigation needs no CORS
+        for. The file keeps its name; one already there by that name is replaced, as the page says."""
+        folder = folder_of(check_prefix(prefix))
+        allow(request, "write", bucket, folder)
+        seconds = default_lifetime(request)
+        back = build_url(request, "form_uploaded", {}, bucket=bucket)
+        policy = PostPolicy(max_size=upload_size_cap(request), redirect=f"{request.base_url}".rstrip("/") + back)
+        form = storage.presign_post(bucket, folder + "${filename}", policy, seconds)
+        presigned(request, "POST", bucket, folder, seconds, purpose="form upload")
+        context = {"bucket": bucket, "folder": folder, "form": form, "max_size": policy.max_size}
+        return page_or_partial(request, "pages/upload_form.html", "partials/upload_form.html", context)
+
+    @get("/uploaded", name="form_uploaded")
+    async def form_uploaded(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str], key: FromQuery[str]
+    ) -> Template:
+        """Where the store sends a form upload back: the file's folder, saying what arrived. The store adds `key`
+        to this address (AWS keeps our query, SeaweedFS replaces it, so the address carries nothing of ours)."""
+        check_key(key)
+        return await folder_view(request, storage, bucket, folder_of(key), notice=f"Uploaded {key}.")
 
     @post("/folders", name="folder_create", status_code=200)
     async def create_folder(

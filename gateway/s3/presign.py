@@ -58,11 +58,9 @@ class Presigning(Store):
 
     def presign_post(self, bucket: str, key: str, policy: PostPolicy, expires: int) -> dict[str, Any]:
         """A form upload. boto3 adds no condition for extra fields, so each field we return gets its own here."""
-        fields: dict[str, str] = {"success_action_status": "201"}
-        conditions: list[Any] = [
-            {"success_action_status": "201"},
-            ["content-length-range", policy.min_size, policy.max_size],
-        ]
+        outcome = {"success_action_redirect": policy.redirect} if policy.redirect else {"success_action_status": "201"}
+        fields: dict[str, str] = dict(outcome)
+        conditions: list[Any] = [outcome, ["content-length-range", policy.min_size, policy.max_size]]
         if policy.content_type:
             fields["Content-Type"] = policy.content_type
             conditions.append({"Content-Type": policy.content_type})

@@ -162,8 +162,8 @@ def fx_seaweed_page(chromium: Any, seaweed_gateway: LiveGateway) -> Iterator[Any
 
 
 @contextmanager
-def browser_page(chromium: Any, base_url: str) -> Iterator[Any]:
-    context = chromium.new_context(base_url=base_url, accept_downloads=True)
+def browser_page(chromium: Any, base_url: str, *, scripts: bool = True) -> Iterator[Any]:
+    context = chromium.new_context(base_url=base_url, accept_downloads=True, java_script_enabled=scripts)
     page = context.new_page()
     page.set_default_timeout(20000)
     errors: list[str] = []

@@ -49,6 +49,8 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
         f"/b/{bucket}/rename?key={key}",
         f"/b/{bucket}/rename?prefix=docs%2Fsub%2F",
         f"/b/{bucket}/delete-folder?prefix=docs%2Fsub%2F",
+        f"/b/{bucket}/upload?prefix=docs%2F",
+        f"/b/{bucket}?prefix=docs%2F&view=grid",
         f"/b/{bucket}/settings",
         "/shares",
     ]

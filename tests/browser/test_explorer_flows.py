@@ -200,6 +200,7 @@ def test_walk_folders_with_breadcrumbs_back_forward_and_reload(page: Any, s3: An
 def test_create_a_folder_then_delete_it_recursively_after_confirming(page: Any, s3: Any, bucket: str) -> None:
     put(s3, bucket, "keep/b/1", "keep/b/2", "keep/bc/3")
     page.goto(f"/b/{bucket}?prefix=keep%2F")
+    page.locator("summary", has_text="New folder").click()
     page.fill("input[name=name]", "fresh")
     page.locator("button", has_text="Create folder").click()
     row_link(page, "fresh").wait_for()

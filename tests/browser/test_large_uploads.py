@@ -6,7 +6,9 @@ the explorer's own multipart upload, interrupted and resumed without sending the
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import os
 import re
 from pathlib import Path
@@ -15,8 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import PartTraffic, hold_until_parallel, throttle_uploads
-from tests.conftest import all_keys, new_bucket
+from tests.browser.conftest import PartTraffic, browser_page, hold_until_parallel, throttle_uploads
+from tests.conftest import all_keys, new_bucket, web
 
 pytestmark = pytest.mark.browser
 MIB = 1024 * 1024
@@ -231,3 +233,43 @@ def test_a_small_upload_and_download_in_the_browser_against_seaweedfs(
     saved = tmp_path / "back.bin"
     download.value.save_as(saved)
     assert saved.read_bytes() == body
+
+
+def test_without_scripts_a_file_is_uploaded_by_a_form_straight_to_the_store(
+    chromium: Any, seaweed_gateway: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    """Issue 17, item 11: a POST policy signed for the folder, the bytes sent by the browser's own form to
+    SeaweedFS (which checks the policy), and the store's redirect back to the folder."""
+    bucket = new_bucket(seaweed_s3)
+    (tmp_path / "report ü.csv").write_bytes(b"a,b\n1,2\n")
+    with browser_page(chromium, seaweed_gateway.url, scripts=False) as page:
+        page.goto(f"/b/{bucket}?prefix=in%2F")
+        assert page.locator("label", has_text="Upload files").is_hidden()  # the script's pickers, not shown
+        seaweed_gateway.proxy.reset()
+        page.get_by_role("link", name="Upload a file").click()
+        page.set_input_files("input[type=file][name=file]", str(tmp_path / "report ü.csv"))
+        page.get_by_role("button", name="Upload").click()
+        page.locator("#flash", has_text="Uploaded in/report ü.csv.").wait_for()
+        assert page.locator("#rows tr[data-name='report ü.csv']").count() == 1
+    assert seaweed_s3.get_object(Bucket=bucket, Key="in/report ü.csv")["Body"].read() == b"a,b\n1,2\n"
+    assert seaweed_gateway.proxy.to_gateway < 8 * 1024  # the bytes went to the store
+
+
+def test_a_form_upload_is_signed_for_its_folder_only(
+    chromium: Any, seaweed_gateway: Any, seaweed_s3: Any, tmp_path: Path
+) -> None:
+    """The policy behind the no-script form binds the key to the folder (the size cap is checked by
+    tests/compat/test_signatures.py): SeaweedFS refuses the same form aimed elsewhere."""
+    bucket = new_bucket(seaweed_s3)
+    with browser_page(chromium, seaweed_gateway.url, scripts=False) as page:
+        page.goto(f"/b/{bucket}/upload?prefix=in%2F")
+        fields = page.locator("form.upload-form input[type=hidden]").evaluate_all(
+            "(all) => Object.fromEntries(all.map((i) => [i.name, i.value]))"
+        )
+        action = page.locator("form.upload-form").get_attribute("action")
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["starts-with", "$key", "in/"] in policy["conditions"]
+    assert fields["success_action_redirect"].endswith(f"/b/{bucket}/uploaded")
+    elsewhere = web.post(action, data={**fields, "key": "out/x.bin"}, files={"file": ("x.bin", b"x")})
+    assert elsewhere.status_code == 403
+    assert all_keys(seaweed_s3, bucket) == []

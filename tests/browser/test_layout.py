@@ -44,6 +44,7 @@ def test_no_page_scrolls_sideways_at_any_width(page: Any, hostile_bucket: str) -
         f"/b/{bucket}/delete-folder?prefix={folder}",
         f"/b/{bucket}/settings",
         f"/b/{bucket}?prefix={folder}&view=grid",
+        f"/b/{bucket}/upload?prefix={folder}",
     ]
     wide = []
     for width in WIDTHS:
