@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
-from litestar.response import Redirect
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
 from gateway.controllers.shared import valid_bucket
 from gateway.observability.audit import audited
@@ -33,6 +33,14 @@ class BucketsController(Controller):
     @get("/", name="buckets")
     async def index(self, request: AnyRequest, storage: NamedDependency[S3Storage]) -> Response[Any]:
         return await bucket_list(request, storage)
+
+    @get("/bucket-menu", name="bucket_menu")
+    async def menu(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], current: FromQuery[str] = ""
+    ) -> Template:
+        """The header's bucket switcher, asked for when it is first opened: one ListBuckets call, not one a page."""
+        buckets = await visible_buckets(request, storage)
+        return Template(template_name="partials/bucket_menu.html", context={"buckets": buckets, "current": current})
 
     @post("/buckets", name="bucket_create", status_code=200)
     async def create(self, request: AnyRequest, storage: NamedDependency[S3Storage]) -> Response[Any]:

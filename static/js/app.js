@@ -76,6 +76,17 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// --- drop-down menus (<details>): a click elsewhere or Esc closes them, as a menu does ---------------------
+document.addEventListener("click", (event) => {
+  for (const open of document.querySelectorAll("details.drop-down[open]")) {
+    if (!open.contains(event.target)) open.open = false;
+  }
+});
+document.addEventListener("keydown", (event) => {
+  const open = event.key === "Escape" && event.target.closest && event.target.closest("details.drop-down[open]");
+  if (open) { open.open = false; open.querySelector("summary").focus(); }
+});
+
 // --- the selection: select all visible rows, and say how many are selected (the stylesheet shows the bar) ---
 function countSelected() {
   const out = document.getElementById("selected-count");

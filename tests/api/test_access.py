@@ -187,6 +187,8 @@ def test_a_bucket_outside_the_grants_is_hidden_and_refused(anyone: TestClient[An
     sign_in(anyone, "bob", "bob-pw")
     names = [a.text for a in soup(anyone.get("/").text).select("a.bucket")]
     assert team in names and other not in names
+    switcher = [a.text for a in soup(anyone.get("/bucket-menu", params={"current": team}).text).select("a")]
+    assert team in switcher and other not in switcher
     refused = anyone.get(f"/b/{other}")
     assert refused.status_code == 403 and f"bob may not list {other}/" in soup(refused.text).select_one(".notice").text
     assert anyone.get(f"/b/{other}/download", params={"key": "elsewhere.txt"}).status_code == 403

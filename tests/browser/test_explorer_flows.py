@@ -14,7 +14,7 @@ import pytest
 
 from gateway.demo import ODD_NAMES
 from tests.browser.conftest import LiveGateway, throttle_uploads
-from tests.conftest import all_keys, put, web
+from tests.conftest import all_keys, new_bucket, put, web
 
 pytestmark = pytest.mark.browser
 
@@ -195,6 +195,28 @@ def test_walk_folders_with_breadcrumbs_back_forward_and_reload(page: Any, s3: An
     page.locator(".toolbar button", has_text="Go").click()
     page.wait_for_url(re.compile(r"prefix=a%2Fb%2F$"))
     row_link(page, "c.txt").wait_for()
+
+
+def test_the_header_switches_bucket_and_a_menu_closes_on_escape_or_a_click_elsewhere(
+    page: Any, s3: Any, bucket: str
+) -> None:
+    other = new_bucket(s3)
+    put(s3, other, "there.txt")
+    page.goto(f"/b/{bucket}")
+    switcher = page.locator("header .switcher")
+    switcher.locator("summary").focus()
+    page.keyboard.press("Enter")
+    page.locator("header .switcher a[aria-current=page]", has_text=bucket).wait_for()  # filled when first opened
+    page.keyboard.press("Escape")
+    assert switcher.get_attribute("open") is None
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    switcher.locator("summary").click()
+    page.locator("h1, .crumbs").first.click()  # elsewhere
+    assert switcher.get_attribute("open") is None
+    switcher.locator("summary").click()
+    switcher.get_by_role("link", name=other, exact=True).click()
+    row_link(page, "there.txt").wait_for()
+    assert page.locator("header .switcher summary").inner_text() == other
 
 
 def test_create_a_folder_then_delete_it_recursively_after_confirming(page: Any, s3: Any, bucket: str) -> None:
