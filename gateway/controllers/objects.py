@@ -33,7 +33,7 @@ from gateway.rules.keys import (
 )
 from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_SELECTED_FOLDERS, MAX_SELECTED_KEYS, check_size
 from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
-from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind
+from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind, shown_as
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, default_lifetime, own_upload_cap, principal_of, upload_size_cap
 from gateway.templating import build_url
@@ -76,10 +76,9 @@ async def details_view(
 def preview_of(request: AnyRequest, storage: S3Storage, bucket: str, details: ObjectDetails) -> Any:
     """What the page needs to show the object, loaded by the browser from the store with a GET signed now: the
     kind and the URL; None when the object must not be rendered (gateway/rules/previews.py)."""
-    kind = preview_kind(details.content_type)
+    kind, content_type = preview_kind(details.content_type), shown_as(details.content_type)
     if kind is None or not principal_of(request).may("read", bucket, details.key):
         return None
-    content_type = "text/plain; charset=utf-8" if kind == "text" else None  # read as text, whatever it holds
     seconds = default_lifetime(request)
     url = storage.presign_get(bucket, details.key, "inline", seconds, content_type=content_type)
     presigned(request, "GET", bucket, details.key, seconds, purpose="preview")

@@ -19,6 +19,7 @@ from gateway.errors import AccessDenied, BadRequest, NotFound
 from gateway.observability.audit import presigned, record
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import check_key, content_disposition, folder_of, last_segment
+from gateway.rules.previews import shown_as
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, capped, lifetime_cap, principal_of
 from gateway.security.grants import ANONYMOUS, AccessConfig, Principal
@@ -35,7 +36,8 @@ from gateway.security.share_links import (
 from gateway.templating import build_url
 from gateway.types import AnyRequest
 
-LIFETIMES = {3600: "1 hour", 86400: "1 day", 7 * 86400: "7 days", 30 * 86400: "30 days", 365 * 86400: "1 year"}
+LIFETIMES = (900, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400)
+GATEWAY_LINK_MINIMUM = 60
 OPEN_SECONDS = 300  # a gateway link's redirect is used at once: its URL need not live long
 SIGV4_LIMIT = 7 * 86400
 NO_RECORDS = "Gateway links need a place in the store for their records: set S3M_STATE_S3_URL (see the README)."
@@ -46,18 +48,32 @@ def gateway_link_cap(request: AnyRequest, principal: Principal) -> int:
     return capped(request.app.state.settings.max_share_seconds, principal.max_expires)
 
 
-def share_view(request: AnyRequest, bucket: str, key: str, **result: Any) -> Template:
+def lifetimes_up_to(cap: int) -> list[int]:
+    """The lifetimes a form offers under `cap`: the usual ones, and the cap itself when it falls between them."""
+    offered = [seconds for seconds in LIFETIMES if seconds <= cap]
+    return offered if cap in offered else [*offered, cap]
+
+
+def share_view(request: AnyRequest, bucket: str, key: str, content_type: str, **result: Any) -> Template:
+    """One form per kind of link, each offering only the lifetimes that kind allows the caller."""
+    gateway_cap = gateway_link_cap(request, principal_of(request)) if request.app.state.records else 0
     context = {
         "bucket": bucket,
         "key": key,
         "name": last_segment(key),
         "folder": folder_of(key),
-        "lifetimes": LIFETIMES,
-        "presigned_cap": min(lifetime_cap(request), SIGV4_LIMIT),
-        "gateway_cap": gateway_link_cap(request, principal_of(request)) if request.app.state.records else None,
+        "presigned_lifetimes": lifetimes_up_to(min(lifetime_cap(request), SIGV4_LIMIT)),
+        "gateway_lifetimes": lifetimes_up_to(gateway_cap) if gateway_cap >= GATEWAY_LINK_MINIMUM else [],
+        "records": request.app.state.records is not None,
+        "viewable": shown_as(content_type) is not None,
         "result": result or None,
     }
     return page_or_partial(request, "pages/share.html", "partials/share.html", context)
+
+
+def opens_as(key: str, shown: str | None) -> str:
+    """The Content-Disposition of a share link: shown in the browser as the pinned type `shown`, or saved."""
+    return content_disposition(key, "inline" if shown else "attachment")
 
 
 def records_of(request: AnyRequest) -> StateStore:
@@ -81,9 +97,12 @@ class ShareController(Controller):
     guards = [valid_bucket]
 
     @get("/b/{bucket:str}/share", name="share")
-    async def form(self, request: AnyRequest, bucket: FromPath[str], key: FromQuery[str]) -> Template:
+    async def form(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str], key: FromQuery[str]
+    ) -> Template:
         allow(request, "share", bucket, check_key(key))
-        return share_view(request, bucket, key)
+        head = await storage.head(bucket, key)  # whether the link may show it in the browser
+        return share_view(request, bucket, key, head.get("ContentType", ""))
 
     @post("/b/{bucket:str}/share", name="share_create", status_code=200)
     async def create(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Template:
@@ -94,13 +113,16 @@ class ShareController(Controller):
             seconds = int(str(form.get("seconds", "")))
         except ValueError:
             raise BadRequest("Choose how long the link should work.") from None
-        await storage.head(bucket, key)  # a link to nothing helps nobody: say so now
+        content_type = (await storage.head(bucket, key)).get("ContentType", "")  # a link to nothing: say so now
+        shown = shown_as(content_type) if form.get("opens") == "browser" else None
+        if form.get("opens") == "browser" and shown is None:
+            raise BadRequest(f"A file of type {content_type or 'unknown'} is only downloaded, not shown in a browser.")
         until = int(time.time()) + seconds
         warning = None
         if kind == "presigned":
             if not 1 <= seconds <= min(lifetime_cap(request), SIGV4_LIMIT):
                 raise BadRequest("A presigned link lasts at most 7 days and your cap: choose a gateway link.")
-            url = storage.presign_get(bucket, key, content_disposition(key), seconds)
+            url = storage.presign_get(bucket, key, opens_as(key, shown), seconds, content_type=shown)
             presigned(request, "GET", bucket, key, seconds, purpose="share")
             if storage.credentials_are_temporary():
                 warning = (
@@ -109,18 +131,19 @@ class ShareController(Controller):
                 )
         elif kind == "gateway":
             records, cap = records_of(request), gateway_link_cap(request, principal)
-            if not 60 <= seconds <= cap:
+            if not GATEWAY_LINK_MINIMUM <= seconds <= cap:
                 raise BadRequest(f"A gateway link lasts from a minute to {cap} seconds for you.")
             link = new_link(principal, bucket, key, until)
             settings = request.app.state.settings
-            record_fields = {"bucket": bucket, "key": key, "until": until, "created": int(time.time())}
+            record_fields = {"bucket": bucket, "key": key, "until": until, "created": int(time.time()), "shown": shown}
             await records.put(record_name(settings.secret_key, principal, link.link_id), record_fields)
             token = make_token(settings.secret_key, settings.share_epoch, link)
             url = str(request.base_url).rstrip("/") + request.app.route_reverse("share_open", token=token)
             record(request, "share.create", "ok", bucket=bucket, key=key, expires=seconds, kind="gateway")
         else:
             raise BadRequest("A link is either presigned or a gateway link.")
-        return share_view(request, bucket, key, url=url, until=datetime.fromtimestamp(until, UTC), warning=warning)
+        until_time = datetime.fromtimestamp(until, UTC)
+        return share_view(request, bucket, key, content_type, url=url, until=until_time, warning=warning)
 
     @get("/s/{token:str}", name="share_open", opt={"public": True})
     async def open(self, request: AnyRequest, storage: NamedDependency[S3Storage], token: FromPath[str]) -> Redirect:
@@ -135,7 +158,8 @@ class ShareController(Controller):
             raise AccessDenied("Whoever made this link may no longer share this file.")
         if link.until - int(saved.get("created", 0)) > gateway_link_cap(request, maker):
             raise AccessDenied("This link lasts longer than its maker may now share for.")
-        url = storage.presign_get(link.bucket, link.key, content_disposition(link.key), OPEN_SECONDS)
+        shown = shown_as(str(saved.get("shown") or ""))  # checked again: the record lives in the store
+        url = storage.presign_get(link.bucket, link.key, opens_as(link.key, shown), OPEN_SECONDS, content_type=shown)
         presigned(request, "GET", link.bucket, link.key, OPEN_SECONDS, purpose="share-link")
         return Redirect(url, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 

@@ -29,6 +29,16 @@ def preview_kind(content_type: str) -> str | None:
     return None
 
 
+def shown_as(content_type: str) -> str | None:
+    """The type an object shown in the browser is served with, pinned in the signed URL so that a later upload of
+    markup under the same key is not rendered by a link signed for a picture: text of any kind is read as plain
+    text. None when the object is only downloaded."""
+    kind = preview_kind(content_type)
+    if kind is None:
+        return None
+    return "text/plain; charset=utf-8" if kind == "text" else content_type.split(";")[0].strip().lower()
+
+
 MARKUP_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "text/xsl")
 
 

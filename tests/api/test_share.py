@@ -83,7 +83,8 @@ def test_gateway_links_need_a_place_for_their_records(settings: Settings, s3: An
     with TestClient(create_app(replace(settings, state_url=None))) as client:
         client.headers["x-csrftoken"] = page_token(client)
         form = soup(client.get(f"/b/{bucket}/share", params={"key": "a.txt"}).text)
-        assert [o["value"] for o in form.select("select[name=kind] option")] == ["presigned"]
+        assert [kind["value"] for kind in form.select("form.share-kind input[name=kind]")] == ["presigned"]
+        assert "S3M_STATE_S3_URL" in form.text
         refused = create(client, bucket, "a.txt", 3600, "gateway")
         assert refused.status_code == 400 and "S3M_STATE_S3_URL" in refused.text
 
@@ -91,3 +92,30 @@ def test_gateway_links_need_a_place_for_their_records(settings: Settings, s3: An
 @pytest.mark.parametrize("kind", ["presigned", "gateway"])
 def test_sharing_a_missing_object_says_so(client: TestClient[Any], bucket: str, kind: str) -> None:
     assert create(client, bucket, "nothing-here", 3600, kind).status_code == 404
+
+
+def test_a_link_may_show_a_picture_in_the_browser_pinned_to_its_type_but_never_markup(
+    client: TestClient[Any], s3: Any, bucket: str
+) -> None:
+    s3.put_object(Bucket=bucket, Key="cat.png", Body=b"\x89PNG pixels", ContentType="image/png")
+    s3.put_object(Bucket=bucket, Key="page.html", Body=b"<script>", ContentType="text/html")
+    form = soup(client.get(f"/b/{bucket}/share", params={"key": "cat.png"}).text)
+    assert [choice["value"] for choice in form.select("form.share-kind input[name=opens]")[:2]] == [
+        "browser",
+        "download",
+    ]
+    for kind in ("presigned", "gateway"):
+        data = {"key": "cat.png", "seconds": "3600", "kind": kind, "opens": "browser"}
+        url = shared_url(client.post(f"/b/{bucket}/share", data=data, headers={"HX-Request": "true"}))
+        if kind == "gateway":
+            url = client.get(urlsplit(url).path, follow_redirects=False).headers["location"]
+        query = parse_qs(urlsplit(url).query)
+        assert query["response-content-disposition"][0].startswith("inline")
+        assert query["response-content-type"] == ["image/png"]  # a later upload of markup here is not rendered
+    download = shared_url(create(client, bucket, "cat.png", 3600, "presigned"))
+    assert parse_qs(urlsplit(download).query)["response-content-disposition"][0].startswith("attachment")
+
+    assert soup(client.get(f"/b/{bucket}/share", params={"key": "page.html"}).text).select("input[name=opens]") == []
+    data = {"key": "page.html", "seconds": "3600", "kind": "presigned", "opens": "browser"}
+    refused = client.post(f"/b/{bucket}/share", data=data, headers={"HX-Request": "true"})
+    assert refused.status_code == 400 and "only downloaded" in refused.text

@@ -88,6 +88,23 @@ def test_a_capped_token_cannot_make_a_link_that_outlives_its_cap(guarded: Settin
         assert make_link(client, bucket, "a.txt", 600, **bearer).status_code == 200
 
 
+def test_the_share_form_offers_only_the_lifetimes_each_kind_allows_the_caller(
+    guarded: Settings, alice: TestClient[Any], bucket: str
+) -> None:
+    def offered(client: TestClient[Any], **headers: str) -> dict[str, list[int]]:
+        page = soup(client.get(f"/b/{bucket}/share", params={"key": "a.txt"}, headers=headers).text)
+        forms = page.select("form.share-kind")
+        return {
+            form.select_one("input[name=kind]")["value"]: [int(o["value"]) for o in form.select("option")]
+            for form in forms
+        }
+
+    day = 86400
+    assert offered(alice) == {"presigned": [900, 3600, day], "gateway": [900, 3600, day, 7 * day, 30 * day, 365 * day]}
+    with TestClient(create_app(guarded)) as client:  # the token's own cap, 900 seconds, bounds both
+        assert offered(client, Authorization=f"Bearer {TOKEN}") == {"presigned": [900], "gateway": [900]}
+
+
 def test_a_link_dies_with_its_maker_or_its_makers_right_to_share(
     guarded: Settings, alice: TestClient[Any], bucket: str, tmp_path: Path
 ) -> None:

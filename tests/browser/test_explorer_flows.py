@@ -254,9 +254,9 @@ def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, buc
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"/b/{bucket}?prefix=reports/")
     row_action(page, "q3 summary.txt", "Share…")
-    page.select_option("select[name=seconds]", "86400")
-    page.select_option("select[name=kind]", "presigned")
-    page.click("button:text('Create link')")
+    presigned = page.locator("form.share-kind", has=page.locator("input[value=presigned]"))
+    presigned.locator("select[name=seconds]").select_option("86400")
+    presigned.get_by_role("button", name="Create presigned URL").click()
     link = page.locator("#share-url").input_value()
     assert "X-Amz-Expires=86400" in link
     page.click("button[data-copy]")
@@ -264,9 +264,9 @@ def test_share_a_file_copy_the_link_and_download_with_it(page: Any, s3: Any, buc
     assert page.evaluate("() => navigator.clipboard.readText()") == link
     assert web.get(link).content == b"shared bytes"
 
-    page.select_option("select[name=seconds]", str(365 * 86400))
-    page.select_option("select[name=kind]", "gateway")
-    page.click("button:text('Create link')")
+    gateway = page.locator("form.share-kind", has=page.locator("input[value=gateway]"))
+    gateway.locator("select[name=seconds]").select_option(str(365 * 86400))
+    gateway.get_by_role("button", name="Create gateway link").click()
     page.wait_for_function("() => document.querySelector('#share-url').value.includes('/s/')")
     gateway_link = page.locator("#share-url").input_value()
     assert web.get(gateway_link, follow_redirects=True).content == b"shared bytes"

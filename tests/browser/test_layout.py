@@ -89,7 +89,7 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
         page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")  # Share…
     page.wait_for_url(f"**/b/{bucket}/share?key=docs%2Fplan.txt")
-    page.locator("select[name=seconds]").wait_for()
+    page.locator("select[name=seconds]").first.wait_for()
     assert page.title() == "Share plan.txt · s3-manager"  # the tab's title follows htmx's swaps
     page.go_back()
     page.wait_for_url(f"**/b/{bucket}?prefix=docs%2F")
