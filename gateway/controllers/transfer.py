@@ -13,22 +13,24 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from gateway.controllers.shared import after_change, valid_bucket
+from gateway.controllers.shared import after_change, load_listing, valid_bucket
 from gateway.errors import BadRequest, Conflict
 from gateway.models import KeyCount
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.keys import (
+    breadcrumbs,
     check_bucket_name,
     check_key,
     check_prefix,
+    folder_of,
     folder_prefix,
     last_segment,
     parent_of,
     renamed,
 )
 from gateway.s3 import S3Storage
-from gateway.security.auth import allow, allow_listing
+from gateway.security.auth import allow, allow_listing, visible_buckets
 from gateway.types import AnyRequest
 
 
@@ -74,6 +76,7 @@ class TransferController(Controller):
             allow_listing(request, bucket, folder)
             count = await storage.count_under(bucket, folder)
             context = {"bucket": bucket, "folder": folder, "key": None, "count": count, "parent": parent_of(folder)}
+            context["name"] = last_segment(folder) + "/"
         else:
             key = check_key(key or "")
             allow(request, "read", bucket, key)
@@ -84,8 +87,28 @@ class TransferController(Controller):
                 "key": key,
                 "count": KeyCount(1, False),
                 "parent": parent_of(key),
+                "name": last_segment(key),
             }
+        others = [b.name for b in await visible_buckets(request, storage) if b.name != bucket]
+        context["buckets"] = [bucket, *others]  # the source's first: copies most often stay in it
         return page_or_partial(request, "pages/transfer.html", "partials/transfer.html", context)
+
+    @get("/folders", name="transfer_folders")
+    async def folders(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        target_bucket: FromQuery[str],
+        prefix: FromQuery[str] = "",
+    ) -> Template:
+        """The form's folder picker: the folders of `prefix` in the target bucket, one listing page of them, as the
+        caller may list them. The page's script makes the folder shown the target."""
+        check_bucket_name(target_bucket)
+        listing = await load_listing(request, storage, target_bucket, folder_of(check_prefix(prefix)))
+        crumbs = breadcrumbs(listing.prefix)
+        context = {"bucket": bucket, "target_bucket": target_bucket, "listing": listing, "crumbs": crumbs}
+        return Template(template_name="partials/folder_picker.html", context=context)
 
     @post("/", name="transfer_run", status_code=200)
     async def run(

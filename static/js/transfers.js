@@ -62,3 +62,11 @@ document.addEventListener("submit", async (event) => {
     : ". Done. ";
   state.append(resultLink(form, body));
 });
+
+// --- the folder picker: the folder it shows becomes the target, with the source's own name -----------------
+document.addEventListener("htmx:load", (event) => {
+  const picker = event.target.closest?.(".folder-picker[data-prefix]");
+  const form = picker?.closest("form[data-transfer]");
+  if (!form) return;
+  form.elements.target.value = picker.dataset.prefix + form.dataset.name;
+});

@@ -189,6 +189,12 @@ def test_a_bucket_outside_the_grants_is_hidden_and_refused(anyone: TestClient[An
     assert team in names and other not in names
     switcher = [a.text for a in soup(anyone.get("/bucket-menu", params={"current": team}).text).select("a")]
     assert team in switcher and other not in switcher
+    transfer = soup(anyone.get(f"/b/{team}/transfer/", params={"key": "team/plan.txt"}).text)
+    assert [option.text for option in transfer.select("select[name=target_bucket] option")] == [team]
+    picker = {"target_bucket": team, "prefix": "team/"}
+    assert anyone.get(f"/b/{team}/transfer/folders", params=picker).status_code == 200
+    for refused in ({"target_bucket": other}, {"target_bucket": team, "prefix": "secret/"}):
+        assert anyone.get(f"/b/{team}/transfer/folders", params=refused).status_code == 403
     refused = anyone.get(f"/b/{other}")
     assert refused.status_code == 403 and f"bob may not list {other}/" in soup(refused.text).select_one(".notice").text
     assert anyone.get(f"/b/{other}/download", params={"key": "elsewhere.txt"}).status_code == 403

@@ -345,6 +345,23 @@ def test_a_copy_that_meets_a_gateway_error_page_says_so_and_can_start_again(page
     assert sorted(all_keys(s3, bucket)) == ["copies/a.txt", "docs/a.txt"]
 
 
+def test_copy_into_another_bucket_choosing_the_folder_by_browsing(page: Any, s3: Any, bucket: str) -> None:
+    other = new_bucket(s3)
+    put(s3, bucket, "docs/a.txt")
+    put(s3, other, "archive/2026/keep.txt")
+    page.goto(f"/b/{bucket}/transfer/?key=docs%2Fa.txt")
+    page.get_by_role("button", name="Choose a folder…").click()
+    page.locator(".folder-picker[data-prefix='docs/']").wait_for()  # it starts where the source is
+    page.select_option("select[name=target_bucket]", other)  # another bucket: its root
+    page.locator(".folder-picker[data-prefix='']").get_by_role("button", name="archive/").click()
+    page.locator(".folder-picker[data-prefix='archive/']").get_by_role("button", name="2026/").click()
+    page.locator(".folder-picker[data-prefix='archive/2026/']").wait_for()
+    assert page.locator("input[name=target]").input_value() == "archive/2026/a.txt"
+    page.click("button:text('Start')")
+    page.wait_for_selector(".transfer .state.done")
+    assert all_keys(s3, other) == ["archive/2026/a.txt", "archive/2026/keep.txt"]
+
+
 @pytest.mark.slow
 def test_move_a_folder_of_1200_objects_with_progress(page: Any, s3: Any, bucket: str) -> None:
     keys = [f"batch/{n:04}.txt" for n in range(1200)]
