@@ -75,22 +75,16 @@ class TransferController(Controller):
             folder = folder_prefix(prefix)
             allow_listing(request, bucket, folder)
             count = await storage.count_under(bucket, folder)
-            context = {"bucket": bucket, "folder": folder, "key": None, "count": count, "parent": parent_of(folder)}
-            context["name"] = last_segment(folder) + "/"
+            source: dict[str, Any] = {"folder": folder, "key": None, "count": count, "parent": parent_of(folder)}
+            source["name"] = last_segment(folder) + "/"
         else:
             key = check_key(key or "")
             allow(request, "read", bucket, key)
             await storage.head(bucket, key)
-            context = {
-                "bucket": bucket,
-                "folder": None,
-                "key": key,
-                "count": KeyCount(1, False),
-                "parent": parent_of(key),
-                "name": last_segment(key),
-            }
+            source = {"folder": None, "key": key, "count": KeyCount(1, False), "parent": parent_of(key)}
+            source["name"] = last_segment(key)
         others = [b.name for b in await visible_buckets(request, storage) if b.name != bucket]
-        context["buckets"] = [bucket, *others]  # the source's first: copies most often stay in it
+        context = {**source, "bucket": bucket, "buckets": [bucket, *others]}  # the source's first: copies stay in it
         return page_or_partial(request, "pages/transfer.html", "partials/transfer.html", context)
 
     @get("/folders", name="transfer_folders")
