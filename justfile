@@ -127,3 +127,7 @@ vendor-htmx version:
     cp "$work/package/LICENSE" "static/vendor/htmx-{{ version }}.LICENSE"
     sha256sum "static/vendor/htmx-{{ version }}.min.js"
     rm -rf "$work"
+
+# Take the README's screenshots (list, grid, details, upload panel, dark, phone) from the demo in Chromium
+screenshots: init
+    {{ bin }}/python docs/screenshots.py
