@@ -11,7 +11,7 @@ import pytest
 
 from gateway.demo import ODD_NAMES, landscape
 from gateway.rules.previews import THUMBNAIL_MAX_BYTES
-from tests.conftest import put
+from tests.conftest import all_keys, put, web
 
 WIDTHS = (320, 390, 768, 1280)
 LONG = "a-very-long-file-name-without-any-space-" * 5 + ".csv"  # 205 characters, one token
@@ -108,6 +108,56 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     assert page.title() == "inside.txt · s3-manager" and page.locator("#panel").count() == 1
     page.go_back()
     page.locator("#rows tr.object[data-name='inside.txt']").wait_for()
+
+
+def tab_to(page: Any, name: str) -> None:
+    """Press Tab until the focus is on the control called `name` (its label, aria-label or text), as a person would."""
+    named = """() => { const el = document.activeElement;
+        return (el.getAttribute('aria-label') || el.labels?.[0]?.textContent || el.textContent || '').trim(); }"""
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate(named) == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def test_upload_sort_share_and_delete_with_the_keyboard_only(page: Any, s3: Any, bucket: str, tmp_path: Any) -> None:
+    put(s3, bucket, "docs/big.txt", body=b"x" * 5000)
+    (tmp_path / "small.txt").write_bytes(b"tiny")
+    # Set before any chooser opens: Playwright starts intercepting choosers when first asked, which can come late.
+    page.on("filechooser", lambda chooser: chooser.set_files(str(tmp_path / "small.txt")))
+    page.goto(f"/b/{bucket}")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # opens the folder
+    page.locator("#rows tr.object[data-name='big.txt']").wait_for()  # the folder swapped in
+    tab_to(page, "Upload files")
+    page.keyboard.press("Enter")  # the file chooser, answered by the handler set above
+    page.locator("#rows tr.object[data-name='small.txt']").wait_for()
+    assert all_keys(s3, bucket) == ["docs/big.txt", "docs/small.txt"]
+
+    tab_to(page, "Size")
+    page.keyboard.press("Enter")  # largest first
+    names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
+    assert names == ["big.txt", "small.txt"]
+
+    tab_to(page, "Actions for small.txt")
+    page.keyboard.press("Enter")
+    for _ in range(2):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # Share…
+    page.wait_for_url("**/share?key=docs%2Fsmall.txt")
+    tab_to(page, "Create presigned URL")
+    page.keyboard.press("Enter")
+    assert web.get(page.locator("#share-url").input_value()).content == b"tiny"
+
+    page.go_back()
+    page.locator("#rows tr.object[data-name='small.txt'] a").focus()
+    page.keyboard.press("Delete")  # asks on a page of its own, the safe choice first
+    page.wait_for_url("**/delete?key=docs%2Fsmall.txt")
+    tab_to(page, "Delete")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash .notice:text('Deleted 1 object.')")
+    assert all_keys(s3, bucket) == ["docs/big.txt"]
 
 
 def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(page: Any, s3: Any, bucket: str) -> None:
