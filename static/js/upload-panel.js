@@ -4,7 +4,16 @@
 
 const tasks = new Set(); // the uploads the panel shows
 const $ = (id) => document.getElementById(id);
-const megabytes = (bytes) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
+// Sizes in the listing's units (gateway/templating.py: human_size), so a file reads the same in both.
+function humanSize(bytes) {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  let value = bytes / 1024;
+  for (const unit of ["KiB", "MiB", "GiB"]) {
+    if (value < 1024) return `${value.toFixed(1)} ${unit}`;
+    value /= 1024;
+  }
+  return `${value.toFixed(1)} TiB`;
+}
 
 // A line for `task` ({ key, file }); `retry` starts the same upload again.
 export function showUpload(task, retry) {
@@ -33,7 +42,7 @@ export function showProgress(task, sent) {
   task.row.querySelector("progress").value = percent;
   task.row.querySelector(".state").textContent = `${Math.floor(percent)} %`;
   const seconds = (performance.now() - task.started) / 1000;
-  if (seconds > 0.5) task.row.querySelector(".speed").textContent = `${megabytes(sent / seconds)}/s`;
+  if (seconds > 0.5) task.row.querySelector(".speed").textContent = `${humanSize(sent / seconds)}/s`;
   summarise(false);
 }
 
@@ -73,8 +82,8 @@ function summarise(announce = true) {
   const running = all.length - done - failed;
   $("upload-total").value = total ? (100 * sent) / total : 100;
   const text = running
-    ? `Uploading ${done + failed + 1} of ${all.length} · ${megabytes(sent)} of ${megabytes(total)}`
-    : `${done} uploaded${failed ? `, ${failed} failed` : ""} · ${megabytes(total)}`;
+    ? `Uploading ${done + failed + 1} of ${all.length} · ${humanSize(sent)} of ${humanSize(total)}`
+    : `${done} uploaded${failed ? `, ${failed} failed` : ""} · ${humanSize(total)}`;
   $("upload-close").hidden = running > 0;
   $("upload-summary").textContent = text;
   if (announce) $("upload-announce").textContent = text;

@@ -454,15 +454,15 @@ def test_the_upload_panel_sums_up_retries_a_failure_and_clears(page: Any, s3: An
     page.route(re.compile(r"^(?!.*/b/).*\.txt\?"), store)
     page.set_input_files("input.upload-input[multiple]", [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")])
     page.wait_for_function("() => document.querySelectorAll('.upload.done, .upload.failed').length === 3")
-    assert panel.locator("#upload-summary").inner_text() == "2 uploaded, 1 failed · 0.0 MB"
-    assert panel.locator("[role=status]").inner_text() == "2 uploaded, 1 failed · 0.0 MB"  # said aloud
+    assert panel.locator("#upload-summary").inner_text() == "2 uploaded, 1 failed · 14.6 KiB"
+    assert panel.locator("[role=status]").inner_text() == "2 uploaded, 1 failed · 14.6 KiB"  # said aloud
     box = panel.bounding_box()  # in sight in the bottom corner, however long the folder
     assert box["y"] + box["height"] <= 700 and box["x"] + box["width"] <= 1280 and box["x"] > 640
     failed = panel.locator(".upload.failed")
     assert "failed: 503 Slow down" in failed.locator(".state").inner_text()
     failed.get_by_role("button", name="Retry").click()
     page.wait_for_function("() => document.querySelectorAll('.upload.done').length === 3")
-    assert panel.locator("#upload-summary").inner_text() == "3 uploaded · 0.0 MB"
+    assert panel.locator("#upload-summary").inner_text() == "3 uploaded · 14.6 KiB"
     assert [k for k in all_keys(s3, bucket) if k.endswith(("a.txt", "b.txt", "c.txt"))] == [
         "f/a.txt",
         "f/b.txt",
