@@ -126,6 +126,12 @@ class Settings:
     max_share_seconds: int = 365 * 86400
     """S3M_MAX_SHARE_SECONDS: the longest a gateway share link may last."""
 
+    scan_limit: int = 100_000
+    """S3M_SCAN_LIMIT: keys one request of a search or a folder size may list; the answer says where to go on."""
+
+    scan_seconds: float = 20.0
+    """S3M_SCAN_SECONDS: how long one such request may list before it answers with where to go on."""
+
     state_url: str | None = None
     """S3M_STATE_S3_URL: s3://BUCKET/PREFIX where the gateway keeps what must outlive a request (sessions ended by
     signing out, gateway share links). Unset: signing out only drops the cookie, and gateway links are off."""
@@ -182,6 +188,8 @@ class Settings:
             "session_seconds": _number(environ, "S3M_SESSION_SECONDS", int),
             "share_epoch": _number(environ, "S3M_SHARE_EPOCH", int),
             "max_share_seconds": _number(environ, "S3M_MAX_SHARE_SECONDS", int),
+            "scan_limit": _number(environ, "S3M_SCAN_LIMIT", int),
+            "scan_seconds": _number(environ, "S3M_SCAN_SECONDS", float),
             "state_url": get("S3M_STATE_S3_URL"),
             "inline_markup": _flag(environ, "S3M_INLINE_MARKUP"),
             "uppy_upload_method": (get("S3M_UPPY_UPLOAD_METHOD") or "").lower() or None,
@@ -228,6 +236,8 @@ class Settings:
             raise SettingsError(f"S3M_UPPY_UPLOAD_METHOD must be post or put, not {self.uppy_upload_method!r}")
         if self.max_share_seconds < 60:
             raise SettingsError("S3M_MAX_SHARE_SECONDS must be at least 60")
+        if self.scan_limit < 1000 or self.scan_seconds <= 0:
+            raise SettingsError("S3M_SCAN_LIMIT must be at least 1000 (one listing page) and S3M_SCAN_SECONDS positive")
         if self.session_seconds < 60:
             raise SettingsError("S3M_SESSION_SECONDS must be at least 60")
         if self.audit_flush_seconds <= 0:

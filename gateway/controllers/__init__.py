@@ -2,7 +2,7 @@
 
 from litestar.types import ControllerRouterHandler
 
-from gateway.controllers.api import BucketsApi, PresignApi, api_root
+from gateway.controllers.api import BucketsApi, PresignApi, ScanApi, api_root
 from gateway.controllers.api_multipart import MultipartApi
 from gateway.controllers.browse import BrowseController
 from gateway.controllers.bucket_settings import BucketSettingsController
@@ -29,6 +29,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     api_root,
     BucketsApi,
     PresignApi,
+    ScanApi,
     MultipartApi,
     # what Uppy's S3 plugin calls on a Companion server
     CompanionRoutes,

@@ -6,9 +6,13 @@ cross-site page cannot send that without a CORS preflight, which the gateway doe
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 
 from gateway import __version__
 from gateway.api_models import (
@@ -23,15 +27,18 @@ from gateway.api_models import (
     PresignPut,
 )
 from gateway.controllers.shared import json_bodies_only, lifetime, load_listing, valid_bucket
-from gateway.errors import BadRequest
-from gateway.models import PostPolicy
+from gateway.errors import BadRequest, GatewayError
+from gateway.models import ObjectEntry, PostPolicy
 from gateway.observability.audit import presigned
-from gateway.rules.keys import check_key, check_prefix, content_disposition
+from gateway.rules.keys import check_key, check_prefix, content_disposition, folder_of
 from gateway.rules.limits import check_size
 from gateway.rules.previews import renders_markup
+from gateway.rules.search import parse_search
 from gateway.s3 import S3Storage
+from gateway.scans import Progress, scan
 from gateway.security.auth import (
     allow,
+    allow_listing,
     own_upload_cap,
     upload_size_cap,
     visible_buckets,
@@ -73,6 +80,87 @@ class BucketsApi(Controller):
             objects=[ObjectInfo(o.key, o.size, o.modified) for o in listing.objects],
             next_token=listing.next_token,
         )
+
+
+SCAN_DESCRIPTION = """Scans every key below `prefix` (a folder: the part after its last '/' is ignored) and answers
+as it goes, one JSON object a line (NDJSON):
+
+- `{"key": …, "size": …, "modified": …}` for each matching key (left out with `keys=false`, to add up a size);
+- `{"progress": {"scanned": …, "matched": …, "bytes": …}}` after each listing page of 1,000 keys;
+- `{"end": {"scanned": …, "matched": …, "bytes": …, "next_token": …, "stopped": …}}` last. `next_token` is null
+  when the folder was scanned to its end; otherwise the scan stopped at the gateway's bounds (`stopped`: "limit",
+  S3M_SCAN_LIMIT keys, or "time", S3M_SCAN_SECONDS) or at `limit`, and the same request with `token=next_token`
+  goes on. Counts are this request's own.
+- `{"error": …}` if the store fails after the first page.
+
+Only keys the caller may list are scanned, counted or returned. Filters: `text` (a substring, any case), `glob`
+(`*.pdf`, `2026-*/report*`, matched against the key below the folder, case as stored), `min_size` and `max_size`
+(bytes, or 10K, 5M, 1G), `after` and `before` (days, UTC; `before` excluded). Closing the connection stops the
+store calls."""
+
+
+def ndjson_line(value: object) -> bytes:
+    return msgspec.json.encode(value) + b"\n"
+
+
+def progress_of(progress: Progress) -> dict[str, int]:
+    return {"scanned": progress.scanned, "matched": progress.matched, "bytes": progress.bytes}
+
+
+class ScanApi(Controller):
+    path = "/api/v1/buckets"
+    tags = ["listing"]
+    guards = [valid_bucket]
+
+    @get(
+        "/{bucket:str}/scan",
+        name="api_scan",
+        summary="Search a folder, or add up its size, as a stream of NDJSON lines",
+        description=SCAN_DESCRIPTION,
+        media_type="application/x-ndjson",
+    )
+    async def scan(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str] = "",
+        text: FromQuery[str] = "",
+        glob: FromQuery[str] = "",
+        min_size: FromQuery[str] = "",
+        max_size: FromQuery[str] = "",
+        after: FromQuery[str] = "",
+        before: FromQuery[str] = "",
+        token: FromQuery[str | None] = None,
+        limit: FromQuery[int | None] = None,
+        keys: FromQuery[bool] = True,
+    ) -> Stream:
+        folder = folder_of(check_prefix(prefix))
+        search = parse_search(text, glob, min_size, max_size, after, before)
+        if limit is not None and limit < 1:
+            raise BadRequest("limit is a number of keys, at least 1.")
+        allow_listing(request, bucket, folder)
+        pages = scan(request, storage, bucket, folder, search, token, limit=limit)
+        first = await anext(pages)  # a missing bucket or a bad token is an error status, not a line
+
+        async def lines() -> AsyncIterator[bytes]:
+            page: tuple[list[ObjectEntry], Progress] | None = first
+            while page is not None:
+                found, progress = page
+                if keys:
+                    yield b"".join(ndjson_line({"key": o.key, "size": o.size, "modified": o.modified}) for o in found)
+                if progress.next_token is None or progress.stopped:
+                    end = {**progress_of(progress), "next_token": progress.next_token, "stopped": progress.stopped}
+                    yield ndjson_line({"end": end})
+                    return
+                yield ndjson_line({"progress": progress_of(progress)})
+                try:
+                    page = await anext(pages)
+                except GatewayError as exc:
+                    yield ndjson_line({"error": exc.message})
+                    return
+
+        return Stream(lines(), media_type="application/x-ndjson", headers={"Cache-Control": "no-store"})
 
 
 class PresignApi(Controller):

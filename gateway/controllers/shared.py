@@ -61,11 +61,19 @@ VIEWS = ("list", "grid")
 
 
 async def load_listing(
-    request: AnyRequest, storage: S3Storage, bucket: str, prefix: str, token: str | None = None, *, flat: bool = False
+    request: AnyRequest,
+    storage: S3Storage,
+    bucket: str,
+    prefix: str,
+    token: str | None = None,
+    *,
+    flat: bool = False,
+    size: int | None = None,
 ) -> Listing:
-    """One page of `prefix` as the caller may see it: the one listing behind the pages and the JSON API."""
+    """One page of `prefix` as the caller may see it: the one listing behind the pages, the JSON API and the
+    scans (gateway/scans.py)."""
     principal = allow_listing(request, bucket, prefix)
-    return principal.visible(await storage.list_page(bucket, prefix, token, flat=flat))
+    return principal.visible(await storage.list_page(bucket, prefix, token, flat=flat, size=size))
 
 
 async def abort_pending(

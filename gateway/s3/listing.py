@@ -18,9 +18,11 @@ WALKED_PAGE = 1000  # keys per page of a walk through a prefix (the export): the
 
 
 class Listings(Store):
-    async def list_page(self, bucket: str, prefix: str, token: str | None = None, *, flat: bool = False) -> Listing:
-        """One page of `prefix`, split at '/' unless `flat`: never more than page_size entries per call."""
-        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": self.settings.page_size}
+    async def list_page(
+        self, bucket: str, prefix: str, token: str | None = None, *, flat: bool = False, size: int | None = None
+    ) -> Listing:
+        """One page of `prefix`, split at '/' unless `flat`: `size` entries at most (page_size unless given)."""
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": size or self.settings.page_size}
         if not flat:
             params["Delimiter"] = "/"
         if token:

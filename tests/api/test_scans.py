@@ -1,0 +1,139 @@
+"""Whole-folder scans (issue 18): search and folder size over every key below a folder, streamed as NDJSON, bounded
+per request and continued by token, with only the keys the caller may list."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.conftest import new_bucket, put
+
+# Keys in nested folders, with sizes and names to filter on, and sibling prefixes that are not below data/
+KEYS = [f"data/{year}-{month:02}/report-{n}.{kind}" for year in (2025, 2026) for month in (1, 2, 11)
+        for n in range(4) for kind in ("pdf", "csv")] + [f"data/deep/a/b/ÜNÏ %+{n}.txt" for n in range(12)]  # fmt: skip
+SIBLING = ["database/report-1.pdf", "data-old/report-2.pdf"]
+MANY = [f"many/{n // 100:02}/{n:04}.bin" for n in range(2100)]  # three listing pages of 1,000
+
+
+def size_of(key: str) -> int:
+    return len(key) * 3
+
+
+def fill(s3: Any, keys: list[str]) -> str:
+    bucket = new_bucket(s3)
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda key: put(s3, bucket, key, body=b"x" * size_of(key)), keys))
+    return bucket
+
+
+@pytest.fixture(name="filled", scope="module")
+def fx_filled(s3: Any) -> str:
+    """One bucket for the module's searches, which change nothing; a folder marker is a folder, not a match."""
+    return fill(s3, [*KEYS, *SIBLING, "data/deep/"])
+
+
+@pytest.fixture(name="many", scope="module")
+def fx_many(s3: Any) -> str:
+    """2,100 keys: moto writes about 70 a second here, so only the slow tier pays for them."""
+    return fill(s3, MANY)
+
+
+def lines(answer: Any) -> list[dict[str, Any]]:
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/x-ndjson")
+    return [json.loads(line) for line in answer.text.splitlines()]
+
+
+def scan(client: TestClient[Any], bucket: str, **params: Any) -> tuple[list[str], dict[str, Any]]:
+    """Every key a scan finds, following next_token, and the last request's end line."""
+    found, token = [], None
+    while True:
+        answer = lines(
+            client.get(f"/api/v1/buckets/{bucket}/scan", params={**params, **({"token": token} if token else {})})
+        )
+        found += [line["key"] for line in answer if "key" in line]
+        end = answer[-1]["end"]
+        if not (token := end["next_token"]):
+            return found, end
+
+
+def test_a_search_finds_exactly_the_matching_keys_below_the_folder(client: TestClient[Any], filled: str) -> None:
+    below = [key for key in KEYS if key.startswith("data/")]
+    text, _ = scan(client, filled, prefix="data/", text="REPORT-4")  # any case
+    assert sorted(text) == sorted(k for k in below if "report-4" in k)
+    glob, _ = scan(client, filled, prefix="data/", glob="2026-*/report-1*.pdf")
+    assert sorted(glob) == sorted(k for k in below if fnmatchcase(k[5:], "2026-*/report-1*.pdf"))
+    assert glob and not any(k.startswith(("database", "data-old")) for k in glob)  # siblings are not below data/
+    odd, _ = scan(client, filled, prefix="data/deep/", text="ünï %+1")  # keys as stored: unicode, % and +
+    assert sorted(odd) == sorted(k for k in KEYS if "ÜNÏ %+1" in k)
+    sized, _ = scan(client, filled, prefix="data/", min_size="100", max_size="110")
+    assert sorted(sized) == sorted(k for k in below if 100 <= size_of(k) <= 110)
+    today = datetime.now(UTC).date()
+    assert len(scan(client, filled, prefix="data/", after=today.isoformat())[0]) == len(below)
+    assert scan(client, filled, prefix="data/", before=today.isoformat())[0] == []
+
+
+@pytest.mark.slow
+def test_a_folder_size_adds_up_every_key_as_a_direct_listing_does(client: TestClient[Any], s3: Any, many: str) -> None:
+    answer = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))
+    assert not any("key" in line for line in answer)
+    assert [line["progress"]["scanned"] for line in answer[:-1]] == [1000, 2000]  # a line a listing page
+    direct = s3.get_paginator("list_objects_v2").paginate(Bucket=many, Prefix="many/")
+    listed = [o for page in direct for o in page.get("Contents", [])]
+    end = answer[-1]["end"]
+    assert end == {"scanned": 2100, "matched": 2100, "bytes": sum(o["Size"] for o in listed),
+                   "next_token": None, "stopped": ""}  # fmt: skip
+
+
+def test_a_small_folder_is_one_page_and_one_end_line(client: TestClient[Any], filled: str) -> None:
+    answer = lines(client.get(f"/api/v1/buckets/{filled}/scan", params={"prefix": "data/deep/", "keys": "false"}))
+    expected = [k for k in KEYS if k.startswith("data/deep/")]
+    end = {"scanned": 12, "matched": 12, "bytes": sum(map(size_of, expected)), "next_token": None, "stopped": ""}
+    assert answer == [{"end": end}]
+
+
+@pytest.mark.slow
+def test_a_scan_stops_at_its_bounds_and_goes_on_from_its_token(settings: Settings, many: str) -> None:
+    with TestClient(create_app(replace(settings, scan_limit=1000))) as client:
+        first = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))
+        end = first[-1]["end"]
+        assert end["scanned"] == 1000 and end["stopped"] == "limit" and end["next_token"]
+        keys, last = scan(client, many, prefix="many/")
+        assert keys == MANY and last["stopped"] == "" and last["next_token"] is None
+    with TestClient(create_app(replace(settings, scan_seconds=0.001))) as client:  # one page, then out of time
+        end = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))[-1]
+        assert end["end"]["scanned"] == 1000 and end["end"]["stopped"] == "time"
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"min_size": "lots"}, "min_size is a size"),
+        ({"after": "yesterday"}, "after is a day"),
+        ({"glob": "*" * 2000}, "at most 1024"),
+        ({"limit": "0"}, "at least 1"),
+    ],
+)
+def test_bad_scan_input_is_a_clear_400(client: TestClient[Any], filled: str, params: dict[str, str], says: str) -> None:
+    answer = client.get(f"/api/v1/buckets/{filled}/scan", params={"prefix": "data/", **params})
+    assert answer.status_code == 400 and says in answer.json()["message"]
+
+
+def test_a_missing_bucket_is_a_404_before_any_line(client: TestClient[Any]) -> None:
+    assert client.get("/api/v1/buckets/no-such-bucket-here/scan").status_code == 404
+
+
+def test_the_scan_is_documented_in_the_openapi_schema(client: TestClient[Any]) -> None:
+    schema = client.get("/api/schema/openapi.json").json()
+    scan_route = schema["paths"]["/api/v1/buckets/{bucket}/scan"]["get"]
+    assert "NDJSON" in scan_route["description"]
+    assert "application/x-ndjson" in json.dumps(scan_route["responses"])
