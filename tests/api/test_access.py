@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -213,6 +214,19 @@ def test_above_a_granted_prefix_only_the_way_to_it_is_listed(anyone: TestClient[
     assert anyone.get(f"/b/{team}/download", params={"key": "secret/payroll.csv"}).status_code == 403
     assert anyone.get(f"/b/{team}/object", params={"key": "team/plan.txt"}).status_code == 200
     assert anyone.get(f"/b/{team}/object", params={"key": "secret/payroll.csv"}).status_code == 403
+
+
+def test_a_scan_lists_counts_and_returns_only_the_granted_keys(
+    anyone: TestClient[Any], buckets: tuple[str, str]
+) -> None:
+    team, other = buckets
+    sign_in(anyone, "bob", "bob-pw")
+    answer = anyone.get(f"/api/v1/buckets/{team}/scan", params={"text": "t"})  # from the root, above the grant
+    found = [json.loads(line) for line in answer.text.splitlines()]
+    assert [line["key"] for line in found[:-1]] == ["team/deep/notes.txt", "team/plan.txt"]
+    assert found[-1]["end"]["scanned"] == 2  # secret/ and ci/ are neither returned nor counted
+    assert anyone.get(f"/api/v1/buckets/{team}/scan", params={"prefix": "secret/"}).status_code == 403
+    assert anyone.get(f"/api/v1/buckets/{other}/scan").status_code == 403
 
 
 def test_an_action_outside_the_grants_is_refused_and_changes_nothing(
