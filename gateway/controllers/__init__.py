@@ -11,6 +11,7 @@ from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
 from gateway.controllers.login import LoginController
 from gateway.controllers.objects import ObjectsController
+from gateway.controllers.search import SearchController
 from gateway.controllers.share import ShareController
 from gateway.controllers.transfer import RenameController, TransferController
 from gateway.controllers.uploader import uppy_page
@@ -23,6 +24,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ShareController,
     TransferController,
     RenameController,
+    SearchController,
     BucketSettingsController,
     uppy_page,
     # JSON API (OpenAPI at /api/schema/openapi.json)

@@ -1,8 +1,9 @@
 // The explorer's behaviour where htmx does not reach: the row filter, copy buttons, text previews, the keyboard and
 // select-all. Confirmations (dialogs.js), the row menu (row-menu.js), the rows' count and sort (sort.js), copy and
-// move (transfers.js) and uploads straight to S3 (uploads.js) are modules of their own.
+// move (transfers.js), searches (search.js) and uploads straight to S3 (uploads.js) are modules of their own.
 import "./dialogs.js";
 import { askToDelete } from "./row-menu.js";
+import "./search.js";
 import "./sort.js";
 import "./transfers.js";
 import "./uploads.js";

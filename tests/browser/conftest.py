@@ -126,8 +126,10 @@ def fx_live_gateway(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(name="seaweed_gateway", scope="session")
 def fx_seaweed_gateway(seaweed_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGateway]:
-    """The gateway under granian in front of SeaweedFS, which checks signatures, policies and CORS."""
-    with live_gateway_for(seaweed_endpoint, tmp_path_factory.mktemp("granian-seaweed")) as gateway:
+    """The gateway under granian in front of SeaweedFS, which checks signatures, policies and CORS. A search goes
+    on every 1,000 keys there (the least S3M_SCAN_LIMIT), so a few thousand keys, quick to write, make many chunks."""
+    workdir, scans = tmp_path_factory.mktemp("granian-seaweed"), {"S3M_SCAN_LIMIT": "1000"}
+    with live_gateway_for(seaweed_endpoint, workdir, scans) as gateway:
         yield gateway
 
 

@@ -52,6 +52,8 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
         f"/b/{bucket}/upload?prefix=docs%2F",
         f"/b/{bucket}?prefix=docs%2F&view=grid",
         f"/b/{bucket}/settings",
+        f"/b/{bucket}/search?prefix=docs%2F&text=plan&go=search",
+        f"/b/{bucket}/search?prefix=docs%2F&go=size",
         "/shares",
     ]
     page.emulate_media(color_scheme=scheme)
