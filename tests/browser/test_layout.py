@@ -147,6 +147,7 @@ def test_upload_sort_share_and_delete_with_the_keyboard_only(page: Any, s3: Any,
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")  # Share…
     page.wait_for_url("**/share?key=docs%2Fsmall.txt")
+    page.get_by_role("button", name="Create presigned URL").wait_for()
     tab_to(page, "Create presigned URL")
     page.keyboard.press("Enter")
     assert web.get(page.locator("#share-url").input_value()).content == b"tiny"
@@ -155,6 +156,7 @@ def test_upload_sort_share_and_delete_with_the_keyboard_only(page: Any, s3: Any,
     page.locator("#rows tr.object[data-name='small.txt'] a").focus()
     page.keyboard.press("Delete")  # asks on a page of its own, the safe choice first
     page.wait_for_url("**/delete?key=docs%2Fsmall.txt")
+    page.locator("#panel form").get_by_role("button", name="Delete").wait_for()  # swapped in, not only addressed
     tab_to(page, "Delete")
     page.keyboard.press("Enter")
     page.wait_for_selector("#flash .notice:text('Deleted 1 object.')")
