@@ -55,11 +55,15 @@ def require(available: bool, what: str) -> None:
 
 class ByStore(LoadScopeScheduling):
     """xdist's load distribution, one test at a time, except that the compatibility tests of one store go to one
-    process together: each process then starts only the stores it tests (Ceph takes 12 s)."""
+    process together (each process then starts only the stores it tests: Ceph takes 12 s), and so do the tests of
+    one API or unit module (their module fixtures, such as a bucket of keys written once, then run once, not on
+    each process)."""
 
     def _split_scope(self, nodeid: str) -> str:
         store = re.fullmatch(r"tests/compat/.*\[(\w+)\]", nodeid)
-        return f"compat on {store[1]}" if store else nodeid
+        if store:
+            return f"compat on {store[1]}"
+        return nodeid.partition("::")[0] if nodeid.startswith(("tests/api/", "tests/unit/")) else nodeid
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> ByStore | None:

@@ -8,27 +8,31 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.conftest import put, soup
+from tests.conftest import new_bucket, put, soup
 
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.mark.parametrize("path", ["/b/{bucket}?prefix=many/", "/static/js/app.js", "/static/css/app.css"])
-def test_pages_and_static_files_come_compressed(client: TestClient[Any], s3: Any, bucket: str, path: str) -> None:
+@pytest.fixture(name="reports", scope="module")
+def fx_reports(s3: Any) -> str:
+    """A bucket of 100 keys for the module, written once: a page big enough to compress, which no test changes."""
+    bucket = new_bucket(s3)
     put(s3, bucket, *(f"many/report-{n:03}.csv" for n in range(100)))
+    return bucket
+
+
+@pytest.mark.parametrize("path", ["/b/{bucket}?prefix=many/", "/static/js/app.js", "/static/css/app.css"])
+def test_pages_and_static_files_come_compressed(client: TestClient[Any], reports: str, path: str) -> None:
     for site in (None, "same-origin", "none"):
         headers = {"Accept-Encoding": "gzip", **({"Sec-Fetch-Site": site} if site else {})}
-        answer = client.get(path.format(bucket=bucket), headers=headers)
+        answer = client.get(path.format(bucket=reports), headers=headers)
         assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip", site
         assert int(answer.headers["content-length"]) < len(answer.content) / 2  # httpx undid the gzip
 
 
 @pytest.mark.parametrize("site", ["cross-site", "same-site"])
-def test_a_request_another_site_made_is_answered_uncompressed(
-    client: TestClient[Any], s3: Any, bucket: str, site: str
-) -> None:
-    put(s3, bucket, *(f"many/report-{n:03}.csv" for n in range(100)))
-    answer = client.get(f"/b/{bucket}?prefix=many/", headers={"Accept-Encoding": "gzip", "Sec-Fetch-Site": site})
+def test_a_request_another_site_made_is_answered_uncompressed(client: TestClient[Any], reports: str, site: str) -> None:
+    answer = client.get(f"/b/{reports}?prefix=many/", headers={"Accept-Encoding": "gzip", "Sec-Fetch-Site": site})
     assert answer.status_code == 200 and "content-encoding" not in answer.headers
     assert int(answer.headers["content-length"]) == len(answer.content)
 

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import new_bucket, put
+from tests.conftest import gateway_settings, new_bucket, put
 
 # Keys in nested folders, with sizes and names to filter on, and sibling prefixes that are not below data/
 KEYS = [f"data/{year}-{month:02}/report-{n}.{kind}" for year in (2025, 2026) for month in (1, 2, 11)
@@ -42,9 +42,14 @@ def fx_filled(s3: Any) -> str:
 
 
 @pytest.fixture(name="many", scope="module")
-def fx_many(s3: Any) -> str:
-    """2,100 keys: moto writes about 70 a second here, so only the slow tier pays for them."""
-    return fill(s3, MANY)
+def fx_many(seaweed_s3: Any) -> str:
+    """2,100 keys in SeaweedFS, which writes them in a few seconds (moto takes half a minute)."""
+    return fill(seaweed_s3, MANY)
+
+
+@pytest.fixture(name="on_seaweed", scope="module")
+def fx_on_seaweed(seaweed_endpoint: str) -> Settings:
+    return replace(gateway_settings(seaweed_endpoint), state_url=None)
 
 
 def lines(answer: Any) -> list[dict[str, Any]]:
@@ -83,11 +88,14 @@ def test_a_search_finds_exactly_the_matching_keys_below_the_folder(client: TestC
 
 
 @pytest.mark.slow
-def test_a_folder_size_adds_up_every_key_as_a_direct_listing_does(client: TestClient[Any], s3: Any, many: str) -> None:
-    answer = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))
+def test_a_folder_size_adds_up_every_key_as_a_direct_listing_does(
+    on_seaweed: Settings, seaweed_s3: Any, many: str
+) -> None:
+    with TestClient(create_app(on_seaweed)) as client:
+        answer = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))
     assert not any("key" in line for line in answer)
     assert [line["progress"]["scanned"] for line in answer[:-1]] == [1000, 2000]  # a line a listing page
-    direct = s3.get_paginator("list_objects_v2").paginate(Bucket=many, Prefix="many/")
+    direct = seaweed_s3.get_paginator("list_objects_v2").paginate(Bucket=many, Prefix="many/")
     listed = [o for page in direct for o in page.get("Contents", [])]
     end = answer[-1]["end"]
     assert end == {"scanned": 2100, "matched": 2100, "bytes": sum(o["Size"] for o in listed),
@@ -102,14 +110,14 @@ def test_a_small_folder_is_one_page_and_one_end_line(client: TestClient[Any], fi
 
 
 @pytest.mark.slow
-def test_a_scan_stops_at_its_bounds_and_goes_on_from_its_token(settings: Settings, many: str) -> None:
-    with TestClient(create_app(replace(settings, scan_limit=1000))) as client:
+def test_a_scan_stops_at_its_bounds_and_goes_on_from_its_token(on_seaweed: Settings, many: str) -> None:
+    with TestClient(create_app(replace(on_seaweed, scan_limit=1000))) as client:
         first = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))
         end = first[-1]["end"]
         assert end["scanned"] == 1000 and end["stopped"] == "limit" and end["next_token"]
         keys, last = scan(client, many, prefix="many/")
         assert keys == MANY and last["stopped"] == "" and last["next_token"] is None
-    with TestClient(create_app(replace(settings, scan_seconds=0.001))) as client:  # one page, then out of time
+    with TestClient(create_app(replace(on_seaweed, scan_seconds=0.001))) as client:  # one page, then out of time
         end = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))[-1]
         assert end["end"]["scanned"] == 1000 and end["end"]["stopped"] == "time"
 
