@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
@@ -26,6 +26,7 @@ from gateway.api_models import (
     PresignPost,
     PresignPut,
 )
+from gateway.controllers.scans import Progress, SearchQuery, scan, search_query
 from gateway.controllers.shared import json_bodies_only, lifetime, load_listing, valid_bucket
 from gateway.errors import BadRequest, GatewayError
 from gateway.models import ObjectEntry, PostPolicy
@@ -33,9 +34,7 @@ from gateway.observability.audit import presigned
 from gateway.rules.keys import check_key, check_prefix, content_disposition, folder_of
 from gateway.rules.limits import check_size
 from gateway.rules.previews import renders_markup
-from gateway.rules.search import parse_search
 from gateway.s3 import S3Storage
-from gateway.scans import Progress, scan
 from gateway.security.auth import (
     allow,
     allow_listing,
@@ -118,29 +117,24 @@ class ScanApi(Controller):
         summary="Search a folder, or add up its size, as a stream of NDJSON lines",
         description=SCAN_DESCRIPTION,
         media_type="application/x-ndjson",
+        dependencies={"search": Provide(search_query)},
     )
     async def scan(
         self,
         request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
+        search: NamedDependency[SearchQuery],
         prefix: FromQuery[str] = "",
-        text: FromQuery[str] = "",
-        glob: FromQuery[str] = "",
-        min_size: FromQuery[str] = "",
-        max_size: FromQuery[str] = "",
-        after: FromQuery[str] = "",
-        before: FromQuery[str] = "",
         token: FromQuery[str | None] = None,
         limit: FromQuery[int | None] = None,
         keys: FromQuery[bool] = True,
     ) -> Stream:
         folder = folder_of(check_prefix(prefix))
-        search = parse_search(text, glob, min_size, max_size, after, before)
         if limit is not None and limit < 1:
             raise BadRequest("limit is a number of keys, at least 1.")
         allow_listing(request, bucket, folder)
-        pages = scan(request, storage, bucket, folder, search, token, limit=limit)
+        pages = scan(request, storage, bucket, folder, search.search, token, limit=limit)
         first = await anext(pages)  # a missing bucket or a bad token is an error status, not a line
 
         async def lines() -> AsyncIterator[bytes]:

@@ -1,5 +1,5 @@
 """Search a folder and everything below it, or add up its size, as pages: each request scans a chunk of keys
-(gateway/scans.py) and shows what it found with a link that goes on from there. With scripts that link follows
+(controllers/scans.py) and shows what it found with a link that goes on from there. With scripts that link follows
 itself as soon as it is shown, so results stream in until the end or Stop; without, it is a Continue link. The
 running totals travel in that link, so the gateway keeps nothing between chunks.
 """
@@ -9,43 +9,36 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from gateway.controllers.scans import Progress, SearchQuery, scan, search_query
 from gateway.controllers.shared import valid_bucket
 from gateway.models import ObjectEntry
 from gateway.responses import VARY, page_or_partial, wants_partial
 from gateway.rules.keys import breadcrumbs, check_prefix, folder_of
-from gateway.rules.search import parse_search
 from gateway.s3 import S3Storage
-from gateway.scans import Progress, scan
 from gateway.security.auth import allow_listing
 from gateway.templating import build_url
 from gateway.types import AnyRequest
 
 CHUNK_KEYS = 10_000  # keys one request scans: ten listing pages, about a second on a local store
 CHUNK_ROWS = 500  # matches one request shows at most, so a chunk of HTML stays small
-FILTERS = ("text", "glob", "min_size", "max_size", "after", "before")
 
 
 class SearchController(Controller):
     include_in_schema = False
     guards = [valid_bucket]
 
-    @get("/b/{bucket:str}/search", name="search")
-    async def search(
+    @get("/b/{bucket:str}/search", name="search", dependencies={"search": Provide(search_query)})
+    async def form(
         self,
         request: AnyRequest,
         storage: NamedDependency[S3Storage],
         bucket: FromPath[str],
+        search: NamedDependency[SearchQuery],
         prefix: FromQuery[str] = "",
-        text: FromQuery[str] = "",
-        glob: FromQuery[str] = "",
-        min_size: FromQuery[str] = "",
-        max_size: FromQuery[str] = "",
-        after: FromQuery[str] = "",
-        before: FromQuery[str] = "",
         go: FromQuery[str] = "",
         token: FromQuery[str | None] = None,
         scanned: FromQuery[int] = 0,
@@ -53,17 +46,17 @@ class SearchController(Controller):
         total: FromQuery[int] = 0,
     ) -> Template:
         """The form; with `go` (search, or size for totals only), one chunk of the scan and the way on."""
-        folder = folder_of(check_prefix(prefix))
-        filters = dict(zip(FILTERS, (text, glob, min_size, max_size, after, before), strict=True))
-        search = parse_search(**filters)
+        folder, filters = folder_of(check_prefix(prefix)), search.filters
         allow_listing(request, bucket, folder)
         context: dict[str, Any] = {"bucket": bucket, "folder": folder, "crumbs": breadcrumbs(folder)}
         context |= {"filters": filters, "go": go, "rows": [], "progress": None, "more": None}
         if go in ("search", "size"):
             rows: list[ObjectEntry] = []
             progress = Progress()
-            async for found, so_far in scan(request, storage, bucket, folder, search, token, limit=CHUNK_KEYS):
-                rows, progress = rows + (found if go == "search" else []), so_far
+            async for found, so_far in scan(request, storage, bucket, folder, search.search, token, limit=CHUNK_KEYS):
+                progress = so_far
+                if go == "search":
+                    rows += found
                 if len(rows) >= CHUNK_ROWS:
                     break
             totals = {"scanned": scanned + progress.scanned, "matched": matched + progress.matched}

@@ -71,7 +71,7 @@ async def load_listing(
     size: int | None = None,
 ) -> Listing:
     """One page of `prefix` as the caller may see it: the one listing behind the pages, the JSON API and the
-    scans (gateway/scans.py)."""
+    scans (gateway/controllers/scans.py)."""
     principal = allow_listing(request, bucket, prefix)
     return principal.visible(await storage.list_page(bucket, prefix, token, flat=flat, size=size))
 

@@ -1,5 +1,5 @@
 """What a search matches: a key below the searched folder, by substring, glob, size and date. S3 has no search, so
-every one of these is checked here, on the keys a scan lists (gateway/scans.py)."""
+every one of these is checked here, on the keys a scan lists (gateway/controllers/scans.py)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,6 @@ class Search:
     max_size: int | None = None
     after: datetime | None = None
     before: datetime | None = None
-
-    @property
-    def empty(self) -> bool:
-        return self == Search()
 
     def matcher(self, folder: str) -> Matcher:
         return Matcher(self, folder)

@@ -10,13 +10,41 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from litestar.params import FromQuery
+
 from gateway.controllers.shared import load_listing
 from gateway.models import ObjectEntry
-from gateway.rules.search import Search
+from gateway.rules.search import Search, parse_search
 from gateway.s3 import S3Storage
 from gateway.types import AnyRequest
 
 SCAN_PAGE = 1000  # keys per ListObjectsV2 call: the most the store gives, so the fewest calls
+
+
+FILTERS = ("text", "glob", "min_size", "max_size", "after", "before")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A search as the request gave it: the filters as typed (a form shows them again, a link carries them on), and
+    parsed."""
+
+    filters: dict[str, str]
+    search: Search
+
+
+async def search_query(
+    text: FromQuery[str] = "",
+    glob: FromQuery[str] = "",
+    min_size: FromQuery[str] = "",
+    max_size: FromQuery[str] = "",
+    after: FromQuery[str] = "",
+    before: FromQuery[str] = "",
+) -> SearchQuery:
+    """The search filters of a request's query string: the dependency of every route that scans (Litestar reads the
+    parameters by name, and documents them)."""
+    filters = dict(zip(FILTERS, (text, glob, min_size, max_size, after, before), strict=True))
+    return SearchQuery(filters, parse_search(**filters))
 
 
 @dataclass(slots=True)
