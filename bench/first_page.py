@@ -12,7 +12,6 @@ so the figure that speaks for the gateway is page/bare on the big prefix: the ga
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
@@ -22,6 +21,7 @@ from typing import Any
 from litestar.testing import TestClient
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
+from report import report  # bench/report.py: the script's own folder is on sys.path
 
 from gateway.app import create_app
 from gateway.demo import start_moto
@@ -79,13 +79,8 @@ def main() -> None:
         "page_big / page_small": figures["page_big_ms"] / figures["page_small_ms"],
         "bare_big / bare_small (the store's own growth)": figures["bare_big_ms"] / figures["bare_small_ms"],
     }
-    print(f"first page: {args.keys} keys vs 10 keys, page size {settings.page_size}, median of {args.rounds} requests")
-    for name, value in figures.items():
-        print(f"  {name:<48} {value:9.2f} ms")
-    for name, value in ratios.items():
-        print(f"  {name:<48} {value:9.2f} x")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"keys": args.keys, "figures": figures, "ratios": ratios}, indent=2) + "\n")
+    title = f"first page: {args.keys} keys vs 10 keys, page size {settings.page_size}, median of {args.rounds} requests"
+    report(args.json, title, figures, ratios, "ms", keys=args.keys)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import html
-import json
 import os
 import socket
 import statistics
@@ -33,6 +32,7 @@ import httpx
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
 from playwright.sync_api import Page, sync_playwright
+from report import report  # bench/report.py: the script's own folder is on sys.path
 
 from gateway.demo import start_moto
 
@@ -131,13 +131,8 @@ def main() -> None:
         server.stop()
 
     ratios = {"shown / plain (the interface's cost in the browser)": figures["shown_ms"] / figures["plain_ms"]}
-    print(f"page weight: a folder of {args.rows} objects, median of {args.rounds} loads in Chromium")
-    for name, value in figures.items():
-        print(f"  {name:<52} {value:10.1f}")
-    for name, value in ratios.items():
-        print(f"  {name:<52} {value:10.2f} x")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"rows": args.rows, "figures": figures, "ratios": ratios}, indent=2) + "\n")
+    title = f"page weight: a folder of {args.rows} objects, median of {args.rounds} loads in Chromium"
+    report(args.json, title, figures, ratios, "", rows=args.rows)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
-import json
 import os
 import timeit
 from pathlib import Path
+
+from report import report  # bench/report.py: the script's own folder is on sys.path
 
 from gateway.s3 import S3Storage
 from gateway.settings import Settings
@@ -62,13 +63,7 @@ def main() -> None:
         "boto3 / fast (target >= 10)": figures["boto3_us"] / figures["fast_us"],
         "fast / bare (target <= 2)": figures["fast_us"] / figures["bare_hmac_us"],
     }
-    print("presign one GET URL, in-process (best of 3)")
-    for name, value in figures.items():
-        print(f"  {name:<32} {value:9.2f} us")
-    for name, value in ratios.items():
-        print(f"  {name:<32} {value:9.2f} x")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"figures": figures, "ratios": ratios}, indent=2) + "\n")
+    report(args.json, "presign one GET URL, in-process (best of 3)", figures, ratios, "us")
 
 
 if __name__ == "__main__":

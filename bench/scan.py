@@ -22,6 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' SeaweedFS recipe, run from anywhere
 
 import httpx
+from report import report  # bench/report.py, beside this script
 
 from gateway.s3 import make_client
 from tests.conftest import CREDENTIALS, gateway_settings, serve_on_a_free_port
@@ -88,13 +89,8 @@ def main() -> None:
         "search throughput / bare loop (target >= 0.9)": bare_s / search_s,
         "first match / one listing page (bare)": first_s / (bare_s / (args.keys / 1000)),
     }
-    print(f"scan: {args.keys} keys on SeaweedFS, one request each, in one run")
-    for name, value in figures.items():
-        print(f"  {name:<48} {value:9.3f} s")
-    for name, value in ratios.items():
-        print(f"  {name:<48} {value:9.2f} x")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"keys": args.keys, "figures": figures, "ratios": ratios}, indent=2) + "\n")
+    title = f"scan: {args.keys} keys on SeaweedFS, one request each, in one run"
+    report(args.json, title, figures, ratios, "s", keys=args.keys)
 
 
 if __name__ == "__main__":
