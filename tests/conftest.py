@@ -53,17 +53,20 @@ def require(available: bool, what: str) -> None:
     pytest.skip(f"{what} is missing")
 
 
+WHOLE_MODULES = ("tests/api/", "tests/unit/", "tests/browser/test_search.py")  # each module to one process
+
+
 class ByStore(LoadScopeScheduling):
     """xdist's load distribution, one test at a time, except that the compatibility tests of one store go to one
     process together (each process then starts only the stores it tests: Ceph takes 12 s), and so do the tests of
-    one API or unit module (their module fixtures, such as a bucket of keys written once, then run once, not on
+    each of WHOLE_MODULES (their module fixtures, such as a bucket of keys written once, then run once, not on
     each process)."""
 
     def _split_scope(self, nodeid: str) -> str:
         store = re.fullmatch(r"tests/compat/.*\[(\w+)\]", nodeid)
         if store:
             return f"compat on {store[1]}"
-        return nodeid.partition("::")[0] if nodeid.startswith(("tests/api/", "tests/unit/")) else nodeid
+        return nodeid.partition("::")[0] if nodeid.startswith(WHOLE_MODULES) else nodeid
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> ByStore | None:
