@@ -29,7 +29,7 @@ from gateway.api_models import (
 from gateway.controllers.scans import Progress, SearchQuery, scan, search_query
 from gateway.controllers.shared import json_bodies_only, lifetime, load_listing, valid_bucket
 from gateway.errors import BadRequest, GatewayError
-from gateway.models import ObjectEntry, PostPolicy
+from gateway.models import PostPolicy
 from gateway.observability.audit import presigned
 from gateway.rules.keys import check_key, check_prefix, content_disposition, folder_of
 from gateway.rules.limits import check_size
@@ -37,7 +37,6 @@ from gateway.rules.previews import renders_markup
 from gateway.s3 import S3Storage
 from gateway.security.auth import (
     allow,
-    allow_listing,
     own_upload_cap,
     upload_size_cap,
     visible_buckets,
@@ -133,14 +132,12 @@ class ScanApi(Controller):
         folder = folder_of(check_prefix(prefix))
         if limit is not None and limit < 1:
             raise BadRequest("limit is a number of keys, at least 1.")
-        allow_listing(request, bucket, folder)
         pages = scan(request, storage, bucket, folder, search.search, token, limit=limit)
-        first = await anext(pages)  # a missing bucket or a bad token is an error status, not a line
+        first = await anext(pages)  # a refusal, a missing bucket or a bad token is an error status, not a line
 
         async def lines() -> AsyncIterator[bytes]:
-            page: tuple[list[ObjectEntry], Progress] | None = first
-            while page is not None:
-                found, progress = page
+            found, progress = first
+            while True:
                 if keys:
                     yield b"".join(ndjson_line({"key": o.key, "size": o.size, "modified": o.modified}) for o in found)
                 if progress.next_token is None or progress.stopped:
@@ -149,7 +146,7 @@ class ScanApi(Controller):
                     return
                 yield ndjson_line({"progress": progress_of(progress)})
                 try:
-                    page = await anext(pages)
+                    found, progress = await anext(pages)
                 except GatewayError as exc:
                     yield ndjson_line({"error": exc.message})
                     return
