@@ -128,6 +128,17 @@ vendor-htmx version:
     sha256sum "static/vendor/htmx-{{ version }}.min.js"
     rm -rf "$work"
 
+# Vendor client-zip VERSION (the zip writer of "Download as zip") from the npm registry, with its licence and checksum
+vendor-client-zip version:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    work="$(mktemp -d)"
+    (cd "$work" && npm pack --silent "client-zip@{{ version }}" >/dev/null && tar xzf client-zip-*.tgz)
+    mkdir -p "static/vendor/client-zip-{{ version }}"
+    cp "$work/package/index.js" "$work/package/LICENSE.txt" "static/vendor/client-zip-{{ version }}/"
+    sha256sum "static/vendor/client-zip-{{ version }}/index.js"
+    rm -rf "$work"
+
 # Take the README's screenshots (list, grid, details, upload panel, dark, phone) from the demo in Chromium
 screenshots: init
     {{ bin }}/python docs/screenshots.py

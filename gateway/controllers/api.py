@@ -6,7 +6,7 @@ cross-site page cannot send that without a CORS preflight, which the gateway doe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import msgspec
 from litestar import Controller, get, post
@@ -29,7 +29,7 @@ from gateway.api_models import (
 from gateway.controllers.scans import Progress, SearchQuery, scan, search_query
 from gateway.controllers.shared import json_bodies_only, lifetime, load_listing, valid_bucket
 from gateway.errors import BadRequest, GatewayError
-from gateway.models import PostPolicy
+from gateway.models import ObjectEntry, PostPolicy
 from gateway.observability.audit import presigned
 from gateway.rules.keys import check_key, check_prefix, content_disposition, folder_of
 from gateway.rules.limits import check_size
@@ -37,7 +37,9 @@ from gateway.rules.previews import renders_markup
 from gateway.s3 import S3Storage
 from gateway.security.auth import (
     allow,
+    default_lifetime,
     own_upload_cap,
+    principal_of,
     upload_size_cap,
     visible_buckets,
 )
@@ -84,6 +86,8 @@ SCAN_DESCRIPTION = """Scans every key below `prefix` (a folder: the part after i
 as it goes, one JSON object a line (NDJSON):
 
 - `{"key": …, "size": …, "modified": …}` for each matching key (left out with `keys=false`, to add up a size);
+  with `urls=true`, also `"url"`: a GET signed now (the caller's default lifetime), or null where the caller may
+  list the key but not read it. That is how the explorer zips a folder in the browser, from the store;
 - `{"progress": {"scanned": …, "matched": …, "bytes": …}}` after each listing page of 1,000 keys;
 - `{"end": {"scanned": …, "matched": …, "bytes": …, "next_token": …, "stopped": …}}` last. `next_token` is null
   when the folder was scanned to its end; otherwise the scan stopped at the gateway's bounds (`stopped`: "limit",
@@ -91,10 +95,17 @@ as it goes, one JSON object a line (NDJSON):
   goes on. Counts are this request's own.
 - `{"error": …}` if the store fails after the first page.
 
-Only keys the caller may list are scanned, counted or returned. Filters: `text` (a substring, any case), `glob`
+`within=folder` scans the folder's own objects only, not those in its subfolders (`within=below`, the default). Only
+keys the caller may list are scanned, counted or returned. Filters: `text` (a substring, any case), `glob`
 (`*.pdf`, `2026-*/report*`, matched against the key below the folder, case as stored), `min_size` and `max_size`
 (bytes, or 10K, 5M, 1G), `after` and `before` (days, UTC; `before` excluded). Closing the connection stops the
-store calls."""
+store calls.
+
+`sort` orders the key lines by `name`, `size` or `modified`, or the reverse with a '-' before (`-modified`: newest
+first, `-size`: largest first). S3 lists keys by name only, so a sorted scan holds its matches until the request
+has scanned its last page, then sends them all, sorted: the progress lines come first. The order is that of the keys
+this request scanned: when `end` has a `next_token`, there are more (at most S3M_SCAN_LIMIT keys are sorted at
+once), and a further request sorts the next ones apart."""
 
 
 def ndjson_line(value: object) -> bytes:
@@ -103,6 +114,36 @@ def ndjson_line(value: object) -> bytes:
 
 def progress_of(progress: Progress) -> dict[str, int]:
     return {"scanned": progress.scanned, "matched": progress.matched, "bytes": progress.bytes}
+
+
+def plain_lines(found: list[ObjectEntry]) -> bytes:
+    return b"".join(ndjson_line({"key": o.key, "size": o.size, "modified": o.modified}) for o in found)
+
+
+def signed_lines(
+    request: AnyRequest, storage: S3Storage, bucket: str, folder: str
+) -> Callable[[list[ObjectEntry]], bytes]:
+    """Key lines with a GET signed now where the caller may read the key (null where they may only list it): one
+    audit record a page, not one a key, as for the grid's thumbnails."""
+    principal, seconds = principal_of(request), default_lifetime(request)
+
+    def lines(found: list[ObjectEntry]) -> bytes:
+        readable = {o.key for o in found if principal.may("read", bucket, o.key)}
+        if readable:
+            presigned(request, "GET", bucket, folder, seconds, purpose="scan", objects=len(readable))
+        return b"".join(
+            ndjson_line(
+                {
+                    "key": o.key,
+                    "size": o.size,
+                    "modified": o.modified,
+                    "url": storage.presign_get(bucket, o.key, None, seconds) if o.key in readable else None,
+                }
+            )
+            for o in found
+        )
+
+    return lines
 
 
 class ScanApi(Controller):
@@ -128,18 +169,22 @@ class ScanApi(Controller):
         token: FromQuery[str | None] = None,
         limit: FromQuery[int | None] = None,
         keys: FromQuery[bool] = True,
+        urls: FromQuery[bool] = False,
     ) -> Stream:
         folder = folder_of(check_prefix(prefix))
+        lines_of = signed_lines(request, storage, bucket, folder) if urls else plain_lines
         if limit is not None and limit < 1:
             raise BadRequest("limit is a number of keys, at least 1.")
-        pages = scan(request, storage, bucket, folder, search.search, token, limit=limit)
+        pages = scan(
+            request, storage, bucket, folder, search.search, token, limit=limit, order=search.order, below=search.below
+        )
         first = await anext(pages)  # a refusal, a missing bucket or a bad token is an error status, not a line
 
         async def lines() -> AsyncIterator[bytes]:
             found, progress = first
             while True:
                 if keys:
-                    yield b"".join(ndjson_line({"key": o.key, "size": o.size, "modified": o.modified}) for o in found)
+                    yield lines_of(found)
                 if progress.next_token is None or progress.stopped:
                     end = {**progress_of(progress), "next_token": progress.next_token, "stopped": progress.stopped}
                     yield ndjson_line({"end": end})

@@ -1,7 +1,8 @@
 """Whole-folder scans: S3 has no search and no folder size, so both are a walk through ListObjectsV2 pages of every
 key below a folder. One request scans at most S3M_SCAN_LIMIT keys for at most S3M_SCAN_SECONDS and then says where
 to go on (a continuation token), so the gateway keeps nothing between requests and a caller that stops asking
-stops the store calls.
+stops the store calls. A sorted scan holds its matches back until the request's last page (at most S3M_SCAN_LIMIT of
+them) and gives them sorted: the order of the keys one request scanned, which the answer says when there are more.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from litestar.params import FromQuery
 
 from gateway.controllers.shared import load_listing
+from gateway.errors import BadRequest
 from gateway.models import ObjectEntry
-from gateway.rules.search import Search, parse_search
+from gateway.rules.search import Order, Search, parse_search, parse_sort
 from gateway.s3 import S3Storage
 from gateway.types import AnyRequest
 
@@ -26,11 +28,14 @@ FILTERS = ("text", "glob", "min_size", "max_size", "after", "before")
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """A search as the request gave it: the filters as typed (a form shows them again, a link carries them on), and
-    parsed."""
+    """A search as the request gave it: the filters and the sort as typed (a form shows them again, a link carries
+    them on), and parsed."""
 
     filters: dict[str, str]
     search: Search
+    order: Order | None
+    below: bool
+    """Every key below the folder (within=below, the default), or the folder's own objects only (within=folder)."""
 
 
 async def search_query(
@@ -40,11 +45,18 @@ async def search_query(
     max_size: FromQuery[str] = "",
     after: FromQuery[str] = "",
     before: FromQuery[str] = "",
+    sort: FromQuery[str] = "",
+    within: FromQuery[str] = "below",
 ) -> SearchQuery:
-    """The search filters of a request's query string: the dependency of every route that scans (Litestar reads the
-    parameters by name, and documents them)."""
+    """The search filters, sort and scope of a request's query string: the dependency of every route that scans
+    (Litestar reads the parameters by name, and documents them)."""
+    if within not in ("below", "folder"):
+        raise BadRequest(
+            f"within is below (the folder and every folder in it) or folder (its own objects), not {within[:40]!r}."
+        )
     filters = dict(zip(FILTERS, (text, glob, min_size, max_size, after, before), strict=True))
-    return SearchQuery(filters, parse_search(**filters))
+    typed = {**filters, "sort": sort, "within": within}
+    return SearchQuery(typed, parse_search(**filters), parse_sort(sort), within == "below")
 
 
 @dataclass(slots=True)
@@ -69,16 +81,20 @@ async def scan(
     token: str | None = None,
     *,
     limit: int | None = None,
+    order: Order | None = None,
+    below: bool = True,
 ) -> AsyncIterator[tuple[list[ObjectEntry], Progress]]:
     """Every key below `folder` (from `token` on), page by page: yields each page's matches with the progress so
-    far. Stops at the end of the folder, or at the gateway's bounds (or a lower `limit`) with progress.next_token
-    set. Folder markers (keys ending in '/') are folders, not matches."""
+    far, or, in `order`, nothing until the last page and then every match, sorted. Stops at the end of the folder,
+    or at the gateway's bounds (or a lower `limit`) with progress.next_token set. Folder markers (keys ending in
+    '/') are folders, not matches; without `below`, only the folder's own objects are scanned."""
     settings = storage.settings
     limit = min(limit or settings.scan_limit, settings.scan_limit)
     deadline = time.monotonic() + settings.scan_seconds
     matches, progress = search.matcher(folder), Progress()
+    held: list[ObjectEntry] = []  # a sorted scan's matches, until its last page
     while True:
-        listing = await load_listing(request, storage, bucket, folder, token, flat=True, size=SCAN_PAGE)
+        listing = await load_listing(request, storage, bucket, folder, token, flat=below, size=SCAN_PAGE)
         keys = [entry for entry in listing.objects if not entry.key.endswith("/")]
         found = [entry for entry in keys if matches(entry)]
         progress.scanned += len(keys)
@@ -89,6 +105,12 @@ async def scan(
             progress.stopped = "limit"
         elif token and time.monotonic() >= deadline:
             progress.stopped = "time"
+        last = token is None or bool(progress.stopped)
+        if order:
+            held += found
+            if last:
+                order.sort(held)
+            found = held if last else []
         yield found, progress
-        if token is None or progress.stopped:
+        if last:
             return

@@ -1,7 +1,9 @@
 """Search a folder and everything below it, or add up its size, as pages: each request scans a chunk of keys
 (controllers/scans.py) and shows what it found with a link that goes on from there. With scripts that link follows
 itself as soon as it is shown, so results stream in until the end or Stop; without, it is a Continue link. The
-running totals travel in that link, so the gateway keeps nothing between chunks.
+running totals travel in that link, so the gateway keeps nothing between chunks. A sorted search is one request of
+up to S3M_SCAN_LIMIT keys (a sort needs them all before it shows the first), whose first rows are shown, with how
+many keys were sorted when there were more.
 """
 
 from __future__ import annotations
@@ -49,21 +51,29 @@ class SearchController(Controller):
         folder, filters = folder_of(check_prefix(prefix)), search.filters
         allow_listing(request, bucket, folder)
         context: dict[str, Any] = {"bucket": bucket, "folder": folder, "crumbs": breadcrumbs(folder)}
-        context |= {"filters": filters, "go": go, "rows": [], "progress": None, "more": None}
+        context |= {"filters": filters, "go": go, "rows": [], "progress": None, "more": None, "sorted": None}
         if go in ("search", "size"):
+            order = search.order if go == "search" else None  # a size has no rows to sort
             rows: list[ObjectEntry] = []
             progress = Progress()
-            async for found, so_far in scan(request, storage, bucket, folder, search.search, token, limit=CHUNK_KEYS):
+            chunk = None if order else CHUNK_KEYS  # a sort sees every key it can (S3M_SCAN_LIMIT) before its first row
+            pages = scan(
+                request, storage, bucket, folder, search.search, token, limit=chunk, order=order, below=search.below
+            )
+            async for found, so_far in pages:
                 progress = so_far
                 if go == "search":
                     rows += found
-                if len(rows) >= CHUNK_ROWS:
+                if len(rows) >= CHUNK_ROWS and not order:
                     break
             totals = {"scanned": scanned + progress.scanned, "matched": matched + progress.matched}
             totals["total"] = total + progress.bytes
             counts = {name: str(value) for name, value in totals.items()}
             going_on = {**filters, "prefix": folder, "go": go, "token": progress.next_token, **counts}
-            more = build_url(request, "search", going_on, bucket=bucket) if progress.next_token else None
+            more = build_url(request, "search", going_on, bucket=bucket) if progress.next_token and not order else None
+            if order:  # the first rows of the order, and whether the keys sorted were all of them
+                context["sorted"] = {"shown": min(len(rows), CHUNK_ROWS), "partial": progress.next_token is not None}
+                rows = rows[:CHUNK_ROWS]
             context |= {"rows": rows, "progress": totals, "more": more}
             if token and wants_partial(request):  # a further chunk, asked for by the last one's link
                 return Template(template_name="partials/search_chunk.html", context=context, headers=VARY)

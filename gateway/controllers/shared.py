@@ -18,7 +18,13 @@ from gateway.models import Listing, PendingUpload
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
-from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_PARTS, MAX_SIGNED_AT_ONCE, check_expires
+from gateway.rules.limits import (
+    MAX_FILES_PER_REQUEST,
+    MAX_PARTS,
+    MAX_SIGNED_AT_ONCE,
+    ZIP_MEMORY_LIMIT,
+    check_expires,
+)
 from gateway.rules.previews import has_thumbnail
 from gateway.s3 import S3Storage
 from gateway.security.auth import (
@@ -106,8 +112,9 @@ async def complete_within_cap(request: AnyRequest, storage: S3Storage, bucket: s
 
 
 def upload_options(settings: Settings) -> dict[str, int | bool]:
-    """What the page's upload script needs to know: when to go multipart, in which parts, how much the gateway
-    signs at once, and whether Uppy may pick the target. The script hard-codes none of it."""
+    """What the page's transfer scripts need to know: when to go multipart, in which parts, how much the gateway
+    signs at once, whether Uppy may pick the target, and how large a zip may be where it is built in memory. The
+    scripts hard-code none of it."""
     return {
         "multipart_threshold": settings.multipart_threshold,
         "part_size": settings.part_size,
@@ -115,6 +122,7 @@ def upload_options(settings: Settings) -> dict[str, int | bool]:
         "files_per_request": MAX_FILES_PER_REQUEST,
         "parts_per_request": MAX_SIGNED_AT_ONCE,
         "uppy": settings.upload_target_from_metadata,
+        "zip_memory_limit": ZIP_MEMORY_LIMIT,
     }
 
 

@@ -9,6 +9,7 @@ MAX_PARTS = 10_000  # S3's limit on the parts of one multipart upload
 MAX_SIGNED_AT_ONCE = 1000
 MAX_SELECTED_KEYS = 10_000  # rows deleted by one form: ten of S3's DeleteObjects calls
 MAX_SELECTED_FOLDERS = 100  # each is counted before the confirmation, and walked to be deleted
+ZIP_MEMORY_LIMIT = 1024**3  # the largest zip a browser builds in memory, where it cannot write a file as it goes
 
 
 def check_expires(requested: int | None, default: int, maximum: int) -> int:

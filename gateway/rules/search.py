@@ -1,12 +1,15 @@
-"""What a search matches: a key below the searched folder, by substring, glob, size and date. S3 has no search, so
-every one of these is checked here, on the keys a scan lists (gateway/controllers/scans.py)."""
+"""What a search matches: a key below the searched folder, by substring, glob, size and date; and how its matches
+are sorted. S3 has no search and lists keys in one order only, so every one of these is done here, on the keys a scan
+lists (gateway/controllers/scans.py)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from fnmatch import translate
+from typing import Any
 
 from gateway.errors import BadRequest
 from gateway.models import ObjectEntry
@@ -93,3 +96,34 @@ def _day(field: str, raw: str) -> datetime | None:
         return datetime.combine(date.fromisoformat(raw.strip()), time(), UTC)
     except ValueError:
         raise BadRequest(f"{field} is a day, like 2026-01-31, not {raw[:40]!r}.") from None
+
+
+EPOCH = datetime.min.replace(tzinfo=UTC)  # where a key without a date sorts
+SORT_KEYS: dict[str, Callable[[ObjectEntry], Any]] = {
+    "name": lambda entry: entry.key,
+    "size": lambda entry: (entry.size, entry.key),
+    "modified": lambda entry: (entry.modified or EPOCH, entry.key),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """How a scan's matches are sorted: by name, size or modified, or the reverse ("-size": largest first)."""
+
+    field: str
+    descending: bool
+
+    def sort(self, entries: list[ObjectEntry]) -> None:
+        entries.sort(key=SORT_KEYS[self.field], reverse=self.descending)
+
+
+def parse_sort(raw: str) -> Order | None:
+    """An Order from a `sort` parameter, or None for the store's own order (by name, as listed), which needs no
+    sorting: the matches can be shown as they come."""
+    field = raw.strip().removeprefix("-")
+    if field not in SORT_KEYS and raw.strip():
+        sorts = ", ".join(SORT_KEYS)
+        raise BadRequest(f"sort is one of {sorts}, or one of them after '-' for the reverse, not {raw[:40]!r}.")
+    if not raw.strip() or raw.strip() == "name":
+        return None
+    return Order(field, raw.strip().startswith("-"))

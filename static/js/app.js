@@ -1,12 +1,14 @@
 // The explorer's behaviour where htmx does not reach: the row filter, copy buttons, text previews, the keyboard and
 // select-all. Confirmations (dialogs.js), the row menu (row-menu.js), the rows' count and sort (sort.js), copy and
-// move (transfers.js), searches (search.js) and uploads straight to S3 (uploads.js) are modules of their own.
+// move (transfers.js), searches (search.js), uploads straight to S3 (uploads.js) and zips written in the browser
+// (zip.js) are modules of their own.
 import "./dialogs.js";
 import { askToDelete } from "./row-menu.js";
 import "./search.js";
 import "./sort.js";
 import "./transfers.js";
 import "./uploads.js";
+import "./zip.js";
 
 // --- filter the loaded rows by substring -------------------------------------------------------------
 function applyFilter() {

@@ -6,7 +6,8 @@ import { panel } from "./common.js";
 
 const withQuery = (url, name, value) => `${url}?${new URLSearchParams({ [name]: value })}`;
 
-// [label, address, how]: a "view" swaps #panel and pushes the address; a "file" is a plain download.
+// [label, address, how]: a "view" swaps #panel and pushes the address; a "file" is a plain download; a "zip" is the
+// folder (zip.js writes it in the browser).
 function rowActions(row) {
   const urls = panel().dataset;
   const selected = row.querySelector("input[type=checkbox]").value;
@@ -14,6 +15,7 @@ function rowActions(row) {
     const prefix = selected;
     return [
       ["Open", withQuery(urls.browseUrl, "prefix", prefix), "view"],
+      ["Download as zip", prefix, "zip"],
       ["Copy/move…", withQuery(urls.transferUrl, "prefix", prefix), "view"],
       ["Rename…", withQuery(urls.renameUrl, "prefix", prefix), "view"],
       ["Delete…", withQuery(urls.folderDeleteUrl, "prefix", prefix), "view"],
@@ -55,7 +57,8 @@ function open(button) {
   menu.replaceChildren(...rowActions(row).map(([label, url, how]) => {
     const item = document.createElement("a");
     item.setAttribute("role", "menuitem");
-    item.href = url;
+    item.href = how === "zip" ? "#" : url;
+    if (how === "zip") item.dataset.zipFolder = url;
     item.textContent = label;
     if (how === "view") { // as the rows' own links: swap #panel, and put the address in the history
       item.setAttribute("hx-get", url);

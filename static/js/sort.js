@@ -1,6 +1,8 @@
 // The loaded rows, counted and sorted in the browser: by name, size or modified, at once; folders stay first, rows
 // loaded later take their place, and the count says when the sort covers only what is loaded (the store lists by
-// name only). The headers become buttons here, so a page without scripts shows no control that does nothing.
+// name only), with a link to the search page's sort of every file in the folder. The headers become buttons here,
+// so a page without scripts shows no control that does nothing.
+import { panel } from "./common.js";
 
 const COLUMNS = { 1: "name", 2: "size", 3: "modified" }; // header cell index -> what it sorts by
 let current = null; // { by, descending, folder }: the folder (its address) the sort was chosen in
@@ -19,7 +21,7 @@ function compare(a, b) {
   return current.descending ? -order : order;
 }
 
-const here = () => document.getElementById("panel")?.dataset.refreshUrl;
+const here = () => panel()?.dataset.refreshUrl;
 
 function sortRows() {
   const body = document.getElementById("rows");
@@ -65,10 +67,25 @@ document.addEventListener("click", (event) => {
   countRows();
 });
 
+// Where every file of the folder is sorted in the current order (a scan of the whole folder), shown while the
+// sort covers only the loaded rows.
+function sortAllLink() {
+  const link = document.getElementById("sort-all");
+  const partial = current && current.folder === here() && document.getElementById("more-rows");
+  link.hidden = !partial;
+  if (!partial) return;
+  const sort = `${current.descending ? "-" : ""}${current.by}`;
+  const query = { prefix: panel().dataset.folder, within: "folder", go: "search", sort };
+  link.href = `${panel().dataset.searchUrl}?${new URLSearchParams(query)}`;
+  link.setAttribute("hx-get", link.href);
+  htmx.process(link);
+}
+
 // How many rows are loaded, whether that is the whole folder, and how they are sorted.
 function countRows() {
   const out = document.getElementById("item-count");
   if (!out) return;
+  sortAllLink();
   const folders = document.querySelectorAll("#rows tr.folder").length;
   const files = document.querySelectorAll("#rows tr.object").length;
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;

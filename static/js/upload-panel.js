@@ -1,11 +1,11 @@
-// The upload panel (fixed in a corner): one line per upload with its progress, speed and outcome, Cancel while it
-// runs and Retry when it failed, a summary line (announced politely to screen readers), "Clear finished", and a
+// The transfer panel (fixed in a corner): one line per upload, or per zip being written (zip.js), with its progress,
+// speed and outcome, Cancel while it runs and Retry when it failed, a summary line (announced politely to screen readers), "Clear finished", and a
 // button that folds the list away.
 
 const tasks = new Set(); // the uploads the panel shows
 const $ = (id) => document.getElementById(id);
 // Sizes in the listing's units (gateway/templating.py: human_size), so a file reads the same in both.
-function humanSize(bytes) {
+export function humanSize(bytes) {
   if (bytes < 1024) return `${Math.round(bytes)} B`;
   let value = bytes / 1024;
   for (const unit of ["KiB", "MiB", "GiB"]) {
@@ -46,6 +46,11 @@ export function showProgress(task, sent) {
   summarise(false);
 }
 
+// A line's state in words, before there is progress to show (a zip being listed).
+export function showState(task, text) {
+  if (!task.finished) task.row.querySelector(".state").textContent = text;
+}
+
 export function finish(task, outcome, text) {
   if (task.finished) return;
   task.finished = outcome;
@@ -81,9 +86,10 @@ function summarise(announce = true) {
   const failed = all.filter((task) => task.finished === "failed").length;
   const running = all.length - done - failed;
   $("upload-total").value = total ? (100 * sent) / total : 100;
+  const [doing, did] = all.every((task) => task.zip) ? ["Zipping", "saved"] : ["Uploading", "uploaded"];
   const text = running
-    ? `Uploading ${done + failed + 1} of ${all.length} · ${humanSize(sent)} of ${humanSize(total)}`
-    : `${done} uploaded${failed ? `, ${failed} failed` : ""} · ${humanSize(total)}`;
+    ? `${doing} ${done + failed + 1} of ${all.length} · ${humanSize(sent)} of ${humanSize(total)}`
+    : `${done} ${did}${failed ? `, ${failed} failed` : ""} · ${humanSize(total)}`;
   $("upload-close").hidden = running > 0;
   $("upload-summary").textContent = text;
   if (announce) $("upload-announce").textContent = text;

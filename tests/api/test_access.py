@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -227,6 +229,25 @@ def test_a_scan_lists_counts_and_returns_only_the_granted_keys(
     assert found[-1]["end"]["scanned"] == 2  # secret/ and ci/ are neither returned nor counted
     assert anyone.get(f"/api/v1/buckets/{team}/scan", params={"prefix": "secret/"}).status_code == 403
     assert anyone.get(f"/api/v1/buckets/{other}/scan").status_code == 403
+
+
+def test_a_scan_signs_gets_only_for_the_keys_the_caller_may_read(
+    anyone: TestClient[Any], buckets: tuple[str, str]
+) -> None:
+    """urls=true (how the explorer zips a folder): bob reads team/, so each key comes with a URL that fetches it;
+    the ci token may list the other bucket but not read it, so its keys come without one."""
+    team, other = buckets
+    sign_in(anyone, "bob", "bob-pw")
+    answer = anyone.get(f"/api/v1/buckets/{team}/scan", params={"prefix": "team/", "urls": "true"})
+    signed = [json.loads(line) for line in answer.text.splitlines()][:-1]
+    assert [line["key"] for line in signed] == ["team/deep/notes.txt", "team/plan.txt"]
+    for line in signed:
+        fetched = httpx.get(line["url"])
+        assert fetched.status_code == 200 and fetched.content == b"x"
+    listed = anyone.get(f"/api/v1/buckets/{other}/scan", params={"urls": "true"}, headers=BEARER)
+    assert [json.loads(line) for line in listed.text.splitlines()][:-1] == [
+        {"key": "elsewhere.txt", "size": 1, "modified": ANY, "url": None}
+    ]
 
 
 def test_an_action_outside_the_grants_is_refused_and_changes_nothing(

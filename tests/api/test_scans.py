@@ -9,13 +9,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.conftest import gateway_settings, new_bucket, put
+from tests.conftest import gateway_settings, new_bucket, put, soup
 
 # Keys in nested folders, with sizes and names to filter on, and sibling prefixes that are not below data/
 KEYS = [f"data/{year}-{month:02}/report-{n}.{kind}" for year in (2025, 2026) for month in (1, 2, 11)
@@ -87,6 +88,38 @@ def test_a_search_finds_exactly_the_matching_keys_below_the_folder(client: TestC
     assert scan(client, filled, prefix="data/", before=today.isoformat())[0] == []
 
 
+def test_a_sorted_scan_gives_every_match_in_its_order_after_the_progress(client: TestClient[Any], filled: str) -> None:
+    below = [key for key in KEYS if key.startswith("data/")]
+    by_size, _ = scan(client, filled, prefix="data/", sort="-size")  # largest first, ties by key, reversed too
+    assert by_size == sorted(below, key=lambda key: (size_of(key), key), reverse=True)
+    assert scan(client, filled, prefix="data/", sort="-name")[0] == sorted(below, reverse=True)
+    assert scan(client, filled, prefix="data/", sort="name")[0] == sorted(below)  # the store's own order
+    pdfs, _ = scan(client, filled, prefix="data/", glob="*.pdf", sort="size")  # filters, then the order
+    assert pdfs == sorted((k for k in below if k.endswith(".pdf")), key=lambda key: (size_of(key), key))
+    newest = lines(client.get(f"/api/v1/buckets/{filled}/scan", params={"prefix": "data/", "sort": "-modified"}))
+    dates = [line["modified"] for line in newest if "key" in line]
+    assert len(dates) == len(below) and dates == sorted(dates, reverse=True)
+
+
+def test_within_folder_scans_the_folders_own_objects_only(client: TestClient[Any], filled: str) -> None:
+    own, _ = scan(client, filled, prefix="data/deep/a/b/", within="folder")
+    assert sorted(own) == sorted(k for k in KEYS if k.startswith("data/deep/a/b/"))
+    assert scan(client, filled, prefix="data/", within="folder")[0] == []  # every key of data/ is in a subfolder
+    assert scan(client, filled, prefix="", within="folder", text="report")[0] == []  # nor at the top
+
+
+def test_a_sorted_search_page_shows_its_first_rows_in_order(client: TestClient[Any], filled: str) -> None:
+    query = {"prefix": "data/", "go": "search", "glob": "*.csv", "sort": "-size"}
+    page = soup(client.get(f"/b/{filled}/search", params=query).text)
+    shown = [a["href"].split("key=")[1] for a in page.select("#results tr td:first-child a")]
+    csvs = sorted((k for k in KEYS if k.endswith(".csv")), key=lambda key: (size_of(key), key), reverse=True)
+    assert [unquote(key) for key in shown] == csvs
+    assert page.select_one("select[name=sort] option[selected]")["value"] == "-size"  # the form says how
+    status = page.select_one("#scan-progress").text
+    assert status.endswith(f"every key below {filled}/data/, sorted, the first {len(csvs)} shown.")
+    assert page.select_one("#scan-more a") is None  # one request: nothing to go on with
+
+
 @pytest.mark.slow
 def test_a_folder_size_adds_up_every_key_as_a_direct_listing_does(
     on_seaweed: Settings, seaweed_s3: Any, many: str
@@ -117,6 +150,12 @@ def test_a_scan_stops_at_its_bounds_and_goes_on_from_its_token(on_seaweed: Setti
         assert end["scanned"] == 1000 and end["stopped"] == "limit" and end["next_token"]
         keys, last = scan(client, many, prefix="many/")
         assert keys == MANY and last["stopped"] == "" and last["next_token"] is None
+        sorted_first = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "sort": "-name"}))
+        assert [line["key"] for line in sorted_first if "key" in line] == sorted(MANY[:1000], reverse=True)
+        assert sorted_first[-1]["end"]["next_token"]  # the order of the first 1,000 keys: the answer says there is more
+        page = soup(client.get(f"/b/{many}/search", params={"prefix": "many/", "go": "search", "sort": "-name"}).text)
+        status = page.select_one("#scan-progress").text
+        assert "sorted the first 1,000 keys of more below" in status and "the first 500 shown" in status
     with TestClient(create_app(replace(on_seaweed, scan_seconds=0.001))) as client:  # one page, then out of time
         end = lines(client.get(f"/api/v1/buckets/{many}/scan", params={"prefix": "many/", "keys": "false"}))[-1]
         assert end["end"]["scanned"] == 1000 and end["end"]["stopped"] == "time"
@@ -129,6 +168,8 @@ def test_a_scan_stops_at_its_bounds_and_goes_on_from_its_token(on_seaweed: Setti
         ({"after": "yesterday"}, "after is a day"),
         ({"glob": "*" * 2000}, "at most 1024"),
         ({"limit": "0"}, "at least 1"),
+        ({"sort": "date"}, "sort is one of name, size, modified"),
+        ({"within": "everywhere"}, "within is below"),
     ],
 )
 def test_bad_scan_input_is_a_clear_400(client: TestClient[Any], filled: str, params: dict[str, str], says: str) -> None:

@@ -98,7 +98,7 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.reload()  # the folder's own address, as the share form's is
     page.locator("#rows tr.folder[data-name='sub'] .menu-button").click()
     folder_items = page.locator("#row-menu [role=menuitem]")
-    assert folder_items.all_inner_texts() == ["Open", "Copy/move…", "Rename…", "Delete…"]
+    assert folder_items.all_inner_texts() == ["Open", "Download as zip", "Copy/move…", "Rename…", "Delete…"]
     page.mouse.click(5, 5)  # a click elsewhere closes it
     assert page.locator("#row-menu").is_hidden()
     page.locator("#rows tr.folder a", has_text="sub/").click()
@@ -164,7 +164,8 @@ def test_upload_sort_share_and_delete_with_the_keyboard_only(page: Any, s3: Any,
 
 
 def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(page: Any, s3: Any, bucket: str) -> None:
-    """Folders stay first; rows loaded later take their place; the count says the sort covers what is loaded."""
+    """Folders stay first; rows loaded later take their place; the count says the sort covers what is loaded, and
+    a link sorts every file of the folder."""
     keys = [f"many/f{n:03}.bin" for n in range(205)]
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda n: put(s3, bucket, keys[n], body=b"x" * ((n * 37) % 101)), range(205)))
@@ -185,6 +186,14 @@ def test_loaded_rows_sort_by_size_date_or_name_and_say_when_more_pages_exist(pag
     page.locator("table.objects button.sort", has_text="Name").click()
     names = page.locator("#rows tr[data-name]").evaluate_all("(rows) => rows.map((r) => r.dataset.name)")
     assert names == ["a-sub", *sorted(sizes)]
+    assert page.locator("#sort-all").is_hidden()  # every row is loaded: the sort is the folder's
+    page.reload()  # one page again: the link sorts every file of the folder, on the search page
+    size_header.locator("button").click()
+    page.get_by_role("link", name="Sort every file").click()
+    page.locator("#scan-progress", has_text="sorted").wait_for()
+    assert "sort=-size" in page.url and "within=folder" in page.url
+    shown = page.locator("#results tr td:first-child a").all_inner_texts()
+    assert shown == sorted(sizes, key=lambda name: (sizes[name], name), reverse=True)  # not inside.txt: below
 
 
 def test_the_grid_view_shows_images_loaded_from_the_store(
