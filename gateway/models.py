@@ -43,6 +43,17 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionsPage:
+    """One page of ListObjectVersions below a prefix, each kind apart: the current version of each key, the older
+    versions a versioned bucket keeps (and bills), and the delete markers (size 0)."""
+
+    current: list[ObjectEntry]
+    noncurrent: list[ObjectEntry]
+    delete_markers: list[ObjectEntry]
+    next_token: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Breadcrumb:
     """One step of the path to a location: `prefix` is where clicking it leads."""
 

@@ -95,8 +95,8 @@ as it goes, one JSON object a line (NDJSON):
   goes on. Counts are this request's own.
 - `{"error": …}` if the store fails after the first page.
 
-`within=folder` scans the folder's own objects only, not those in its subfolders (`within=below`, the default). Only
-keys the caller may list are scanned, counted or returned. Filters: `text` (a substring, any case), `glob`
+`within=folder` scans the folder's own objects only, not those in its subfolders (`within=below`, the default).
+Only keys the caller may list are scanned, counted or returned. Filters: `text` (a substring, any case), `glob`
 (`*.pdf`, `2026-*/report*`, matched against the key below the folder, case as stored), `min_size` and `max_size`
 (bytes, or 10K, 5M, 1G), `after` and `before` (days, UTC; `before` excluded). Closing the connection stops the
 store calls.
@@ -105,15 +105,23 @@ store calls.
 first, `-size`: largest first). S3 lists keys by name only, so a sorted scan holds its matches until the request
 has scanned its last page, then sends them all, sorted: the progress lines come first. The order is that of the keys
 this request scanned: when `end` has a `next_token`, there are more (at most S3M_SCAN_LIMIT keys are sorted at
-once), and a further request sorts the next ones apart."""
+once), and a further request sorts the next ones apart.
+
+`versions=true` lists every version (ListObjectVersions): the counts of `progress` and `end` gain `older` and
+`older_bytes` (the older versions a versioned bucket keeps, and bills) and `delete_markers`, each as filtered; key
+lines stay those of the current versions."""
 
 
 def ndjson_line(value: object) -> bytes:
     return msgspec.json.encode(value) + b"\n"
 
 
-def progress_of(progress: Progress) -> dict[str, int]:
-    return {"scanned": progress.scanned, "matched": progress.matched, "bytes": progress.bytes}
+def progress_of(progress: Progress, versions: bool) -> dict[str, int]:
+    counts = {"scanned": progress.scanned, "matched": progress.matched, "bytes": progress.bytes}
+    if versions:
+        counts |= {"older": progress.older, "older_bytes": progress.older_bytes}
+        counts["delete_markers"] = progress.delete_markers
+    return counts
 
 
 def plain_lines(found: list[ObjectEntry]) -> bytes:
@@ -170,13 +178,23 @@ class ScanApi(Controller):
         limit: FromQuery[int | None] = None,
         keys: FromQuery[bool] = True,
         urls: FromQuery[bool] = False,
+        versions: FromQuery[bool] = False,
     ) -> Stream:
         folder = folder_of(check_prefix(prefix))
         lines_of = signed_lines(request, storage, bucket, folder) if urls else plain_lines
         if limit is not None and limit < 1:
             raise BadRequest("limit is a number of keys, at least 1.")
         pages = scan(
-            request, storage, bucket, folder, search.search, token, limit=limit, order=search.order, below=search.below
+            request,
+            storage,
+            bucket,
+            folder,
+            search.search,
+            token,
+            limit=limit,
+            order=search.order,
+            below=search.below,
+            versions=versions,
         )
         first = await anext(pages)  # a refusal, a missing bucket or a bad token is an error status, not a line
 
@@ -186,10 +204,14 @@ class ScanApi(Controller):
                 if keys:
                     yield lines_of(found)
                 if progress.next_token is None or progress.stopped:
-                    end = {**progress_of(progress), "next_token": progress.next_token, "stopped": progress.stopped}
+                    end = {
+                        **progress_of(progress, versions),
+                        "next_token": progress.next_token,
+                        "stopped": progress.stopped,
+                    }
                     yield ndjson_line({"end": end})
                     return
-                yield ndjson_line({"progress": progress_of(progress)})
+                yield ndjson_line({"progress": progress_of(progress, versions)})
                 try:
                     found, progress = await anext(pages)
                 except GatewayError as exc:

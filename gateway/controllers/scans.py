@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from litestar.params import FromQuery
 
-from gateway.controllers.shared import load_listing
+from gateway.controllers.shared import load_listing, load_versions
 from gateway.errors import BadRequest
 from gateway.models import ObjectEntry
 from gateway.rules.search import Order, Search, parse_search, parse_sort
@@ -67,6 +67,11 @@ class Progress:
     scanned: int = 0
     matched: int = 0
     bytes: int = 0
+    older: int = 0
+    """With versions: the older versions that matched (a versioned bucket keeps, and bills, them), their bytes,
+    and the delete markers that matched."""
+    older_bytes: int = 0
+    delete_markers: int = 0
     next_token: str | None = None
     stopped: str = ""
     """Why it stopped before the end: "limit" (S3M_SCAN_LIMIT keys) or "time" (S3M_SCAN_SECONDS)."""
@@ -83,24 +88,35 @@ async def scan(
     limit: int | None = None,
     order: Order | None = None,
     below: bool = True,
+    versions: bool = False,
 ) -> AsyncIterator[tuple[list[ObjectEntry], Progress]]:
     """Every key below `folder` (from `token` on), page by page: yields each page's matches with the progress so
     far, or, in `order`, nothing until the last page and then every match, sorted. Stops at the end of the folder,
     or at the gateway's bounds (or a lower `limit`) with progress.next_token set. Folder markers (keys ending in
-    '/') are folders, not matches; without `below`, only the folder's own objects are scanned."""
+    '/') are folders, not matches; without `below`, only the folder's own objects are scanned. With `versions`,
+    the scan lists every version (ListObjectVersions), and counts the older versions and delete markers apart."""
     settings = storage.settings
     limit = min(limit or settings.scan_limit, settings.scan_limit)
     deadline = time.monotonic() + settings.scan_seconds
     matches, progress = search.matcher(folder), Progress()
     held: list[ObjectEntry] = []  # a sorted scan's matches, until its last page
     while True:
-        listing = await load_listing(request, storage, bucket, folder, token, flat=below, size=SCAN_PAGE)
-        keys = [entry for entry in listing.objects if not entry.key.endswith("/")]
+        if versions:
+            page = await load_versions(request, storage, bucket, folder, token, flat=below, size=SCAN_PAGE)
+            listed, token = page.current, page.next_token
+            older = [entry for entry in page.noncurrent if not entry.key.endswith("/") and matches(entry)]
+            progress.older += len(older)
+            progress.older_bytes += sum(entry.size for entry in older)
+            progress.delete_markers += sum(1 for entry in page.delete_markers if matches(entry))
+        else:
+            listing = await load_listing(request, storage, bucket, folder, token, flat=below, size=SCAN_PAGE)
+            listed, token = listing.objects, listing.next_token
+        keys = [entry for entry in listed if not entry.key.endswith("/")]
         found = [entry for entry in keys if matches(entry)]
         progress.scanned += len(keys)
         progress.matched += len(found)
         progress.bytes += sum(entry.size for entry in found)
-        progress.next_token = token = listing.next_token
+        progress.next_token = token
         if token and progress.scanned >= limit:
             progress.stopped = "limit"
         elif token and time.monotonic() >= deadline:

@@ -46,19 +46,33 @@ class SearchController(Controller):
         scanned: FromQuery[int] = 0,
         matched: FromQuery[int] = 0,
         total: FromQuery[int] = 0,
+        older: FromQuery[int] = 0,
+        older_bytes: FromQuery[int] = 0,
+        markers: FromQuery[int] = 0,
     ) -> Template:
-        """The form; with `go` (search, or size for totals only), one chunk of the scan and the way on."""
+        """The form; with `go` (search, or size for totals only), one chunk of the scan and the way on. The size of
+        a folder in a versioned bucket counts its older versions and delete markers apart."""
         folder, filters = folder_of(check_prefix(prefix)), search.filters
         allow_listing(request, bucket, folder)
         context: dict[str, Any] = {"bucket": bucket, "folder": folder, "crumbs": breadcrumbs(folder)}
         context |= {"filters": filters, "go": go, "rows": [], "progress": None, "more": None, "sorted": None}
         if go in ("search", "size"):
             order = search.order if go == "search" else None  # a size has no rows to sort
+            versions = go == "size" and await storage.versioning(bucket) is not None
             rows: list[ObjectEntry] = []
             progress = Progress()
             chunk = None if order else CHUNK_KEYS  # a sort sees every key it can (S3M_SCAN_LIMIT) before its first row
             pages = scan(
-                request, storage, bucket, folder, search.search, token, limit=chunk, order=order, below=search.below
+                request,
+                storage,
+                bucket,
+                folder,
+                search.search,
+                token,
+                limit=chunk,
+                order=order,
+                below=search.below,
+                versions=versions,
             )
             async for found, so_far in pages:
                 progress = so_far
@@ -68,6 +82,9 @@ class SearchController(Controller):
                     break
             totals = {"scanned": scanned + progress.scanned, "matched": matched + progress.matched}
             totals["total"] = total + progress.bytes
+            if versions:
+                totals |= {"older": older + progress.older, "older_bytes": older_bytes + progress.older_bytes}
+                totals["markers"] = markers + progress.delete_markers
             counts = {name: str(value) for name, value in totals.items()}
             going_on = {**filters, "prefix": folder, "go": go, "token": progress.next_token, **counts}
             more = build_url(request, "search", going_on, bucket=bucket) if progress.next_token and not order else None

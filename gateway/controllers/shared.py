@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.types import HTTPScope
 
 from gateway.errors import BadRequest, GatewayError
-from gateway.models import Listing, PendingUpload
+from gateway.models import Listing, ObjectEntry, PendingUpload, VersionsPage
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import breadcrumbs, check_bucket_name, folder_of
@@ -80,6 +80,19 @@ async def load_listing(
     scans (gateway/controllers/scans.py)."""
     principal = allow_listing(request, bucket, prefix)
     return principal.visible(await storage.list_page(bucket, prefix, token, flat=flat, size=size))
+
+
+async def load_versions(
+    request: AnyRequest, storage: S3Storage, bucket: str, prefix: str, token: str | None, *, flat: bool, size: int
+) -> VersionsPage:
+    """One page of the versions below `prefix` as the caller may see them: the same grants as load_listing."""
+    principal = allow_listing(request, bucket, prefix)
+    page = await storage.versions_page(bucket, prefix, token, flat=flat, size=size)
+
+    def visible(entries: list[ObjectEntry]) -> list[ObjectEntry]:
+        return principal.visible(Listing(bucket, prefix, [], entries, None)).objects
+
+    return VersionsPage(visible(page.current), visible(page.noncurrent), visible(page.delete_markers), page.next_token)
 
 
 async def abort_pending(

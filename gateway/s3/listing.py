@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from gateway.errors import BadRequest
-from gateway.models import Folder, KeyCount, Listing, ObjectEntry
+from botocore.exceptions import ClientError
+
+from gateway.errors import BadRequest, Unsupported
+from gateway.models import Folder, KeyCount, Listing, ObjectEntry, VersionsPage
 from gateway.rules.keys import is_under, last_segment
 from gateway.s3.client import Store
-from gateway.s3.errors import translated
+from gateway.s3.errors import from_client_error, translated
 
 COUNTED = 1000  # keys counted before a confirmation says "more than": one ListObjectsV2 call
 DELETE_BATCH = 1000  # DeleteObjects' own limit, and the page size of recursive work
@@ -47,6 +50,49 @@ class Listings(Store):
         next_token = answer.get("NextContinuationToken") if answer.get("IsTruncated") else None
         return Listing(bucket=bucket, prefix=prefix, folders=folders, objects=objects, next_token=next_token)
 
+    async def versioning(self, bucket: str) -> str | None:
+        """The bucket's versioning: "Enabled", "Suspended", or None where it was never turned on (or the store has
+        none)."""
+        return await self._run(partial(self.versioning_status, bucket), bucket)
+
+    def versioning_status(self, bucket: str, key: str = "") -> str | None:
+        try:
+            status: str | None = self.api.get_bucket_versioning(Bucket=bucket).get("Status")
+        except ClientError as exc:  # a store without versioning: nothing is versioned
+            if not isinstance(from_client_error(exc, bucket, key), Unsupported):
+                raise
+            return None
+        return status
+
+    async def versions_page(
+        self, bucket: str, prefix: str, token: str | None = None, *, flat: bool = True, size: int = 1000
+    ) -> VersionsPage:
+        """One page of every version below `prefix` (split at '/' unless `flat`). S3 goes on from two markers, a key
+        and a version id: the token carries both, as one string."""
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": size}
+        if not flat:
+            params["Delimiter"] = "/"
+        if token:
+            params["KeyMarker"], version_marker = version_markers(token)
+            if version_marker:  # none after a key whose versions all came (and "" is refused by some stores)
+                params["VersionIdMarker"] = version_marker
+        answer = await self._run(partial(self.api.list_object_versions, **params), bucket)
+
+        def entry(item: dict[str, Any]) -> ObjectEntry:
+            key = item["Key"]
+            return ObjectEntry(key, last_segment(key), item.get("Size", 0), item.get("LastModified"))
+
+        versions = [v for v in answer.get("Versions", []) if v["Key"] != prefix]
+        next_token = None
+        if answer.get("IsTruncated"):
+            next_token = json.dumps([answer.get("NextKeyMarker", ""), answer.get("NextVersionIdMarker", "")])
+        return VersionsPage(
+            current=[entry(v) for v in versions if v.get("IsLatest")],
+            noncurrent=[entry(v) for v in versions if not v.get("IsLatest")],
+            delete_markers=[entry(m) for m in answer.get("DeleteMarkers", []) if m["Key"] != prefix],
+            next_token=next_token,
+        )
+
     def walk_pages(self, bucket: str, prefix: str, *, flat: bool = False) -> Iterator[Listing]:
         """Every page of `prefix`, one at a time, for batch work (the export) outside the event loop."""
         params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": WALKED_PAGE}}
@@ -73,3 +119,14 @@ class Listings(Store):
         for answer in paginator.paginate(Bucket=bucket, Prefix=folder, PaginationConfig={"PageSize": DELETE_BATCH}):
             # The store already filtered by prefix; checking again costs nothing and guards against a store bug.
             yield [o["Key"] for o in answer.get("Contents", []) if is_under(o["Key"], folder)]
+
+
+def version_markers(token: str) -> tuple[str, str]:
+    """The key and version id a versions_page token carries; a token this gateway did not give is refused in words."""
+    try:
+        key, version = json.loads(token)
+    except (ValueError, TypeError):
+        raise BadRequest("This continuation token is not one the gateway gave: start the listing again.") from None
+    if not isinstance(key, str) or not isinstance(version, str):
+        raise BadRequest("This continuation token is not one the gateway gave: start the listing again.")
+    return key, version

@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from gateway.errors import NotFound, Unsupported
+from gateway.errors import NotFound
 from gateway.models import DeleteReport, ObjectDetails, ObjectVersion
 from gateway.s3.errors import from_client_error, translated
 from gateway.s3.listing import DELETE_BATCH, Listings
@@ -34,12 +34,7 @@ class Objects(Listings):
                 if from_client_error(exc, bucket, key).status_code not in (400, 403, 404, 501, 502):
                     raise
                 tags = None  # a store without tagging (or without our right to read them) still has details
-            try:
-                status = self.api.get_bucket_versioning(Bucket=bucket).get("Status")
-            except ClientError as exc:  # a store without versioning: details without versions
-                if not isinstance(from_client_error(exc, bucket, key), Unsupported):
-                    raise
-                status = None
+            status = self.versioning_status(bucket, key)
             return ObjectDetails(
                 key=key,
                 size=head["ContentLength"],

@@ -16,6 +16,7 @@ function rowActions(row) {
     return [
       ["Open", withQuery(urls.browseUrl, "prefix", prefix), "view"],
       ["Download as zip", prefix, "zip"],
+      ["Size and count", `${urls.searchUrl}?${new URLSearchParams({ prefix, go: "size" })}`, "view"],
       ["Copy/move…", withQuery(urls.transferUrl, "prefix", prefix), "view"],
       ["Rename…", withQuery(urls.renameUrl, "prefix", prefix), "view"],
       ["Delete…", withQuery(urls.folderDeleteUrl, "prefix", prefix), "view"],

@@ -98,7 +98,8 @@ def test_the_row_menu_works_by_keyboard_and_each_action_has_an_address(page: Any
     page.reload()  # the folder's own address, as the share form's is
     page.locator("#rows tr.folder[data-name='sub'] .menu-button").click()
     folder_items = page.locator("#row-menu [role=menuitem]")
-    assert folder_items.all_inner_texts() == ["Open", "Download as zip", "Copy/move…", "Rename…", "Delete…"]
+    folder_actions = ["Open", "Download as zip", "Size and count", "Copy/move…", "Rename…", "Delete…"]
+    assert folder_items.all_inner_texts() == folder_actions
     page.mouse.click(5, 5)  # a click elsewhere closes it
     assert page.locator("#row-menu").is_hidden()
     page.locator("#rows tr.folder a", has_text="sub/").click()

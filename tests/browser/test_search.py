@@ -72,3 +72,14 @@ def test_stop_ends_the_store_calls_and_continue_goes_on(
     page.get_by_role("link", name="Continue").click()  # by hand, and on to the end
     page.locator("#scan-progress").filter(has_text="every key below").wait_for()
     assert page.locator("#scan-progress").inner_text().startswith("2,103 objects, ")
+
+
+def test_a_folders_menu_counts_it_and_adds_up_its_size(seaweed_page: Any, logs: str) -> None:
+    page = seaweed_page
+    page.goto(f"/b/{logs}")
+    page.get_by_role("button", name="Actions for logs/", exact=True).click()
+    page.get_by_role("menuitem", name="Size and count").click()
+    progress = page.locator("#scan-progress")
+    progress.filter(has_text="every key below").wait_for()
+    size = 10 * (len(KEYS) + len(MATCHES))
+    assert progress.inner_text() == f"2,103 objects, 20.5 KiB ({size:,} bytes): every key below {logs}/logs/."
