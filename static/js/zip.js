@@ -59,16 +59,20 @@ async function* folderKeys(folder, signal) {
 // What goes in the archive: the objects chosen (the gateway's download address answers with a redirect to a GET
 // signed for them) and every key below each folder chosen, named below `base`.
 async function collect(job, signal, counted) {
-  const urls = panel().dataset;
-  const entries = job.keys.map(({ key, size }) => ({
-    key, size, url: `${urls.downloadUrl}?${new URLSearchParams({ key })}`, modified: null,
-  }));
+  const download = panel().dataset.downloadUrl;
+  const entries = [];
   const left = { unreadable: 0, unfetchable: 0 };
+  const take = (entry) => {
+    if (entry.url === null) left.unreadable += 1;
+    else if (!fetchable(entry.key)) left.unfetchable += 1;
+    else entries.push(entry);
+  };
+  for (const { key, size } of job.keys) {
+    take({ key, size, url: `${download}?${new URLSearchParams({ key })}`, modified: null });
+  }
   for (const folder of job.folders) {
     for await (const line of folderKeys(folder, signal)) {
-      if (line.url === null) left.unreadable += 1;
-      else if (!fetchable(line.key)) left.unfetchable += 1;
-      else entries.push(line);
+      take(line);
       counted(entries.length);
     }
   }
@@ -95,7 +99,13 @@ async function* members(entries, base, signal) {
   let next = 0;
   for (const entry of entries) {
     while (next < entries.length && asked.length <= AHEAD) ask(entries[next++]);
-    const response = await asked.shift();
+    let response;
+    try {
+      response = await asked.shift();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new Error(`${entry.key}: the store could not be reached (the network, or its CORS rules)`);
+    }
     if (!response.ok) {
       const reason = storeMessage(await response.text()) || `${response.status} ${response.statusText}`;
       throw new Error(`${entry.key}: the store answered ${reason}`);
