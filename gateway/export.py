@@ -1,19 +1,18 @@
 """The static export: one index.html per prefix, rendered with the explorer's templates, for serving with no gateway.
 
-Memory stays flat however large the bucket: each page streams from the store's listing pages into Jinja's
-`generate()` and straight to disk, and folders are visited depth-first by listing a prefix again for its folders
-instead of holding them. Pages are written to a temporary file and renamed, so an interrupted export never leaves
-a half-written page. The incremental mode keeps a fingerprint of each prefix's listing in DIR/.s3m-export.json.
+One flat listing of the exported prefix renders every page: keys arrive sorted, so each folder's page is written
+row by row while the listing is inside it, and memory follows the depth of the tree, not its size (one store call
+per 1,000 keys, where a delimiter listing per folder made two per folder). Pages are written to a temporary file
+and renamed, so an interrupted export never leaves a half-written page. The incremental mode keeps a fingerprint of
+each prefix's rows in DIR/.s3m-export.json.
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import quote
 
 from gateway.errors import BadRequest
 from gateway.pep503 import project_of, simple_index
+from gateway.rules.keys import folder_of
 from gateway.s3 import S3Storage
 from gateway.settings import Settings
 from gateway.templating import make_environment
@@ -85,12 +85,13 @@ class Exporter:
         self.options = options
         self.storage = S3Storage(settings)
         self.env = make_environment(settings)
-        self.page_template = self.env.get_template("export/index.html")
+        self.page: Any = self.env.get_template("export/index.html").module  # its head, row and foot macros
         self.static_dir = settings.static_dir
         self.progress = progress
         self.report = ExportReport()
         self.exported_at = datetime.now(UTC)
         self.previous: dict[str, str] = {}
+        self.distributions: list[tuple[str, str]] = []  # (file name, href) for the PEP 503 index
 
     def run(self) -> ExportReport:
         out = self.options.out
@@ -104,7 +105,7 @@ class Exporter:
         if self.options.incremental and (out / MANIFEST).exists():
             self.previous = json.loads((out / MANIFEST).read_text())["fingerprints"]
         self.write_assets()
-        self.export_tree(self.options.root)
+        self.export_pages()
         self.remove_stale_pages()
         if self.options.pep503:
             self.write_simple_index()
@@ -113,77 +114,39 @@ class Exporter:
         self.storage.close()
         return self.report
 
-    def export_tree(self, prefix: str) -> None:
-        """This prefix's page, then each folder's, depth-first."""
-        self.export_page(prefix)
-        for page in self.storage.walk_pages(self.options.bucket, prefix):
-            for folder in page.folders:
-                if not self.excluded(folder.prefix):
-                    self.export_tree(folder.prefix)
-
-    def export_page(self, prefix: str) -> None:
-        segments = prefix[len(self.options.root) :].split("/")[:-1]
-        directory = self.options.out.joinpath(*map(fs_segment, segments))
-        directory.mkdir(parents=True, exist_ok=True)
-        up = "../" * len(segments)
-        fingerprint = hashlib.sha256()
-        json_sink = JsonSink(directory, prefix) if self.options.write_json else None
-        rows = self.rows(prefix, fingerprint, json_sink)
-        context = {
-            "bucket": self.options.bucket,
-            "root": self.options.root,
-            "crumbs": [(name, "../" * (len(segments) - i - 1) + "index.html") for i, name in enumerate(segments)],
-            "home_href": up + "index.html",
-            "css_href": f"{up}{ASSETS}/css/app.css",
-            "rows": rows,
-            "exported_at": self.exported_at,
-        }
-        page = directory / "index.html"
-        temporary = directory / f".index.html.{os.getpid()}.tmp"
+    def export_pages(self) -> None:
+        """Every folder's page from one flat listing of the exported prefix. Keys arrive sorted, so a folder's rows
+        come in the order a delimiter listing gives them (its files, and each subfolder where its first key falls),
+        and a folder is complete once the listing has passed it. The open pages are a stack, one per depth: memory
+        follows the depth of the tree, not its size, and the store is asked once per 1,000 keys."""
+        root = self.options.root
+        stack = [PageWriter(self, root)]
         try:
-            with temporary.open("w", encoding="utf-8") as file:
-                for chunk in self.page_template.generate(context):
-                    file.write(chunk)
-        except BaseException:  # interrupted or failed: the old page (if any) stays, no half page replaces it
-            temporary.unlink(missing_ok=True)
-            if json_sink:
-                json_sink.abandon()
+            for page in self.storage.walk_pages(self.options.bucket, root, flat=True):
+                for entry in page.objects:
+                    if self.excluded(entry.key):
+                        continue
+                    folder = folder_of(entry.key)
+                    while not folder.startswith(stack[-1].prefix):
+                        stack.pop().close()
+                    while stack[-1].prefix != folder:  # the folders between the open one and this key's
+                        inner = folder[: folder.index("/", len(stack[-1].prefix)) + 1]
+                        name = inner[len(stack[-1].prefix) : -1]
+                        stack[-1].add(ExportRow(True, name, quote(fs_segment(name)) + "/index.html", key=inner))
+                        stack.append(PageWriter(self, inner))
+                    if entry.key != folder:  # a folder marker is the folder, not a file in it
+                        href = self.file_href(entry.key)
+                        stack[-1].add(ExportRow(False, entry.name, href, entry.size, entry.modified, entry.key,
+                                                entry.storage_class))  # fmt: skip
+                        self.report.objects += 1
+                        if self.options.pep503 and project_of(entry.name):
+                            self.distributions.append((entry.name, href))
+            while stack:
+                stack.pop().close()
+        except BaseException:  # interrupted or failed: the old pages (if any) stay, no half page replaces them
+            for writer in stack:
+                writer.abandon()
             raise
-        digest = fingerprint.hexdigest()
-        self.report.fingerprints[prefix] = digest
-        unchanged = self.options.incremental and self.previous.get(prefix) == digest and page.exists()
-        finish(temporary, page, keep=not unchanged)
-        if json_sink:
-            json_sink.close_into(keep=not unchanged)
-        if unchanged:
-            self.report.pages_unchanged += 1
-        else:
-            self.report.pages_written += 1
-            self.publish(page, prefix + "index.html")
-            if json_sink:
-                self.publish(directory / "index.json", prefix + "index.json")
-        self.tick()
-
-    def rows(self, prefix: str, fingerprint: Any, json_sink: JsonSink | None) -> Iterator[ExportRow]:
-        """The prefix's folders and files in the store's sorted order, fingerprinted and copied to JSON on the way."""
-        for page in self.storage.walk_pages(self.options.bucket, prefix):
-            folders = (
-                ExportRow(True, f.name, quote(fs_segment(f.name)) + "/index.html", key=f.prefix)
-                for f in page.folders
-                if not self.excluded(f.prefix)
-            )
-            files = (
-                ExportRow(False, o.name, self.file_href(o.key), o.size, o.modified, o.key, o.storage_class)
-                for o in page.objects
-                if not self.excluded(o.key)
-            )
-            for row in heapq.merge(folders, files, key=lambda r: r.key):
-                fingerprint.update(f"{row.key}\0{row.size}\0{row.modified}\n".encode())
-                if not row.is_folder:
-                    self.report.objects += 1
-                if json_sink:
-                    json_sink.add(row)
-                yield row
 
     def file_href(self, key: str) -> str:
         if self.options.base_url is not None:
@@ -198,14 +161,9 @@ class Exporter:
         return relative.startswith(ASSETS + "/") or relative.rpartition("/")[2] in {"index.html", "index.json"}
 
     def write_simple_index(self) -> None:
-        """DIR/simple/: a PEP 503 index of the distribution files anywhere under the exported prefix."""
-        files = (
-            (entry.name, self.file_href(entry.key))
-            for page in self.storage.walk_pages(self.options.bucket, self.options.root, flat=True)
-            for entry in page.objects
-            if project_of(entry.name) and not self.excluded(entry.key)
-        )
-        for relative, html in simple_index(files, self.env.get_template("export/simple.html")).items():
+        """DIR/simple/: a PEP 503 index of the distribution files anywhere under the exported prefix (gathered by
+        the same pass as the pages)."""
+        for relative, html in simple_index(self.distributions, self.env.get_template("export/simple.html")).items():
             path = self.options.out / "simple" / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(path, html)
@@ -239,6 +197,60 @@ class Exporter:
         if final or self.progress.isatty() or pages % 100 == 0:
             end = "\n" if final or not self.progress.isatty() else "\r"
             print(f"{pages} pages, {self.report.objects} objects", end=end, file=self.progress, flush=True)
+
+
+class PageWriter:
+    """One folder's page being written while the flat listing is inside the folder: its head at once, a row at a
+    time, its foot when the listing leaves it. Written to a temporary file and put in place whole, or dropped when
+    the incremental mode finds the same rows as last time."""
+
+    def __init__(self, exporter: Exporter, prefix: str) -> None:
+        self.exporter, self.prefix = exporter, prefix
+        options = exporter.options
+        segments = prefix[len(options.root) :].split("/")[:-1]
+        self.directory = options.out.joinpath(*map(fs_segment, segments))
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.final = self.directory / "index.html"
+        self.temporary = self.directory / f".index.html.{os.getpid()}.tmp"
+        self.fingerprint = hashlib.sha256()
+        self.json = JsonSink(self.directory, prefix) if options.write_json else None
+        up = "../" * len(segments)
+        crumbs = [(name, "../" * (len(segments) - i - 1) + "index.html") for i, name in enumerate(segments)]
+        self.file = self.temporary.open("w", encoding="utf-8")
+        css = f"{up}{ASSETS}/css/app.css"
+        self.file.write(exporter.page.head(options.bucket, options.root, crumbs, up + "index.html", css))
+
+    def add(self, row: ExportRow) -> None:
+        self.fingerprint.update(f"{row.key}\0{row.size}\0{row.modified}\n".encode())
+        self.file.write(self.exporter.page.row(row))
+        if self.json:
+            self.json.add(row)
+
+    def close(self) -> None:
+        exporter, report = self.exporter, self.exporter.report
+        self.file.write(exporter.page.foot(exporter.exported_at))
+        self.file.close()
+        digest = self.fingerprint.hexdigest()
+        report.fingerprints[self.prefix] = digest
+        unchanged = exporter.options.incremental and exporter.previous.get(self.prefix) == digest
+        unchanged = unchanged and self.final.exists()
+        finish(self.temporary, self.final, keep=not unchanged)
+        if self.json:
+            self.json.close_into(keep=not unchanged)
+        if unchanged:
+            report.pages_unchanged += 1
+        else:
+            report.pages_written += 1
+            exporter.publish(self.final, self.prefix + "index.html")
+            if self.json:
+                exporter.publish(self.directory / "index.json", self.prefix + "index.json")
+        exporter.tick()
+
+    def abandon(self) -> None:
+        self.file.close()
+        self.temporary.unlink(missing_ok=True)
+        if self.json:
+            self.json.abandon()
 
 
 class JsonSink:

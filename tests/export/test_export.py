@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from gateway.demo import ODD_NAMES
-from gateway.export import Exporter, ExportOptions
+from gateway.export import Exporter, ExportOptions, fs_segment
 from gateway.s3 import listing
 from gateway.settings import Settings
 from tests.conftest import examples, put, web
@@ -71,6 +71,47 @@ def test_every_key_appears_once_and_presigned_links_fetch_the_bytes(
     names = [a.text for a in parsed[tmp_path / "odd names" / "index.html"].select("tr.object a")]
     assert names == sorted(names) and "<img src=x onerror=alert(1)>.txt" in names  # sorted, and text not markup
     assert parsed[tmp_path / "odd names" / "index.html"].select("tbody img") == []
+
+
+# Keys whose flat order and per-folder order could part ways: a file next to a folder of the same stem (`-` and `.`
+# sort before `/`), folder markers (empty folders), keys ending in '/', a leading '/', '//' inside, '%' and '+'.
+TRICKY = [*AWKWARD, "a/b-x", "a/b/y", "a/b.txt", "a/b0", "a/b/c/", "empty/", "ü/%+/z", "ü/%+.txt", "x//y/z", "//z",
+          "m/n/", "m/n/o/", "m/n/o/p.txt", "q/r"]  # fmt: skip
+
+
+def delimiter_rows(s3: Any, bucket: str, prefix: str) -> tuple[list[str], list[str]]:
+    """A folder's rows as a delimiter listing of the folder gives them (the export's pages before the single pass):
+    its subfolders and files merged by key, as hrefs; and the subfolders, to walk on."""
+    base = "https://cdn.example/"
+    folders, files = [], []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, Delimiter="/"):
+        folders += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+        files += [o["Key"] for o in page.get("Contents", []) if o["Key"] != prefix]
+    rows = [(f, quote(fs_segment(f[len(prefix) : -1])) + "/index.html") for f in folders]
+    rows += [(key, base + quote(key, safe="/~")) for key in files]
+    return [href for _, href in sorted(rows)], folders
+
+
+def test_one_flat_listing_writes_the_pages_a_listing_per_folder_gives_in_one_call_per_1000_keys(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    for key in TRICKY:
+        put(s3, bucket, key)
+    exporter = Exporter(settings, ExportOptions(bucket=bucket, root="", out=tmp_path, base_url="https://cdn.example/"))
+    calls: list[str] = []
+    exporter.storage.api.meta.events.register("before-call.s3.*", lambda model, **_: calls.append(model.name))
+    exporter.run()
+    assert calls == ["ListObjectsV2"]  # every page from one listing call (fewer than 1,000 keys)
+    expected, folders = {}, [""]
+    while folders:
+        folder = folders.pop()
+        directory = tmp_path.joinpath(*map(fs_segment, folder.split("/")[:-1]))
+        expected[directory / "index.html"], inner = delimiter_rows(s3, bucket, folder)
+        folders += inner
+    written = pages(tmp_path)
+    assert set(written) == set(expected)  # a page for every folder, empty ones too, and no other
+    for page, hrefs in expected.items():
+        assert [a["href"] for a in written[page].select("tbody a")] == hrefs, page
 
 
 def test_base_url_links_point_into_a_public_bucket(settings: Settings, s3: Any, bucket: str, tmp_path: Path) -> None:
