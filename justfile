@@ -116,6 +116,7 @@ bench keys="100000" seconds="10" zip_objects="1000": init
     {{ bin }}/python bench/first_page.py --keys {{ keys }}
     {{ bin }}/python bench/first_page.py --keys {{ keys }} --page-size 1000 --rounds 5 --json bench/results/first_page_1000.json
     {{ bin }}/python bench/export_memory.py --keys {{ keys }}
+    {{ bin }}/python bench/export_speed.py --keys {{ keys }}
     {{ bin }}/python bench/page_weight.py
     {{ bin }}/python bench/scan.py --keys {{ keys }}
     {{ bin }}/python bench/scan_memory.py --keys {{ keys }}0

@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from gateway.errors import BadRequest
+from gateway.models import Listing
 from gateway.pep503 import project_of, simple_index
 from gateway.rules.keys import folder_of
 from gateway.s3 import S3Storage
@@ -28,6 +31,8 @@ from gateway.templating import make_environment
 
 MANIFEST = ".s3m-export.json"
 ASSETS = "_s3m"  # the stylesheet and icons, at the root of the export
+ROWS_AT_ONCE = 100  # rows a page holds before it writes them: one template call for many rows
+HELD_FOR_INCREMENTAL = 10_000  # ... and in the incremental mode, where an unchanged page is not written at all
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".json": "application/json",
@@ -109,7 +114,8 @@ class Exporter:
         self.remove_stale_pages()
         if self.options.pep503:
             self.write_simple_index()
-        atomic_write_text(out / MANIFEST, json.dumps({"fingerprints": self.report.fingerprints}, indent=0))
+        if self.report.fingerprints != self.previous or not (out / MANIFEST).exists():
+            atomic_write_text(out / MANIFEST, json.dumps({"fingerprints": self.report.fingerprints}, indent=0))
         self.tick(final=True)
         self.storage.close()
         return self.report
@@ -122,7 +128,7 @@ class Exporter:
         root = self.options.root
         stack = [PageWriter(self, root)]
         try:
-            for page in self.storage.walk_pages(self.options.bucket, root, flat=True):
+            for page in read_ahead(self.storage.walk_pages(self.options.bucket, root, flat=True)):
                 for entry in page.objects:
                     if self.excluded(entry.key):
                         continue
@@ -170,10 +176,13 @@ class Exporter:
             self.publish(path, f"simple/{relative}")
 
     def write_assets(self) -> None:
+        """The stylesheet and icons; in the incremental mode, only those that differ from what is there."""
         for relative in ("css/app.css", "icons/folder.svg", "icons/file.svg"):
-            target = self.options.out / ASSETS / relative
+            source, target = self.static_dir / relative, self.options.out / ASSETS / relative
+            if self.options.incremental and target.exists() and target.read_bytes() == source.read_bytes():
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.static_dir / relative, target)
+            shutil.copyfile(source, target)
             self.publish(target, f"{ASSETS}/{relative}")
 
     def remove_stale_pages(self) -> None:
@@ -200,44 +209,67 @@ class Exporter:
 
 
 class PageWriter:
-    """One folder's page being written while the flat listing is inside the folder: its head at once, a row at a
-    time, its foot when the listing leaves it. Written to a temporary file and put in place whole, or dropped when
-    the incremental mode finds the same rows as last time."""
+    """One folder's page, written while the flat listing is inside the folder: rows are held, and written ROWS_AT_ONCE
+    at a time (HELD_FOR_INCREMENTAL in the incremental mode) to a temporary file, which is put in place whole when
+    the listing leaves the folder. In the incremental mode, a folder whose rows all fit in memory and match the last
+    export's fingerprint writes nothing at all: no file is opened, no row rendered."""
 
     def __init__(self, exporter: Exporter, prefix: str) -> None:
         self.exporter, self.prefix = exporter, prefix
-        options = exporter.options
-        segments = prefix[len(options.root) :].split("/")[:-1]
-        self.directory = options.out.joinpath(*map(fs_segment, segments))
-        self.directory.mkdir(parents=True, exist_ok=True)
+        segments = prefix[len(exporter.options.root) :].split("/")[:-1]
+        self.segments = segments
+        self.directory = exporter.options.out.joinpath(*map(fs_segment, segments))
         self.final = self.directory / "index.html"
         self.temporary = self.directory / f".index.html.{os.getpid()}.tmp"
         self.fingerprint = hashlib.sha256()
-        self.json = JsonSink(self.directory, prefix) if options.write_json else None
-        up = "../" * len(segments)
-        crumbs = [(name, "../" * (len(segments) - i - 1) + "index.html") for i, name in enumerate(segments)]
-        self.file = self.temporary.open("w", encoding="utf-8")
-        css = f"{up}{ASSETS}/css/app.css"
-        self.file.write(exporter.page.head(options.bucket, options.root, crumbs, up + "index.html", css))
+        self.held: list[ExportRow] = []  # rows not yet written
+        self.at_once = HELD_FOR_INCREMENTAL if exporter.options.incremental else ROWS_AT_ONCE
+        self.file: IO[str] | None = None
+        self.json: JsonSink | None = None
 
     def add(self, row: ExportRow) -> None:
         self.fingerprint.update(f"{row.key}\0{row.size}\0{row.modified}\n".encode())
-        self.file.write(self.exporter.page.row(row))
+        self.held.append(row)
+        if len(self.held) >= self.at_once:
+            self.write_rows()
+
+    def open(self) -> IO[str]:
+        """The temporary file, with the page's head (and index.json's beginning) written."""
+        options, segments = self.exporter.options, self.segments
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.file = self.temporary.open("w", encoding="utf-8")
+        self.json = JsonSink(self.directory, self.prefix) if options.write_json else None
+        up = "../" * len(segments)
+        crumbs = [(name, "../" * (len(segments) - i - 1) + "index.html") for i, name in enumerate(segments)]
+        css = f"{up}{ASSETS}/css/app.css"
+        self.file.write(self.exporter.page.head(options.bucket, options.root, crumbs, up + "index.html", css))
+        return self.file
+
+    def write_rows(self) -> None:
+        file = self.file or self.open()
+        file.write(self.exporter.page.rows(self.held))
         if self.json:
-            self.json.add(row)
+            for row in self.held:
+                self.json.add(row)
+        self.held.clear()
 
     def close(self) -> None:
         exporter, report = self.exporter, self.exporter.report
-        self.file.write(exporter.page.foot(exporter.exported_at))
-        self.file.close()
         digest = self.fingerprint.hexdigest()
         report.fingerprints[self.prefix] = digest
-        unchanged = exporter.options.incremental and exporter.previous.get(self.prefix) == digest
-        unchanged = unchanged and self.final.exists()
-        finish(self.temporary, self.final, keep=not unchanged)
+        same = exporter.options.incremental and exporter.previous.get(self.prefix) == digest and self.final.exists()
+        if same and self.file is None:  # nothing written, nothing to write
+            report.pages_unchanged += 1
+            exporter.tick()
+            return
+        self.write_rows()
+        file = self.file or self.open()
+        file.write(exporter.page.foot(exporter.exported_at))
+        file.close()
+        finish(self.temporary, self.final, keep=not same)
         if self.json:
-            self.json.close_into(keep=not unchanged)
-        if unchanged:
+            self.json.close_into(keep=not same)
+        if same:
             report.pages_unchanged += 1
         else:
             report.pages_written += 1
@@ -247,8 +279,9 @@ class PageWriter:
         exporter.tick()
 
     def abandon(self) -> None:
-        self.file.close()
-        self.temporary.unlink(missing_ok=True)
+        if self.file:
+            self.file.close()
+            self.temporary.unlink(missing_ok=True)
         if self.json:
             self.json.abandon()
 
@@ -278,6 +311,16 @@ class JsonSink:
         self.file.write("]}\n")
         self.file.close()
         finish(self.temporary, self.final, keep=keep)
+
+
+def read_ahead(pages: Iterator[Listing]) -> Iterator[Listing]:
+    """The listing's pages, the next one asked for (in a thread) while this one is written: the store's time and
+    the rendering's overlap instead of adding up."""
+    with ThreadPoolExecutor(1) as pool:
+        coming = pool.submit(next, pages, None)
+        while (page := coming.result()) is not None:
+            coming = pool.submit(next, pages, None)
+            yield page
 
 
 def finish(temporary: Path, final: Path, keep: bool) -> None:

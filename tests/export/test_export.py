@@ -178,6 +178,28 @@ def test_incremental_rewrites_only_changed_prefixes_and_removes_gone_ones(
     assert not (tmp_path / "c" / "d" / "index.html").exists()
 
 
+def test_an_incremental_run_with_no_change_writes_no_file_and_one_change_one_page(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+) -> None:
+    put(s3, bucket, "top.txt", "x/1", "x/y/2", "x/y/z/deep.txt", "w/3")
+    options = {"base_url": "https://cdn.example/", "incremental": True, "write_json": True}
+    export(settings, bucket, tmp_path, **options)
+
+    def files() -> dict[Path, int]:
+        return {path: path.stat().st_mtime_ns for path in tmp_path.rglob("*") if path.is_file()}
+
+    before = files()
+    again = export(settings, bucket, tmp_path, **options)
+    assert (again.pages_written, again.pages_unchanged) == (0, 5)
+    assert files() == before  # not one file written, replaced or added: the manifest and assets included
+    put(s3, bucket, "x/y/z/deep.txt", body=b"changed, and longer")
+    changed = export(settings, bucket, tmp_path, **options)
+    assert changed.pages_written == 1
+    after = files()
+    rewritten = sorted(path.relative_to(tmp_path).as_posix() for path in after if after[path] != before.get(path))
+    assert rewritten == [".s3m-export.json", "x/y/z/index.html", "x/y/z/index.json"]
+
+
 def test_a_pep503_index_groups_distributions_by_normalised_project(
     settings: Settings, s3: Any, bucket: str, tmp_path: Path
 ) -> None:
