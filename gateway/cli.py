@@ -150,7 +150,7 @@ def export(args: argparse.Namespace) -> None:
         incremental=args.incremental,
         publish_to=publish_to,
     )
-    report = Exporter(Settings.from_env(), options, progress=sys.stderr).run()
+    report = Exporter(Settings.from_env(), options, progress=None if args.quiet else sys.stderr).run()
     print(
         f"exported s3://{bucket}/{root} to {args.out}: {report.pages_written} pages written, "
         f"{report.pages_unchanged} unchanged, {report.pages_removed} removed, {report.objects} objects"
@@ -230,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
     static.add_argument(
         "--incremental", action="store_true", help="rewrite only pages whose prefix changed since the last export"
     )
+    static.add_argument("--quiet", action="store_true", help="no progress on stderr (the summary still goes to stdout)")
     static.add_argument(
         "--publish",
         nargs="?",

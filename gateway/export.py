@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -90,12 +91,15 @@ class Exporter:
         self.options = options
         self.storage = S3Storage(settings)
         self.env = make_environment(settings)
-        self.page: Any = self.env.get_template("export/index.html").module  # its head, row and foot macros
+        self.page: Any = self.env.get_template("export/index.html").module  # its head, rows and foot macros
         self.static_dir = settings.static_dir
         self.progress = progress
         self.report = ExportReport()
         self.exported_at = datetime.now(UTC)
         self.previous: dict[str, str] = {}
+        self.expected = 0  # keys the last export into the same folder found: what an ETA is reckoned against
+        self.started = self.shown = time.monotonic()
+        self.shown_width = 0
         self.distributions: list[tuple[str, str]] = []  # (file name, href) for the PEP 503 index
 
     def run(self) -> ExportReport:
@@ -107,15 +111,19 @@ class Exporter:
             probe.unlink()
         except OSError as exc:
             raise BadRequest(f"Cannot write to {out}: {exc.strerror or exc}") from None
-        if self.options.incremental and (out / MANIFEST).exists():
-            self.previous = json.loads((out / MANIFEST).read_text())["fingerprints"]
+        if (out / MANIFEST).exists():
+            manifest = json.loads((out / MANIFEST).read_text())
+            self.expected = manifest.get("objects", 0)
+            if self.options.incremental:
+                self.previous = manifest["fingerprints"]
         self.write_assets()
         self.export_pages()
         self.remove_stale_pages()
         if self.options.pep503:
             self.write_simple_index()
         if self.report.fingerprints != self.previous or not (out / MANIFEST).exists():
-            atomic_write_text(out / MANIFEST, json.dumps({"fingerprints": self.report.fingerprints}, indent=0))
+            manifest = {"objects": self.report.objects, "fingerprints": self.report.fingerprints}
+            atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=0))
         self.tick(final=True)
         self.storage.close()
         return self.report
@@ -200,12 +208,24 @@ class Exporter:
             self.storage.put_file(bucket, prefix + relative_key, path, CONTENT_TYPES[path.suffix])
 
     def tick(self, final: bool = False) -> None:
+        """Say how far the export got: on a terminal, one line rewritten four times a second; in a log, a line
+        every 5 s; and a last line. With the key count of the last export here, how long is left."""
         if not self.progress:
             return
-        pages = self.report.pages_written + self.report.pages_unchanged
-        if final or self.progress.isatty() or pages % 100 == 0:
-            end = "\n" if final or not self.progress.isatty() else "\r"
-            print(f"{pages} pages, {self.report.objects} objects", end=end, file=self.progress, flush=True)
+        now, terminal = time.monotonic(), self.progress.isatty()
+        if not final and now - self.shown < (0.25 if terminal else 5.0):
+            return
+        self.shown, report = now, self.report
+        rate = report.objects / max(now - self.started, 1e-6)
+        folders = report.pages_written + report.pages_unchanged
+        line = f"{counted(report.objects, 'key')}, {counted(folders, 'folder')}, "
+        line += f"{counted(report.pages_written, 'page')} written, {rate:,.0f} keys/s"
+        if not final and self.expected > report.objects and rate:
+            left = round((self.expected - report.objects) / rate)
+            line += f", about {left // 60}:{left % 60:02} left (the last export had {self.expected:,} keys)"
+        end = "\r" if terminal and not final else "\n"
+        print(line.ljust(self.shown_width if terminal else 0), end=end, file=self.progress, flush=True)
+        self.shown_width = len(line)
 
 
 class PageWriter:
@@ -311,6 +331,10 @@ class JsonSink:
         self.file.write("]}\n")
         self.file.close()
         finish(self.temporary, self.final, keep=keep)
+
+
+def counted(number: int, thing: str) -> str:
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"
 
 
 def read_ahead(pages: Iterator[Listing]) -> Iterator[Listing]:

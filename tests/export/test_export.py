@@ -3,10 +3,12 @@ and clear failures."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -250,7 +252,10 @@ def test_the_command_reports_progress_and_fails_clearly(
     put(s3, bucket, "x/y")
     done = run_export(moto_endpoint, f"s3://{bucket}", "--out", str(tmp_path / "site"), "--presign", "60")
     assert done.returncode == 0, done.stderr
-    assert "2 pages, 1 objects" in done.stderr and "2 pages written" in done.stdout
+    assert done.stderr.startswith("1 key, 2 folders, 2 pages written, ") and done.stderr.endswith(" keys/s\n")
+    assert "2 pages written" in done.stdout
+    quiet = run_export(moto_endpoint, f"s3://{bucket}", "--out", str(tmp_path / "site"), "--presign", "60", "--quiet")
+    assert quiet.returncode == 0 and quiet.stderr == "" and "2 pages written" in quiet.stdout
     cases = [
         (["s3://no-such-bucket-here", "--out", str(tmp_path / "n"), "--presign", "60"], "does not exist"),
         ([f"s3://{bucket}", "--out", "/proc/forbidden", "--presign", "60"], "Cannot write to /proc/forbidden"),
@@ -309,3 +314,18 @@ def test_file_hrefs_quote_keys_as_s3_expects(exporter_for_hrefs: Exporter, key: 
     base = exporter_for_hrefs.options.base_url
     expected = exporter_for_hrefs.storage.object_url("hrefs", key)  # botocore's per-bucket prefix + its key quoting
     assert base is not None and exporter_for_hrefs.file_href(key) == expected
+
+
+def test_progress_says_how_long_is_left_against_the_last_exports_key_count(settings: Settings, tmp_path: Path) -> None:
+    progress = io.StringIO()
+    exporter = Exporter(settings, ExportOptions("b", "", tmp_path, base_url="https://x/"), progress=progress)
+    exporter.expected, exporter.report.objects, exporter.report.pages_written = 1000, 250, 3
+    exporter.started, exporter.shown = time.monotonic() - 10, 0.0  # 25 keys a second, and no line for a while
+    exporter.tick()
+    exporter.tick()  # too soon after the last line: nothing
+    exporter.report.objects = 1000
+    exporter.tick(final=True)
+    first, last = progress.getvalue().splitlines()
+    assert first.startswith("250 keys, 3 folders, 3 pages written, 25 keys/s, about 0:30 left")
+    assert first.endswith("(the last export had 1,000 keys)") and last.endswith("keys/s")
+    exporter.storage.close()
