@@ -133,6 +133,10 @@ def export(args: argparse.Namespace) -> None:
         )
     if args.presign is not None and not 1 <= args.presign <= 604800:
         raise SettingsError("--presign must be between 1 and 604800 seconds (SigV4's 7 days)")
+    if args.feed < 0:
+        raise SettingsError("--feed is a number of files: 0 (no feed) or more")
+    if args.site_url is not None and not args.site_url.startswith(("https://", "http://")):
+        raise SettingsError("--site-url is the address OUT is served from, starting with https:// or http://")
     if args.incremental and args.presign is not None:
         raise SettingsError("--incremental keeps unchanged pages, whose presigned links would expire: use --base-url")
     publish_to = None
@@ -149,6 +153,9 @@ def export(args: argparse.Namespace) -> None:
         pep503=args.pep503,
         incremental=args.incremental,
         publish_to=publish_to,
+        precompress=not args.no_precompress,
+        feed=args.feed,
+        site_url=None if args.site_url is None else args.site_url.rstrip("/") + "/",
     )
     report = Exporter(Settings.from_env(), options, progress=None if args.quiet else sys.stderr).run()
     print(
@@ -231,6 +238,15 @@ def parser() -> argparse.ArgumentParser:
         "--incremental", action="store_true", help="rewrite only pages whose prefix changed since the last export"
     )
     static.add_argument("--quiet", action="store_true", help="no progress on stderr (the summary still goes to stdout)")
+    static.add_argument(
+        "--no-precompress", action="store_true", help="no index.html.gz beside each page (static servers send those)"
+    )
+    static.add_argument(
+        "--feed", type=int, default=0, metavar="N", help="an Atom feed of the newest N files: OUT/feed.atom"
+    )
+    static.add_argument(
+        "--site-url", metavar="URL", help="where OUT is served from; with it, OUT/sitemap.xml of every page"
+    )
     static.add_argument(
         "--publish",
         nargs="?",

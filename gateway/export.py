@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from gateway.errors import BadRequest
+from gateway.feeds import FeedEntry, NewestFiles, Sitemap, gzip_beside, replace_if_changed
 from gateway.models import Listing
 from gateway.pep503 import project_of, simple_index
 from gateway.rules.keys import folder_of
@@ -36,6 +38,8 @@ ROWS_AT_ONCE = 100  # rows a page holds before it writes them: one template call
 HELD_FOR_INCREMENTAL = 10_000  # ... and in the incremental mode, where an unchanged page is not written at all
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
+    ".atom": "application/atom+xml",
+    ".xml": "application/xml",
     ".json": "application/json",
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -57,6 +61,12 @@ class ExportOptions:
     incremental: bool = False
     publish_to: tuple[str, str] | None = None
     """(bucket, prefix) to upload the pages to, for S3 static website hosting."""
+    precompress: bool = True
+    """index.html.gz beside each page, for static servers that send it as it is."""
+    feed: int = 0
+    """An Atom feed (DIR/feed.atom) of the newest `feed` files; 0 for none."""
+    site_url: str | None = None
+    """Where DIR is served from (ending in '/'): with it, DIR/sitemap.xml of every page."""
 
 
 @dataclass
@@ -101,6 +111,8 @@ class Exporter:
         self.started = self.shown = time.monotonic()
         self.shown_width = 0
         self.distributions: list[tuple[str, str]] = []  # (file name, href) for the PEP 503 index
+        self.newest = NewestFiles(options.feed) if options.feed else None
+        self.sitemap = Sitemap(options.out, options.site_url) if options.site_url else None
 
     def run(self) -> ExportReport:
         out = self.options.out
@@ -117,7 +129,13 @@ class Exporter:
             if self.options.incremental:
                 self.previous = manifest["fingerprints"]
         self.write_assets()
-        self.export_pages()
+        try:
+            self.export_pages()
+        except BaseException:
+            if self.sitemap:
+                self.sitemap.abandon()
+            raise
+        self.write_feed_and_sitemap()
         self.remove_stale_pages()
         if self.options.pep503:
             self.write_simple_index()
@@ -155,6 +173,8 @@ class Exporter:
                         self.report.objects += 1
                         if self.options.pep503 and project_of(entry.name):
                             self.distributions.append((entry.name, href))
+                        if self.newest and entry.modified:
+                            self.newest.add(FeedEntry(entry.modified, entry.key, href, entry.size))
             while stack:
                 stack.pop().close()
         except BaseException:  # interrupted or failed: the old pages (if any) stay, no half page replaces them
@@ -172,7 +192,9 @@ class Exporter:
         if self.options.publish_to != (self.options.bucket, self.options.root):
             return False
         relative = key[len(self.options.root) :]
-        return relative.startswith(ASSETS + "/") or relative.rpartition("/")[2] in {"index.html", "index.json"}
+        if relative.startswith(ASSETS + "/") or relative.rpartition("/")[2] in {"index.html", "index.json"}:
+            return True
+        return relative == "feed.atom" or re.fullmatch(r"sitemap(-\d+)?\.xml", relative) is not None
 
     def write_simple_index(self) -> None:
         """DIR/simple/: a PEP 503 index of the distribution files anywhere under the exported prefix (gathered by
@@ -182,6 +204,22 @@ class Exporter:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(path, html)
             self.publish(path, f"simple/{relative}")
+
+    def write_feed_and_sitemap(self) -> None:
+        """DIR/feed.atom and DIR/sitemap.xml, each put in place (and published) only when it changed."""
+        out, options = self.options.out, self.options
+        changed: list[Path] = []
+        if self.newest:
+            where = f"s3://{options.bucket}/{options.root}"
+            atom = self.newest.atom(where, f"Newest files in {where}", options.site_url)
+            temporary = out / f".feed.atom.{os.getpid()}.tmp"
+            temporary.write_text(atom, encoding="utf-8")
+            if replace_if_changed(temporary, out / "feed.atom"):
+                changed.append(out / "feed.atom")
+        if self.sitemap:
+            changed += self.sitemap.finish()
+        for path in changed:
+            self.publish(path, path.name)
 
     def write_assets(self) -> None:
         """The stylesheet and icons; in the incremental mode, only those that differ from what is there."""
@@ -198,7 +236,7 @@ class Exporter:
         for prefix in set(self.previous) - set(self.report.fingerprints):
             segments = prefix[len(self.options.root) :].split("/")[:-1]
             directory = self.options.out.joinpath(*map(fs_segment, segments))
-            for name in ("index.html", "index.json"):
+            for name in ("index.html", "index.html.gz", "index.json"):
                 (directory / name).unlink(missing_ok=True)
             self.report.pages_removed += 1
 
@@ -278,6 +316,8 @@ class PageWriter:
         digest = self.fingerprint.hexdigest()
         report.fingerprints[self.prefix] = digest
         same = exporter.options.incremental and exporter.previous.get(self.prefix) == digest and self.final.exists()
+        if exporter.sitemap:
+            exporter.sitemap.add("".join(quote(fs_segment(segment)) + "/" for segment in self.segments))
         if same and self.file is None:  # nothing written, nothing to write
             report.pages_unchanged += 1
             exporter.tick()
@@ -293,6 +333,8 @@ class PageWriter:
             report.pages_unchanged += 1
         else:
             report.pages_written += 1
+            if exporter.options.precompress:
+                gzip_beside(self.final)
             exporter.publish(self.final, self.prefix + "index.html")
             if self.json:
                 exporter.publish(self.directory / "index.json", self.prefix + "index.json")

@@ -3,6 +3,7 @@ and clear failures."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from gateway import feeds
 from gateway.demo import ODD_NAMES
 from gateway.export import Exporter, ExportOptions, fs_segment
 from gateway.s3 import listing
@@ -184,7 +187,8 @@ def test_an_incremental_run_with_no_change_writes_no_file_and_one_change_one_pag
     settings: Settings, s3: Any, bucket: str, tmp_path: Path
 ) -> None:
     put(s3, bucket, "top.txt", "x/1", "x/y/2", "x/y/z/deep.txt", "w/3")
-    options = {"base_url": "https://cdn.example/", "incremental": True, "write_json": True}
+    options = {"base_url": "https://cdn.example/", "incremental": True, "write_json": True, "feed": 10,
+               "site_url": "https://site.example/"}  # fmt: skip
     export(settings, bucket, tmp_path, **options)
 
     def files() -> dict[Path, int]:
@@ -199,7 +203,7 @@ def test_an_incremental_run_with_no_change_writes_no_file_and_one_change_one_pag
     assert changed.pages_written == 1
     after = files()
     rewritten = sorted(path.relative_to(tmp_path).as_posix() for path in after if after[path] != before.get(path))
-    assert rewritten == [".s3m-export.json", "x/y/z/index.html", "x/y/z/index.json"]
+    assert rewritten == [".s3m-export.json", "feed.atom", "x/y/z/index.html", "x/y/z/index.html.gz", "x/y/z/index.json"]
 
 
 def test_a_pep503_index_groups_distributions_by_normalised_project(
@@ -262,6 +266,8 @@ def test_the_command_reports_progress_and_fails_clearly(
         ([f"s3://{bucket}", "--out", str(tmp_path / "m")], "choose how files are linked"),
         (["bucket-without-scheme", "--out", str(tmp_path / "m"), "--presign", "1"], "Expected s3://BUCKET"),
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--incremental"], "--incremental"),
+        ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--feed", "-1"], "--feed is a number"),
+        ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--site-url", "site"], "--site-url is"),
     ]
     for args, message in cases:
         failed = run_export(moto_endpoint, *args)
@@ -329,3 +335,31 @@ def test_progress_says_how_long_is_left_against_the_last_exports_key_count(setti
     assert first.startswith("250 keys, 3 folders, 3 pages written, 25 keys/s, about 0:30 left")
     assert first.endswith("(the last export had 1,000 keys)") and last.endswith("keys/s")
     exporter.storage.close()
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_pages_come_gzipped_with_a_feed_of_the_newest_files_and_a_sitemap(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(s3, bucket, "a.txt", "d/b <&>.txt", "d/e/c.txt", "f/")
+    export(settings, bucket, tmp_path, base_url="https://cdn.example/", feed=2, site_url="https://site.example/m/")
+    for page in pages(tmp_path):
+        assert gzip.decompress(page.with_name("index.html.gz").read_bytes()) == page.read_bytes()
+    feed = ElementTree.parse(tmp_path / "feed.atom").getroot()  # well-formed XML, in Atom's namespace
+    listed = s3.list_objects_v2(Bucket=bucket)["Contents"]
+    newest = sorted((o for o in listed if not o["Key"].endswith("/")), key=lambda o: (o["LastModified"], o["Key"]))
+    assert [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")] == [o["Key"] for o in newest[::-1][:2]]
+    assert all(e.find(f"{ATOM}link").get("href").startswith("https://cdn.example/") for e in feed.iter(f"{ATOM}entry"))
+    urls = [loc.text for loc in ElementTree.parse(tmp_path / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert sorted(urls) == [f"https://site.example/m/{p}" for p in ("", "d/", "d/e/", "f/")]
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 3)  # more pages than one sitemap may hold: parts and their index
+    export(settings, bucket, tmp_path / "parts", base_url="https://cdn.example/", site_url="https://site.example/")
+    index = ElementTree.parse(tmp_path / "parts" / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert parts == ["https://site.example/sitemap-1.xml", "https://site.example/sitemap-2.xml"]
+    in_parts = [len(list(ElementTree.parse(tmp_path / "parts" / f"sitemap-{n}.xml").getroot())) for n in (1, 2)]
+    assert in_parts == [3, 1]
