@@ -3,14 +3,22 @@ names, and every action of a row is reachable without a mouse, each at an addres
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from gateway.demo import ODD_NAMES, landscape
+from gateway.export import Exporter, ExportOptions, fs_segment
 from gateway.rules.previews import THUMBNAIL_MAX_BYTES
+from gateway.settings import Settings
 from tests.conftest import all_keys, put, web
 
 WIDTHS = (320, 390, 768, 1280)
@@ -54,6 +62,35 @@ def test_no_page_scrolls_sideways_at_any_width(page: Any, hostile_bucket: str) -
             page.goto(path)
             if (extra := overflow(page)) > 0:
                 wide.append(f"{path} at {width} px: {extra} px too wide")
+    assert wide == [], "\n".join(wide)
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """A plain static file server for `directory` on a free loopback port: what an exported site is served by."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_exported_site_does_not_scroll_sideways_at_any_width(
+    page: Any, settings: Settings, hostile_bucket: str, tmp_path: Path
+) -> None:
+    Exporter(settings, ExportOptions(hostile_bucket, "", tmp_path, base_url="https://cdn.example/")).run()
+    wide = []
+    with static_server(tmp_path) as site:
+        for width in (320, 390):  # a phone's widths: the pages are the explorer's rows and stylesheet
+            page.set_viewport_size({"width": width, "height": 800})
+            for path in ("", quote(fs_segment(DEEP[:-1])) + "/", "odd%20names/"):
+                page.goto(site + path)
+                assert page.locator("table.export tbody tr").count() > 0
+                if (extra := overflow(page)) > 0:
+                    wide.append(f"/{path} at {width} px: {extra} px too wide")
     assert wide == [], "\n".join(wide)
 
 
