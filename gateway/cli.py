@@ -154,6 +154,7 @@ def export(args: argparse.Namespace) -> None:
         incremental=args.incremental,
         publish_to=publish_to,
         precompress=not args.no_precompress,
+        search=not args.no_search,
         feed=args.feed,
         site_url=None if args.site_url is None else args.site_url.rstrip("/") + "/",
     )
@@ -238,6 +239,9 @@ def parser() -> argparse.ArgumentParser:
         "--incremental", action="store_true", help="rewrite only pages whose prefix changed since the last export"
     )
     static.add_argument("--quiet", action="store_true", help="no progress on stderr (the summary still goes to stdout)")
+    static.add_argument(
+        "--no-search", action="store_true", help="no search box on the pages, and no index of the keys for it"
+    )
     static.add_argument(
         "--no-precompress", action="store_true", help="no index.html.gz beside each page (static servers send those)"
     )

@@ -24,7 +24,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from gateway.errors import BadRequest
-from gateway.feeds import FeedEntry, NewestFiles, Sitemap, gzip_beside, replace_if_changed
+from gateway.feeds import FeedEntry, NewestFiles, SearchIndex, Sitemap, gzip_beside, replace_if_changed
 from gateway.models import Listing
 from gateway.pep503 import project_of, simple_index
 from gateway.rules.keys import folder_of
@@ -40,6 +40,8 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".atom": "application/atom+xml",
     ".xml": "application/xml",
+    ".ndjson": "application/x-ndjson",
+    ".js": "text/javascript",
     ".json": "application/json",
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -67,6 +69,8 @@ class ExportOptions:
     """An Atom feed (DIR/feed.atom) of the newest `feed` files; 0 for none."""
     site_url: str | None = None
     """Where DIR is served from (ending in '/'): with it, DIR/sitemap.xml of every page."""
+    search: bool = True
+    """A search box on each page, over DIR/_s3m/search.tsv: every file's key and its folder's page."""
 
 
 @dataclass
@@ -113,6 +117,7 @@ class Exporter:
         self.distributions: list[tuple[str, str]] = []  # (file name, href) for the PEP 503 index
         self.newest = NewestFiles(options.feed) if options.feed else None
         self.sitemap = Sitemap(options.out, options.site_url) if options.site_url else None
+        self.search_index: SearchIndex | None = None  # opened by the pass
 
     def run(self) -> ExportReport:
         out = self.options.out
@@ -129,11 +134,14 @@ class Exporter:
             if self.options.incremental:
                 self.previous = manifest["fingerprints"]
         self.write_assets()
+        if self.options.search:
+            self.search_index = SearchIndex(out / ASSETS, self.options.root, self.options.base_url)
         try:
             self.export_pages()
         except BaseException:
-            if self.sitemap:
-                self.sitemap.abandon()
+            for unfinished in (self.sitemap, self.search_index):
+                if unfinished:
+                    unfinished.abandon()
             raise
         self.write_feed_and_sitemap()
         self.remove_stale_pages()
@@ -173,6 +181,8 @@ class Exporter:
                         self.report.objects += 1
                         if self.options.pep503 and project_of(entry.name):
                             self.distributions.append((entry.name, href))
+                        if self.search_index:
+                            self.search_index.add(entry.key[len(root) :], stack[-1].url)
                         if self.newest and entry.modified:
                             self.newest.add(FeedEntry(entry.modified, entry.key, href, entry.size))
             while stack:
@@ -206,7 +216,8 @@ class Exporter:
             self.publish(path, f"simple/{relative}")
 
     def write_feed_and_sitemap(self) -> None:
-        """DIR/feed.atom and DIR/sitemap.xml, each put in place (and published) only when it changed."""
+        """DIR/feed.atom, DIR/sitemap.xml and the search index, each put in place (and published) only when it
+        changed."""
         out, options = self.options.out, self.options
         changed: list[Path] = []
         if self.newest:
@@ -218,12 +229,15 @@ class Exporter:
                 changed.append(out / "feed.atom")
         if self.sitemap:
             changed += self.sitemap.finish()
+        if self.search_index:
+            changed += self.search_index.finish()
         for path in changed:
-            self.publish(path, path.name)
+            self.publish(path, path.relative_to(out).as_posix())
 
     def write_assets(self) -> None:
         """The stylesheet and icons; in the incremental mode, only those that differ from what is there."""
-        for relative in ("css/app.css", "icons/folder.svg", "icons/file.svg"):
+        scripts = ("js/site-search.js",) if self.options.search else ()
+        for relative in ("css/app.css", "icons/folder.svg", "icons/file.svg", *scripts):
             source, target = self.static_dir / relative, self.options.out / ASSETS / relative
             if self.options.incremental and target.exists() and target.read_bytes() == source.read_bytes():
                 continue
@@ -277,6 +291,7 @@ class PageWriter:
         segments = prefix[len(exporter.options.root) :].split("/")[:-1]
         self.segments = segments
         self.directory = exporter.options.out.joinpath(*map(fs_segment, segments))
+        self.url = "".join(quote(fs_segment(segment)) + "/" for segment in segments)  # from the export's root
         self.final = self.directory / "index.html"
         self.temporary = self.directory / f".index.html.{os.getpid()}.tmp"
         self.fingerprint = hashlib.sha256()
@@ -299,8 +314,8 @@ class PageWriter:
         self.json = JsonSink(self.directory, self.prefix) if options.write_json else None
         up = "../" * len(segments)
         crumbs = [(name, "../" * (len(segments) - i - 1) + "index.html") for i, name in enumerate(segments)]
-        css = f"{up}{ASSETS}/css/app.css"
-        self.file.write(self.exporter.page.head(options.bucket, options.root, crumbs, up + "index.html", css))
+        css, page = f"{up}{ASSETS}/css/app.css", self.exporter.page
+        self.file.write(page.head(options.bucket, options.root, crumbs, up + "index.html", css, up, options.search))
         return self.file
 
     def write_rows(self) -> None:
@@ -317,7 +332,7 @@ class PageWriter:
         report.fingerprints[self.prefix] = digest
         same = exporter.options.incremental and exporter.previous.get(self.prefix) == digest and self.final.exists()
         if exporter.sitemap:
-            exporter.sitemap.add("".join(quote(fs_segment(segment)) + "/" for segment in self.segments))
+            exporter.sitemap.add(self.url)
         if same and self.file is None:  # nothing written, nothing to write
             report.pages_unchanged += 1
             exporter.tick()

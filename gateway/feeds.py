@@ -1,11 +1,13 @@
-"""What a static site carries beside its pages: an Atom feed of the newest files, a sitemap of the pages, and gzip
-copies for static servers that send them as they are (nginx's gzip_static, Caddy's precompressed). XML is written
+"""What a static site carries beside its pages: an Atom feed of the newest files, a sitemap of the pages, the index its
+search box loads, and gzip copies for static servers that send them as they are (nginx's gzip_static, Caddy's
+precompressed). XML is written
 with the standard library's escaping, never by pasting text into markup."""
 
 from __future__ import annotations
 
 import gzip
 import heapq
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -130,3 +132,27 @@ class Sitemap:
         self.close_part()
         for part in self.parts:
             part.unlink(missing_ok=True)
+
+
+class SearchIndex:
+    """_s3m/search.ndjson, what the exported site's search box loads: a JSON line with the exported root and the base
+    URL files link to (null when they are presigned), then a line [key below the root, its folder's page] per file,
+    written as the pass goes."""
+
+    def __init__(self, directory: Path, root: str, base_url: str | None) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.final = directory / "search.ndjson"
+        self.temporary = directory / f".search.ndjson.{os.getpid()}.tmp"
+        self.file = self.temporary.open("w", encoding="utf-8")
+        self.file.write(json.dumps({"root": root, "base": base_url}) + "\n")
+
+    def add(self, key_below_root: str, page: str) -> None:
+        self.file.write(json.dumps([key_below_root, page], ensure_ascii=False) + "\n")
+
+    def finish(self) -> list[Path]:
+        self.file.close()
+        return [self.final] if replace_if_changed(self.temporary, self.final) else []
+
+    def abandon(self) -> None:
+        self.file.close()
+        self.temporary.unlink(missing_ok=True)

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +177,19 @@ def browser_page(chromium: Any, base_url: str, *, scripts: bool = True) -> Itera
     yield page
     context.close()
     assert errors == [], f"script errors or policy violations in the page: {errors}"
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """A plain static file server for `directory` on a free loopback port: what an exported site is served by."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def throttle_uploads(page: Any, bytes_per_second: int) -> None:

@@ -3,12 +3,7 @@ names, and every action of a row is reachable without a mouse, each at an addres
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +14,7 @@ from gateway.demo import ODD_NAMES, landscape
 from gateway.export import Exporter, ExportOptions, fs_segment
 from gateway.rules.previews import THUMBNAIL_MAX_BYTES
 from gateway.settings import Settings
+from tests.browser.conftest import static_server
 from tests.conftest import all_keys, put, web
 
 WIDTHS = (320, 390, 768, 1280)
@@ -63,19 +59,6 @@ def test_no_page_scrolls_sideways_at_any_width(page: Any, hostile_bucket: str) -
             if (extra := overflow(page)) > 0:
                 wide.append(f"{path} at {width} px: {extra} px too wide")
     assert wide == [], "\n".join(wide)
-
-
-@contextmanager
-def static_server(directory: Path) -> Iterator[str]:
-    """A plain static file server for `directory` on a free loopback port: what an exported site is served by."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_exported_site_does_not_scroll_sideways_at_any_width(
