@@ -1,10 +1,11 @@
 """The static export's time against the flat ListObjectsV2 loop over the same prefix (issue 22: at most 1.25x), on
-moto and on SeaweedFS, in one run; and an incremental re-run with nothing changed.
+moto and on SeaweedFS, in one run; and an incremental re-run with nothing changed. With --latency-ms, both go
+through a loopback proxy that holds every request that long, to stand for a remote store.
 
 The export runs in this process (what `s3-manager export` runs, without the interpreter's start), with links to a
 base URL; the loop lists the same keys with boto3, 1,000 at a time, and does nothing with them.
 
-    .venv/bin/python bench/export_speed.py [--keys 20000] [--folders 400] [--stores moto,seaweedfs]
+    .venv/bin/python bench/export_speed.py [--keys 20000] [--folders 400] [--stores moto,seaweedfs] [--latency-ms 20]
 
 The default tree is the one measured when the single pass was asked for (issue 22): 20,000 keys in 400 folders.
 """
@@ -12,10 +13,14 @@ The default tree is the one measured when the single pass was asked for (issue 2
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import socket
+import socketserver
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' SeaweedFS recipe, run from anywhere
 
@@ -52,6 +58,56 @@ def store(name: str, workdir: Path) -> Iterator[str]:
         yield endpoint
 
 
+class SlowProxy(socketserver.ThreadingTCPServer):
+    """Forwards loopback TCP to the store, holding each chunk the client sends for `delay` seconds: every store call
+    costs that much more, as it would from a remote store."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, upstream: tuple[str, int], delay: float) -> None:
+        self.upstream, self.delay = upstream, delay
+        super().__init__(("127.0.0.1", 0), SlowHandler)
+
+
+class SlowHandler(socketserver.BaseRequestHandler):
+    server: SlowProxy
+
+    def handle(self) -> None:
+        upstream = socket.create_connection(self.server.upstream)
+        threading.Thread(target=self.pump, args=(upstream, self.request, 0.0), daemon=True).start()
+        self.pump(self.request, upstream, self.server.delay)
+        upstream.close()
+
+    @staticmethod
+    def pump(source: socket.socket, sink: socket.socket, delay: float) -> None:
+        try:
+            while chunk := source.recv(65536):
+                time.sleep(delay)
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+
+@contextmanager
+def slowed(endpoint: str, latency_ms: int) -> Iterator[str]:
+    """`endpoint`, or with latency_ms, a SlowProxy in front of it."""
+    if not latency_ms:
+        yield endpoint
+        return
+    where = urlsplit(endpoint)
+    proxy = SlowProxy((where.hostname or "127.0.0.1", where.port or 80), latency_ms / 1000)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{proxy.server_address[1]}"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
 def fill(s3: Any, keys: int, folders: int) -> None:
     """`keys` keys spread over `folders` folders two levels deep (a tree like a project's releases)."""
     s3.create_bucket(Bucket=BUCKET)
@@ -75,17 +131,25 @@ def export(endpoint: str, out: Path, incremental: bool = False) -> tuple[float, 
     return time.perf_counter() - started, result
 
 
-def measure(name: str, keys: int, folders: int) -> tuple[dict[str, float], dict[str, float]]:
-    with tempfile.TemporaryDirectory() as workdir, store(name, Path(workdir)) as endpoint:
-        s3 = make_client(replace(gateway_settings(endpoint), state_url=None), endpoint)
+def measure(name: str, keys: int, folders: int, latency_ms: int) -> tuple[dict[str, float], dict[str, float]]:
+    with tempfile.TemporaryDirectory() as workdir, store(name, Path(workdir)) as direct:
+        writer = make_client(replace(gateway_settings(direct), state_url=None), direct)
         started = time.perf_counter()
-        fill(s3, keys, folders)
+        fill(writer, keys, folders)
         print(f"{name}: wrote {keys} keys in {folders} folders in {time.perf_counter() - started:.0f} s")
-        flat_loop(s3)  # warm the store's caches for both alike
-        loop_s = flat_loop(s3)
-        out = Path(workdir, "site")
-        export_s, first = export(endpoint, out, incremental=True)
-        again_s, second = export(endpoint, out, incremental=True)
+        flat_loop(writer)  # warm the store's caches for both alike
+        with slowed(direct, latency_ms) as endpoint:
+            s3 = make_client(replace(gateway_settings(endpoint), state_url=None), endpoint)
+            name = f"{name} +{latency_ms} ms" if latency_ms else name
+            return run_both(name, s3, endpoint, Path(workdir), keys)
+
+
+def run_both(name: str, s3: Any, endpoint: str, workdir: Path, keys: int) -> tuple[dict[str, float], dict[str, float]]:
+    """The flat loop, the export and an unchanged incremental re-run, against one endpoint."""
+    loop_s = flat_loop(s3)
+    out = workdir / "site"
+    export_s, first = export(endpoint, out, incremental=True)
+    again_s, second = export(endpoint, out, incremental=True)
     assert first.objects == keys and second.pages_written == 0, (first, second)
     figures = {f"{name}_flat_loop_s": loop_s, f"{name}_export_s": export_s, f"{name}_incremental_s": again_s}
     ratios = {
@@ -100,6 +164,7 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=20_000)
     parser.add_argument("--folders", type=int, help="folders the keys are spread over (default: one per 50 keys)")
     parser.add_argument("--stores", default="moto,seaweedfs")
+    parser.add_argument("--latency-ms", type=int, default=0, help="added to every store call, through a proxy")
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "export_speed.json")
     args = parser.parse_args()
     args.folders = args.folders or max(args.keys // 50, 1)
@@ -107,7 +172,7 @@ def main() -> None:
     figures: dict[str, float] = {}
     ratios: dict[str, float] = {}
     for name in args.stores.split(","):
-        more_figures, more_ratios = measure(name, args.keys, args.folders)
+        more_figures, more_ratios = measure(name, args.keys, args.folders, args.latency_ms)
         figures |= more_figures
         ratios |= more_ratios
     title = f"export: {args.keys} keys in {args.folders} folders, against the flat ListObjectsV2 loop, in one run"
