@@ -23,10 +23,10 @@ def fx_axe() -> str:
     return source.decode()
 
 
-def serious_violations(page: Any, axe: str) -> list[str]:
-    """What axe finds serious or critical on the page as it stands: rule, and where."""
-    page.evaluate(axe)  # evaluated by the browser's debugger protocol: the page's CSP does not apply to it
-    found = page.evaluate("async () => (await axe.run(document)).violations")
+def serious_violations(page: Any) -> list[str]:
+    """What axe finds serious or critical on the page as it stands: rule, and where. (axe is in every document of
+    the page: an init script, run by the browser's debugger protocol, so the page's CSP does not apply to it.)"""
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in found
@@ -56,23 +56,24 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
         f"/b/{bucket}/search?prefix=docs%2F&go=size",
         "/shares",
     ]
+    page.add_init_script(axe)  # once for every page loaded, rather than evaluated after each load
     page.emulate_media(color_scheme=scheme)
     found = []
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 800})
         for path in pages:
             page.goto(path)
-            found += [f"{path} at {width} px: {v}" for v in serious_violations(page, axe)]
+            found += [f"{path} at {width} px: {v}" for v in serious_violations(page)]
     page.goto(f"/b/{bucket}?prefix=docs%2F")
     page.locator("#rows tr.object .menu-button").click()  # the row menu, open
-    found += [f"row menu: {v}" for v in serious_violations(page, axe)]
+    found += [f"row menu: {v}" for v in serious_violations(page)]
     page.keyboard.press("Escape")
     page.check("#rows input[name=key]")  # the selection bar, shown
-    found += [f"selection bar: {v}" for v in serious_violations(page, axe)]
+    found += [f"selection bar: {v}" for v in serious_violations(page)]
     page.get_by_role("region", name="Selection").get_by_role("button", name="Delete…").click()
     page.get_by_role("heading", name="Delete 1 object?").wait_for()
-    found += [f"selection's delete: {v}" for v in serious_violations(page, axe)]
+    found += [f"selection's delete: {v}" for v in serious_violations(page)]
     page.evaluate("import('/static/js/dialogs.js').then((m) => { m.ask('Replace 2 files?', 'Replace them'); })")
     page.get_by_role("dialog").wait_for()  # the confirmation dialog, open
-    found += [f"dialog: {v}" for v in serious_violations(page, axe)]
+    found += [f"dialog: {v}" for v in serious_violations(page)]
     assert found == [], "\n".join(found)
