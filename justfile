@@ -107,7 +107,7 @@ fmt: init
     {{ bin }}/ruff check --fix gateway tests bench
 
 # Run the benchmarks in bench/ (each prints ratios against a baseline measured in the same run); KEYS, SECONDS and
-# ZIP_OBJECTS (of 1 MiB each) size them; the scan's memory is measured at ten times KEYS
+# ZIP_OBJECTS (of 1 MiB each) size them; the scan's and the export's memory are measured at ten times KEYS
 bench keys="100000" seconds="10" zip_objects="1000": init
     {{ bin }}/python bench/presign.py
     {{ bin }}/python bench/http_routes.py --seconds {{ seconds }}
@@ -117,6 +117,7 @@ bench keys="100000" seconds="10" zip_objects="1000": init
     {{ bin }}/python bench/first_page.py --keys {{ keys }} --page-size 1000 --rounds 5 --json bench/results/first_page_1000.json
     {{ bin }}/python bench/export_memory.py --keys {{ keys }}
     {{ bin }}/python bench/export_speed.py --keys {{ keys }}
+    {{ bin }}/python bench/export_scale.py --keys {{ keys }}0
     {{ bin }}/python bench/page_weight.py
     {{ bin }}/python bench/scan.py --keys {{ keys }}
     {{ bin }}/python bench/scan_memory.py --keys {{ keys }}0
