@@ -5,6 +5,7 @@ with the standard library's escaping, never by pasting text into markup."""
 
 from __future__ import annotations
 
+import filecmp
 import gzip
 import heapq
 import json
@@ -21,11 +22,7 @@ SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: beyond it, parts
 def replace_if_changed(temporary: Path, final: Path) -> bool:
     """Put `temporary` in place of `final`, unless `final` already holds the same bytes (then drop it): a re-run that
     changes nothing writes nothing. Whether it was put in place."""
-    if (
-        final.exists()
-        and final.stat().st_size == temporary.stat().st_size
-        and final.read_bytes() == temporary.read_bytes()
-    ):
+    if final.exists() and filecmp.cmp(temporary, final, shallow=False):  # in chunks: an index may be 100 MB
         temporary.unlink()
         return False
     os.replace(temporary, final)
