@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
+from processes import child_peak  # bench/processes.py, beside this script
 
 from gateway.demo import start_moto
 
@@ -34,37 +33,13 @@ def seed(backend: object, bucket: str, keys: int) -> None:
 
 
 def export_peak_rss(endpoint: str, bucket: str) -> tuple[float, float]:
-    """(peak RSS in MiB, seconds) of one export, in a child process of its own.
-
-    Read from the child's /proc/PID/status VmHWM while it runs: ru_maxrss would count the parent's pages, which a
-    vfork()ed child shares until exec, and this parent holds a moto server with the whole bucket.
-    """
+    """(peak RSS in MiB, seconds) of one export, in a child process of its own (this one holds a moto server with
+    the whole bucket)."""
     env = {**os.environ, "S3_ENDPOINT_URL": endpoint, "S3_ADDRESSING_STYLE": "path"}
     with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "export", f"s3://{bucket}", "--out", out, "--base-url", "https://x/"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        peak_kib = 0
-        while child.poll() is None:
-            peak_kib = max(peak_kib, high_water_kib(child.pid))
-            time.sleep(0.02)
-        assert child.returncode == 0, "the export failed"
-        return peak_kib / 1024, time.perf_counter() - start
-
-
-def high_water_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass  # exited between poll() and open()
-    return 0
+        command = [sys.executable, "-m", "gateway.cli", "export", f"s3://{bucket}", "--out", out]
+        mib, seconds, _ = child_peak([*command, "--base-url", "https://x/", "--quiet"], env)
+    return mib, seconds
 
 
 def main() -> None:

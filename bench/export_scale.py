@@ -13,17 +13,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the gateway, run from anywhere
 
-from report import report  # bench/report.py, beside this script
+from processes import child_peak  # bench/processes.py, beside this script
+from report import report
 
 PAGE = 1000
 MODIFIED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -57,23 +56,8 @@ def child(keys: int) -> None:
 
 def peak_rss(keys: int) -> tuple[float, float, int]:
     """(peak RSS in MiB, seconds, pages written) of one export of `keys` keys, in a child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, __file__, "--child", str(keys)], stdout=subprocess.PIPE, text=True)
-    peak_kib = 0
-    while process.poll() is None:
-        peak_kib = max(peak_kib, high_water_kib(process.pid))
-        time.sleep(0.05)
-    out = process.stdout.read() if process.stdout else ""
-    assert process.returncode == 0, "the export failed"
-    return peak_kib / 1024, time.perf_counter() - started, int(out.split()[-1])
-
-
-def high_water_kib(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    mib, seconds, printed = child_peak([sys.executable, __file__, "--child", str(keys)])
+    return mib, seconds, int(printed.split()[-1])
 
 
 def main() -> None:

@@ -28,7 +28,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' SeaweedFS recipe, run from anywhere
 
 from playwright.sync_api import sync_playwright
-from report import report  # bench/report.py, beside this script
+from processes import status_kib  # bench/processes.py, beside this script
+from report import report
 
 from gateway.rules.buckets import cors_rule
 from gateway.s3 import make_client
@@ -95,7 +96,7 @@ class ChromiumMemory:
 
     def sample(self) -> None:
         while self.running:
-            self.peak = max(self.peak, sum(map(resident_kib, self.pids)) / 1024)
+            self.peak = max(self.peak, sum(status_kib(pid, "VmRSS") for pid in self.pids) / 1024)
             time.sleep(0.1)
 
 
@@ -113,14 +114,6 @@ def descendants(root: int) -> list[int]:
         found += children
         frontier = children
     return found
-
-
-def resident_kib(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
 
 
 def main() -> None:
