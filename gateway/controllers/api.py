@@ -184,18 +184,7 @@ class ScanApi(Controller):
         lines_of = signed_lines(request, storage, bucket, folder) if urls else plain_lines
         if limit is not None and limit < 1:
             raise BadRequest("limit is a number of keys, at least 1.")
-        pages = scan(
-            request,
-            storage,
-            bucket,
-            folder,
-            search.search,
-            token,
-            limit=limit,
-            order=search.order,
-            below=search.below,
-            versions=versions,
-        )
+        pages = scan(request, storage, bucket, folder, search, token, limit=limit, versions=versions)
         first = await anext(pages)  # a refusal, a missing bucket or a bad token is an error status, not a line
 
         async def lines() -> AsyncIterator[bytes]:

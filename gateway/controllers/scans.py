@@ -82,23 +82,24 @@ async def scan(
     storage: S3Storage,
     bucket: str,
     folder: str,
-    search: Search,
+    query: SearchQuery,
     token: str | None = None,
     *,
     limit: int | None = None,
-    order: Order | None = None,
-    below: bool = True,
     versions: bool = False,
+    sort: bool = True,
 ) -> AsyncIterator[tuple[list[ObjectEntry], Progress]]:
-    """Every key below `folder` (from `token` on), page by page: yields each page's matches with the progress so
-    far, or, in `order`, nothing until the last page and then every match, sorted. Stops at the end of the folder,
-    or at the gateway's bounds (or a lower `limit`) with progress.next_token set. Folder markers (keys ending in
-    '/') are folders, not matches; without `below`, only the folder's own objects are scanned. With `versions`,
-    the scan lists every version (ListObjectVersions), and counts the older versions and delete markers apart."""
+    """Every key below `folder` (from `token` on) that `query` matches, page by page: yields each page's matches
+    with the progress so far, or, when the query has an order (and `sort`), nothing until the last page and then
+    every match, sorted. Stops at the end of the folder, or at the gateway's bounds (or a lower `limit`) with
+    progress.next_token set. Folder markers (keys ending in '/') are folders, not matches; with the query's
+    within=folder, only the folder's own objects are scanned. With `versions`, the scan lists every version
+    (ListObjectVersions), and counts the older versions and delete markers apart."""
     settings = storage.settings
     limit = min(limit or settings.scan_limit, settings.scan_limit)
     deadline = time.monotonic() + settings.scan_seconds
-    matches, progress = search.matcher(folder), Progress()
+    matches, progress = query.search.matcher(folder), Progress()
+    order, below = query.order if sort else None, query.below
     held: list[ObjectEntry] = []  # a sorted scan's matches, until its last page
     while True:
         if versions:

@@ -63,16 +63,7 @@ class SearchController(Controller):
             progress = Progress()
             chunk = None if order else CHUNK_KEYS  # a sort sees every key it can (S3M_SCAN_LIMIT) before its first row
             pages = scan(
-                request,
-                storage,
-                bucket,
-                folder,
-                search.search,
-                token,
-                limit=chunk,
-                order=order,
-                below=search.below,
-                versions=versions,
+                request, storage, bucket, folder, search, token, limit=chunk, versions=versions, sort=bool(order)
             )
             async for found, so_far in pages:
                 progress = so_far
