@@ -13,14 +13,10 @@ The default tree is the one measured when the single pass was asked for (issue 2
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
-import socket
-import socketserver
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +34,7 @@ from gateway.demo import start_moto
 from gateway.export import Exporter, ExportOptions
 from gateway.s3 import make_client
 from tests.conftest import CREDENTIALS, gateway_settings
+from tests.proxy import ForwardingProxy
 from tests.seaweed_store import seaweed_server
 
 BUCKET = "export-bench"
@@ -58,38 +55,17 @@ def store(name: str, workdir: Path) -> Iterator[str]:
         yield endpoint
 
 
-class SlowProxy(socketserver.ThreadingTCPServer):
-    """Forwards loopback TCP to the store, holding each chunk the client sends for `delay` seconds: every store call
-    costs that much more, as it would from a remote store."""
+class SlowProxy(ForwardingProxy):
+    """Holds each chunk the client sends for `delay` seconds: every store call costs that much more, as it would
+    from a remote store."""
 
-    daemon_threads = True
-    allow_reuse_address = True
+    def __init__(self, upstream_port: int, delay: float) -> None:
+        self.delay = delay
+        super().__init__(upstream_port)
 
-    def __init__(self, upstream: tuple[str, int], delay: float) -> None:
-        self.upstream, self.delay = upstream, delay
-        super().__init__(("127.0.0.1", 0), SlowHandler)
-
-
-class SlowHandler(socketserver.BaseRequestHandler):
-    server: SlowProxy
-
-    def handle(self) -> None:
-        upstream = socket.create_connection(self.server.upstream)
-        threading.Thread(target=self.pump, args=(upstream, self.request, 0.0), daemon=True).start()
-        self.pump(self.request, upstream, self.server.delay)
-        upstream.close()
-
-    @staticmethod
-    def pump(source: socket.socket, sink: socket.socket, delay: float) -> None:
-        try:
-            while chunk := source.recv(65536):
-                time.sleep(delay)
-                sink.sendall(chunk)
-        except OSError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                sink.shutdown(socket.SHUT_WR)
+    def passing(self, outward: bool, chunk: bytes) -> None:
+        if outward:
+            time.sleep(self.delay)
 
 
 @contextmanager
@@ -98,14 +74,11 @@ def slowed(endpoint: str, latency_ms: int) -> Iterator[str]:
     if not latency_ms:
         yield endpoint
         return
-    where = urlsplit(endpoint)
-    proxy = SlowProxy((where.hostname or "127.0.0.1", where.port or 80), latency_ms / 1000)
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    proxy = SlowProxy(urlsplit(endpoint).port or 80, latency_ms / 1000)
     try:
-        yield f"http://127.0.0.1:{proxy.server_address[1]}"
+        yield proxy.serve_in_background()
     finally:
-        proxy.shutdown()
-        proxy.server_close()
+        proxy.stop()
 
 
 def fill(s3: Any, keys: int, folders: int) -> None:

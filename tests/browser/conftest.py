@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import socket
-import socketserver
 import subprocess
 import sys
 import threading
@@ -22,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import STATE_BUCKET, require, serve_on_a_free_port
+from tests.proxy import ForwardingProxy
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,49 +35,25 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.browser
 
 
-class CountingProxy(socketserver.ThreadingTCPServer):
-    """Forwards loopback TCP to the gateway and counts the bytes each way: proof that object bytes go elsewhere."""
-
-    daemon_threads = True
-    allow_reuse_address = True
+class CountingProxy(ForwardingProxy):
+    """Counts the bytes each way between the browser and the gateway: proof that object bytes go elsewhere."""
 
     def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
         self.to_gateway = 0
         self.from_gateway = 0
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
+        super().__init__(upstream_port)
 
-    def count(self, direction: str, n: int) -> None:
+    def passing(self, outward: bool, chunk: bytes) -> None:
         with self.lock:
-            setattr(self, direction, getattr(self, direction) + n)
+            if outward:
+                self.to_gateway += len(chunk)
+            else:
+                self.from_gateway += len(chunk)
 
     def reset(self) -> None:
         with self.lock:
             self.to_gateway = self.from_gateway = 0
-
-
-class ProxyHandler(socketserver.BaseRequestHandler):
-    server: CountingProxy
-
-    def handle(self) -> None:
-        upstream = socket.create_connection(("127.0.0.1", self.server.upstream_port))
-        back = threading.Thread(target=self.pump, args=(upstream, self.request, "from_gateway"), daemon=True)
-        back.start()
-        self.pump(self.request, upstream, "to_gateway")
-        back.join(timeout=5)
-        upstream.close()
-
-    def pump(self, source: socket.socket, sink: socket.socket, direction: str) -> None:
-        try:
-            while chunk := source.recv(65536):
-                self.server.count(direction, len(chunk))
-                sink.sendall(chunk)
-        except OSError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                sink.shutdown(socket.SHUT_WR)
 
 
 @dataclass
@@ -107,10 +81,8 @@ def live_gateway_for(endpoint: str, workdir: Path, extra_env: dict[str, str] | N
         process, port = serve_on_a_free_port([sys.executable, "-m", "gateway.cli", "serve"], log, env)
         try:
             proxy = CountingProxy(port)
-            threading.Thread(target=proxy.serve_forever, daemon=True).start()
-            yield LiveGateway(url=f"http://127.0.0.1:{proxy.server_address[1]}", proxy=proxy)
-            proxy.shutdown()
-            proxy.server_close()
+            yield LiveGateway(url=proxy.serve_in_background(), proxy=proxy)
+            proxy.stop()
         finally:
             process.terminate()
             try:
