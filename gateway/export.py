@@ -237,7 +237,8 @@ class Exporter:
     def write_assets(self) -> None:
         """The stylesheet and icons; in the incremental mode, only those that differ from what is there."""
         scripts = ("js/site-search.js",) if self.options.search else ()
-        for relative in ("css/app.css", "icons/folder.svg", "icons/file.svg", *scripts):
+        icons = sorted(f"icons/{path.name}" for path in (self.static_dir / "icons").glob("*.svg"))  # app.css uses each
+        for relative in ("css/app.css", *icons, *scripts):
             source, target = self.static_dir / relative, self.options.out / ASSETS / relative
             if self.options.incremental and target.exists() and target.read_bytes() == source.read_bytes():
                 continue

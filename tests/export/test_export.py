@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -73,6 +74,9 @@ def test_every_key_appears_once_and_presigned_links_fetch_the_bytes(
     fetched = [web.get(a["href"]).content.decode() for html in parsed.values() for a in html.select("tr.object a")]
     assert sorted(fetched) == sorted(AWKWARD)  # each key exactly once, and its link gives its bytes
     assert not list(tmp_path.rglob("*.tmp"))
+    stylesheet = tmp_path / "_s3m" / "css" / "app.css"
+    for url in re.findall(r'url\("([^"]+)"\)', stylesheet.read_text()):  # the type icons of the rows
+        assert (stylesheet.parent / url).resolve().is_file(), url
     names = [a.text for a in parsed[tmp_path / "odd names" / "index.html"].select("tr.object a")]
     assert names == sorted(names) and "<img src=x onerror=alert(1)>.txt" in names  # sorted, and text not markup
     assert parsed[tmp_path / "odd names" / "index.html"].select("tbody img") == []
