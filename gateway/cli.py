@@ -125,6 +125,7 @@ def export(args: argparse.Namespace) -> None:
     """Write the static site, and say what was done."""
     from gateway.export import Exporter, ExportOptions
     from gateway.rules.keys import parse_s3_url
+    from gateway.s3.client import FAN_OUT
 
     bucket, root = parse_s3_url(args.source)
     if (args.base_url is None) == (args.presign is None):
@@ -135,6 +136,8 @@ def export(args: argparse.Namespace) -> None:
         raise SettingsError("--presign must be between 1 and 604800 seconds (SigV4's 7 days)")
     if args.feed < 0:
         raise SettingsError("--feed is a number of files: 0 (no feed) or more")
+    if not 1 <= args.list_workers <= FAN_OUT:  # each holds one of the client's connections
+        raise SettingsError(f"--list-workers is a number of threads listing side by side: 1 to {FAN_OUT}")
     if args.site_url is not None and not args.site_url.startswith(("https://", "http://")):
         raise SettingsError("--site-url is the address OUT is served from, starting with https:// or http://")
     if args.incremental and args.presign is not None:
@@ -156,6 +159,7 @@ def export(args: argparse.Namespace) -> None:
         precompress=not args.no_precompress,
         search=not args.no_search,
         feed=args.feed,
+        list_workers=args.list_workers,
         site_url=None if args.site_url is None else args.site_url.rstrip("/") + "/",
     )
     report = Exporter(Settings.from_env(), options, progress=None if args.quiet else sys.stderr).run()
@@ -247,6 +251,13 @@ def parser() -> argparse.ArgumentParser:
     )
     static.add_argument(
         "--feed", type=int, default=0, metavar="N", help="an Atom feed of the newest N files: OUT/feed.atom"
+    )
+    static.add_argument(
+        "--list-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="threads listing parts of the prefix side by side, for a store far away (default: one listing)",
     )
     static.add_argument(
         "--site-url", metavar="URL", help="where OUT is served from; with it, OUT/sitemap.xml of every page"

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +38,8 @@ MANIFEST = ".s3m-export.json"
 ASSETS = "_s3m"  # the stylesheet and icons, at the root of the export
 ROWS_AT_ONCE = 100  # rows a page holds before it writes them: one template call for many rows
 HELD_FOR_INCREMENTAL = 10_000  # ... and in the incremental mode, where an unchanged page is not written at all
+PAGES_AHEAD = 2  # listing pages (of 1,000 keys) each walk holds before the pass reads them
+RANGES_PER_WORKER = 2  # the listing is cut into this many ranges per worker: an uneven range leaves others to do
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".atom": "application/atom+xml",
@@ -69,6 +73,9 @@ class ExportOptions:
     """An Atom feed (DIR/feed.atom) of the newest `feed` files; 0 for none."""
     site_url: str | None = None
     """Where DIR is served from (ending in '/'): with it, DIR/sitemap.xml of every page."""
+    list_workers: int = 1
+    """Threads listing ranges of the prefix side by side. One walk (a page ahead) unless the store is far away:
+    near, the listing's threads slow the rendering more than they speed the listing (bench/export_speed.py)."""
     search: bool = True
     """A search box on each page, over DIR/_s3m/search.tsv: every file's key and its folder's page."""
 
@@ -162,7 +169,11 @@ class Exporter:
         root = self.options.root
         stack = [PageWriter(self, root)]
         try:
-            for page in read_ahead(self.storage.walk_pages(self.options.bucket, root, flat=True)):
+            workers = self.options.list_workers
+            walks = self.storage.walk_ranges(
+                self.options.bucket, root, RANGES_PER_WORKER * workers if workers > 1 else 1
+            )
+            for page in in_order(walks, workers):
                 for entry in page.objects:
                     if self.excluded(entry.key):
                         continue
@@ -395,14 +406,47 @@ def counted(number: int, thing: str) -> str:
     return f"{number:,} {thing}{'' if number == 1 else 's'}"
 
 
-def read_ahead(pages: Iterator[Listing]) -> Iterator[Listing]:
-    """The listing's pages, the next one asked for (in a thread) while this one is written: the store's time and
-    the rendering's overlap instead of adding up."""
-    with ThreadPoolExecutor(1) as pool:
-        coming = pool.submit(next, pages, None)
-        while (page := coming.result()) is not None:
-            coming = pool.submit(next, pages, None)
-            yield page
+def in_order(walks: list[Iterator[Listing]], workers: int) -> Iterator[Listing]:
+    """The pages of each walk, walk after walk, while `workers` threads list ahead, each walk holding PAGES_AHEAD
+    pages at most: the store's time and the rendering's overlap, and with several walks the store's calls do too
+    (a remote store's latency is paid once for `workers` calls). A walk that fails fails here, in its turn."""
+    stop = threading.Event()
+    queues: list[queue.Queue[tuple[Listing | None, BaseException | None]]] = [queue.Queue(PAGES_AHEAD) for _ in walks]
+
+    def offer(waiting: queue.Queue[tuple[Listing | None, BaseException | None]], item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(walk: Iterator[Listing], waiting: queue.Queue[tuple[Listing | None, BaseException | None]]) -> None:
+        try:
+            for page in walk:
+                if not offer(waiting, (page, None)):
+                    return
+        except BaseException as exc:  # handed to the reader, which raises it where the walk's pages would be
+            offer(waiting, (None, exc))
+            return
+        offer(waiting, (None, None))
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="export-listing")
+    try:
+        for walk, waiting in zip(walks, queues, strict=True):
+            pool.submit(run, walk, waiting)
+        for waiting in queues:
+            while True:
+                page, failure = waiting.get()
+                if failure:
+                    raise failure
+                if page is None:
+                    break
+                yield page
+    finally:  # done, failed or abandoned: the threads stop at their next page
+        stop.set()
+        pool.shutdown(cancel_futures=True)
 
 
 def finish(temporary: Path, final: Path, keep: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -102,6 +103,47 @@ class Listings(Store):
             for answer in self.api.get_paginator("list_objects_v2").paginate(**params):
                 yield self._listing(bucket, prefix, answer)
 
+    def walk_ranges(self, bucket: str, prefix: str, pieces: int) -> list[Iterator[Listing]]:
+        """The flat walk of `prefix` cut at its top folders into `pieces` consecutive ranges at most, to be listed
+        side by side and read one after the other. One delimiter call finds the folders (among its first 1,000
+        entries; a longer tail stays in the last range), and each range costs one call more than its share of keys,
+        so the cut never multiplies the calls as a walk per folder would."""
+        if pieces < 2:
+            return [self.walk_pages(bucket, prefix, flat=True)]
+        with translated(bucket, "", self.settings.endpoint_url):
+            answer = self.api.list_objects_v2(Bucket=bucket, Prefix=prefix, Delimiter="/", MaxKeys=WALKED_PAGE)
+        entries = [p["Prefix"] for p in answer.get("CommonPrefixes", [])]
+        entries = sorted(entries + [o["Key"] for o in answer.get("Contents", []) if o["Key"] != prefix])
+        seen = len(entries) - 1 if answer.get("IsTruncated") else len(entries)  # the last may have unseen kin
+        places = [i for i in cuttable(entries, prefix) if 0 < i < seen]
+        cuts = [places[len(places) * n // pieces] for n in range(1, pieces)] if places else []
+        ranges: list[tuple[str | None, str | None]] = [(None, None)]  # (start after, first) of each range
+        for i in sorted(set(cuts)):
+            before = entries[i - 1]  # a file, or a folder whose keys all sort before this string:
+            ranges.append((before + "\U0010ffff" if before.endswith("/") else before, entries[i]))
+        ends = [first for _, first in ranges[1:]] + [None]
+        return [
+            self._walk_range(bucket, prefix, after, first, end)
+            for (after, first), end in zip(ranges, ends, strict=True)
+        ]
+
+    def _walk_range(
+        self, bucket: str, prefix: str, after: str | None, first: str | None, end: str | None
+    ) -> Iterator[Listing]:
+        """The flat walk's pages from the folder `first` (None: the beginning) to before the folder `end`, asked
+        from the key `after`: keys the store gives before `first` belong to the range before, and are dropped."""
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": WALKED_PAGE}}
+        if after:
+            params["StartAfter"] = after
+        with translated(bucket, "", self.settings.endpoint_url):
+            for answer in self.api.get_paginator("list_objects_v2").paginate(**params):
+                page = self._listing(bucket, prefix, answer)
+                kept = [o for o in page.objects if (not first or o.key >= first) and (not end or o.key < end)]
+                yield replace(page, objects=kept)
+                contents = answer.get("Contents", [])
+                if end and contents and contents[-1]["Key"] >= end:  # the next range's keys have begun
+                    return
+
     async def count_under(self, bucket: str, folder: str) -> KeyCount:
         """How many keys a recursive operation on `folder` would reach, counted with one listing of COUNTED keys at
         most: the confirmation says "more than 1,000" rather than walk a folder of millions for each visitor."""
@@ -119,6 +161,23 @@ class Listings(Store):
         for answer in paginator.paginate(Bucket=bucket, Prefix=folder, PaginationConfig={"PageSize": DELETE_BATCH}):
             # The store already filtered by prefix; checking again costs nothing and guards against a store bug.
             yield [o["Key"] for o in answer.get("Contents", []) if is_under(o["Key"], folder)]
+
+
+def cuttable(entries: list[str], prefix: str) -> list[int]:
+    """The folders among one level's sorted files and folders (`entries`, below `prefix`) that have the same
+    neighbours whichever order a store lists keys in: the order of their bytes (AWS, Ceph, moto) or a tree walk
+    (SeaweedFS, s3rver: each folder's names sorted, so 'a/...' comes before 'a-x/...'). The orders part only where
+    a folder's name and another name are one the other plus a character that sorts before '/' ('a' and 'a-x',
+    'a.d', 'a.txt'), so a range is never cut at such a folder."""
+    names = [entry[len(prefix) :].removesuffix("/") for entry in entries]
+    folders = {name for name, entry in zip(names, entries, strict=True) if entry.endswith("/")}
+    return [
+        i
+        for i, name in enumerate(names)
+        if entries[i].endswith("/")
+        and not (i and names[i - 1].startswith(name) and names[i - 1] != name)  # such kin sort just before it
+        and not any(name[k] < "/" and name[:k] in folders for k in range(len(name)))
+    ]
 
 
 def version_markers(token: str) -> tuple[str, str]:

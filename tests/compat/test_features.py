@@ -163,6 +163,29 @@ def test_a_bucket_exports_to_pages_whose_links_fetch_the_bytes(
     assert sorted(web.get(href).content.decode() for href in links) == sorted(keys)
 
 
+@pytest.mark.feature("static export")
+def test_an_export_listed_in_ranges_writes_the_pages_one_listing_writes(
+    store_settings: Settings, store_s3: Any, tmp_path: Path
+) -> None:
+    """Ranges start after a key the store may not hold (StartAfter) and end where the next range's folder begins:
+    folders whose names sort around '/' ('a-x/', 'a.d/', 'a/') and files beside them."""
+    bucket = new_bucket(store_s3)
+    put(store_s3, bucket, "a-x/1", "a-x/2", "a.d/3", "a.txt", "a/4", "a/b/5", "a0", "b/6", "c/7", "c/ü/8", "d", "e/9")
+
+    def rows_by_page(workers: int) -> dict[str, list[str]]:
+        out = tmp_path / str(workers)
+        options = ExportOptions(bucket, "", out, base_url="https://cdn.example/", list_workers=workers)
+        Exporter(store_settings, options).run()
+        return {
+            page.relative_to(out).as_posix(): [a["href"] for a in soup(page.read_text()).select("tbody a")]
+            for page in out.rglob("index.html")
+        }
+
+    in_one_walk = rows_by_page(1)
+    assert len(in_one_walk) == 9 and sum(map(len, in_one_walk.values())) == 12 + 8  # files, and the folders' rows
+    assert rows_by_page(4) == in_one_walk
+
+
 def test_every_store_answers_the_bucket_list(store_client: TestClient[Any], store_s3: Any) -> None:
     """Not a feature, a sanity check: the gateway sees the store's buckets."""
     bucket = new_bucket(store_s3)

@@ -101,16 +101,25 @@ def delimiter_rows(s3: Any, bucket: str, prefix: str) -> tuple[list[str], list[s
     return [href for _, href in sorted(rows)], folders
 
 
-def test_one_flat_listing_writes_the_pages_a_listing_per_folder_gives_in_one_call_per_1000_keys(
-    settings: Settings, s3: Any, bucket: str, tmp_path: Path
+@pytest.mark.parametrize("workers", [1, 4])
+def test_one_flat_listing_cut_in_ranges_or_not_writes_the_pages_a_listing_per_folder_gives(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
+    monkeypatch.setattr(listing, "WALKED_PAGE", 7)  # ranges of several pages, cut in the middle of one
     for key in TRICKY:
         put(s3, bucket, key)
-    exporter = Exporter(settings, ExportOptions(bucket=bucket, root="", out=tmp_path, base_url="https://cdn.example/"))
-    calls: list[str] = []
-    exporter.storage.api.meta.events.register("before-call.s3.*", lambda model, **_: calls.append(model.name))
+    options = ExportOptions(bucket=bucket, root="", out=tmp_path, base_url="https://cdn.example/", list_workers=workers)
+    exporter = Exporter(settings, options)
+    calls: list[dict[str, Any]] = []
+    exporter.storage.api.meta.events.register("provide-client-params.s3.*", lambda params, **_: calls.append(params))
     exporter.run()
-    assert calls == ["ListObjectsV2"]  # every page from one listing call (fewer than 1,000 keys)
+    one_walk = -(-len(set(TRICKY)) // 7)
+    if workers == 1:
+        assert len(calls) == one_walk  # one flat listing, and nothing else asked of the store
+    else:
+        ranges = [params for params in calls if "Delimiter" not in params and "ContinuationToken" not in params]
+        assert 1 < len(ranges) <= 2 * workers  # cut at the top folders its first call found
+        assert len(calls) <= 1 + one_walk + len(ranges)  # the top folders' call; a range reads one page past its end
     expected, folders = {}, [""]
     while folders:
         folder = folders.pop()
@@ -233,14 +242,13 @@ def test_an_interrupted_export_leaves_no_half_written_page(
     export(settings, bucket, tmp_path, base_url="https://cdn.example/")
     before = (tmp_path / "index.html").read_text()
     exporter = Exporter(settings, ExportOptions(bucket=bucket, root="", out=tmp_path, base_url="https://x.example/"))
-    real = exporter.storage.walk_pages
+    real = exporter.storage.walk_ranges
 
-    def cut_after_first_page(*args: Any, **kwargs: Any) -> Any:
-        pages_seen = real(*args, **kwargs)
-        yield next(pages_seen)
+    def cut_after_first_page(walk: Any) -> Any:  # in a listing thread: the interrupt reaches the pass from there
+        yield next(walk)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(exporter.storage, "walk_pages", cut_after_first_page)
+    monkeypatch.setattr(exporter.storage, "walk_ranges", lambda *args: [cut_after_first_page(real(*args)[0])])
     with pytest.raises(KeyboardInterrupt):
         exporter.run()
     assert (tmp_path / "index.html").read_text() == before
