@@ -40,17 +40,20 @@ def child(keys: int) -> None:
     from gateway.models import Listing, ObjectEntry
     from tests.conftest import gateway_settings
 
-    def walk_pages(bucket: str, prefix: str, flat: bool = False) -> Any:
+    def walk_pages(bucket: str, prefix: str) -> Any:
         for start in range(0, keys, PAGE):
             names = [key_of(n, keys) for n in range(start, min(start + PAGE, keys))]
             entries = [ObjectEntry(key, key.rpartition("/")[2], len(key), MODIFIED) for key in names]
             yield Listing(bucket, prefix, [], entries, None)
 
+    def walk_ranges(bucket: str, prefix: str, pieces: int) -> Any:
+        return [walk_pages(bucket, prefix)]  # one walk: the command's default
+
     settings = replace(gateway_settings("http://127.0.0.1:9"), state_url=None)
     with tempfile.TemporaryDirectory() as out:
         options = ExportOptions("bench", "site/", Path(out), base_url="https://cdn.example/", feed=20)
         exporter = Exporter(settings, options)
-        exporter.storage.walk_pages = walk_pages  # type: ignore[method-assign]
+        exporter.storage.walk_ranges = walk_ranges  # type: ignore[method-assign]
         print(exporter.run().pages_written)
 
 

@@ -142,7 +142,9 @@ class Exporter:
                 self.previous = manifest["fingerprints"]
         self.write_assets()
         if self.options.search:
-            self.search_index = SearchIndex(out / ASSETS, self.options.root, self.options.base_url)
+            self.search_index = SearchIndex(
+                out / ASSETS, self.options.root, self.options.base_url, self.options.precompress
+            )
         try:
             self.export_pages()
         except BaseException:
@@ -193,7 +195,7 @@ class Exporter:
                         if self.options.pep503 and project_of(entry.name):
                             self.distributions.append((entry.name, href))
                         if self.search_index:
-                            self.search_index.add(entry.key[len(root) :], stack[-1].url)
+                            self.search_index.add(folder[len(root) :], stack[-1].url, entry.name)
                         if self.newest and entry.modified:
                             self.newest.add(FeedEntry(entry.modified, entry.key, href, entry.size))
             while stack:

@@ -133,22 +133,41 @@ class Sitemap:
 
 class SearchIndex:
     """_s3m/search.ndjson, what the exported site's search box loads: a JSON line with the exported root and the base
-    URL files link to (null when they are presigned), then a line [key below the root, its folder's page] per file,
-    written as the pass goes."""
+    URL files link to (null when they are presigned), then a line per run of files in one folder, [folder below the
+    root, its page, name, name, ...], written as the pass goes: each name once, its folder once a run (a key's run
+    ends when the next key is in another folder, or after RUN_NAMES)."""
 
-    def __init__(self, directory: Path, root: str, base_url: str | None) -> None:
+    RUN_NAMES = 1000
+
+    def __init__(self, directory: Path, root: str, base_url: str | None, precompress: bool) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.final = directory / "search.ndjson"
         self.temporary = directory / f".search.ndjson.{os.getpid()}.tmp"
+        self.precompress = precompress
         self.file = self.temporary.open("w", encoding="utf-8")
         self.file.write(json.dumps({"root": root, "base": base_url}) + "\n")
+        self.run: list[str] = []
 
-    def add(self, key_below_root: str, page: str) -> None:
-        self.file.write(json.dumps([key_below_root, page], ensure_ascii=False) + "\n")
+    def add(self, folder: str, page: str, name: str) -> None:
+        if self.run and (self.run[0] != folder or len(self.run) - 2 == self.RUN_NAMES):  # after folder and page
+            self.write_run()
+        if not self.run:
+            self.run = [folder, page]
+        self.run.append(name)
+
+    def write_run(self) -> None:
+        self.file.write(json.dumps(self.run, ensure_ascii=False) + "\n")
+        self.run = []
 
     def finish(self) -> list[Path]:
+        if self.run:
+            self.write_run()
         self.file.close()
-        return [self.final] if replace_if_changed(self.temporary, self.final) else []
+        if not replace_if_changed(self.temporary, self.final):
+            return []
+        if self.precompress:  # the largest file of a big export, and the most compressible
+            gzip_beside(self.final)
+        return [self.final]
 
     def abandon(self) -> None:
         self.file.close()

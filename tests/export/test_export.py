@@ -375,3 +375,20 @@ def test_pages_come_gzipped_with_a_feed_of_the_newest_files_and_a_sitemap(
     assert parts == ["https://site.example/sitemap-1.xml", "https://site.example/sitemap-2.xml"]
     in_parts = [len(list(ElementTree.parse(tmp_path / "parts" / f"sitemap-{n}.xml").getroot())) for n in (1, 2)]
     assert in_parts == [3, 1]
+
+
+def test_the_search_index_holds_each_key_once_in_runs_of_its_folder(
+    settings: Settings, s3: Any, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = ["a.txt", *(f"d/{n}.txt" for n in range(5)), "d/e/ü %.txt", "d/z.txt", "f/"]
+    put(s3, bucket, *keys)
+    monkeypatch.setattr(feeds.SearchIndex, "RUN_NAMES", 3)
+    export(settings, bucket, tmp_path, root="", base_url="https://cdn.example/")
+    index = tmp_path / "_s3m" / "search.ndjson"
+    head, *runs = map(json.loads, index.read_text().splitlines())
+    assert head == {"root": "", "base": "https://cdn.example/"}
+    assert [key for folder, _, *names in runs for key in (folder + name for name in names)] == sorted(keys[:-1])
+    assert [(folder, page, len(names)) for folder, page, *names in runs] == [
+        ("", "", 1), ("d/", "d/", 3), ("d/", "d/", 2), ("d/e/", "d/e/", 1), ("d/", "d/", 1)
+    ]  # a run ends at another folder, or past RUN_NAMES names
+    assert gzip.decompress(index.with_name("search.ndjson.gz").read_bytes()) == index.read_bytes()
