@@ -17,10 +17,11 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -38,6 +39,8 @@ MANIFEST = ".s3m-export.json"
 ASSETS = "_s3m"  # the stylesheet and icons, at the root of the export
 ROWS_AT_ONCE = 100  # rows a page holds before it writes them: one template call for many rows
 HELD_FOR_INCREMENTAL = 10_000  # ... and in the incremental mode, where an unchanged page is not written at all
+TEXT_HELD = 256 * 1024  # characters of a page held before they go to its temporary file (about 1,000 rows)
+PAGES_QUEUED = 16  # finished pages waiting for the PageFiles thread
 PAGES_AHEAD = 2  # listing pages (of 1,000 keys) each walk holds before the pass reads them
 RANGES_PER_WORKER = 2  # the listing is cut into this many ranges per worker: an uneven range leaves others to do
 CONTENT_TYPES = {
@@ -86,7 +89,8 @@ class ExportReport:
     pages_unchanged: int = 0
     pages_removed: int = 0
     objects: int = 0
-    fingerprints: dict[str, str] = field(default_factory=dict)
+    fingerprints: dict[str, bytes] = field(default_factory=dict)
+    """Each page's prefix and a 16-byte digest of its rows: what the next incremental run compares with."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class Exporter:
         self.progress = progress
         self.report = ExportReport()
         self.exported_at = datetime.now(UTC)
-        self.previous: dict[str, str] = {}
+        self.previous: dict[str, bytes] = {}
         self.expected = 0  # keys the last export into the same folder found: what an ETA is reckoned against
         self.started = self.shown = time.monotonic()
         self.shown_width = 0
@@ -139,14 +143,20 @@ class Exporter:
             manifest = json.loads((out / MANIFEST).read_text())
             self.expected = manifest.get("objects", 0)
             if self.options.incremental:
-                self.previous = manifest["fingerprints"]
+                self.previous = {prefix: bytes.fromhex(digest) for prefix, digest in manifest["fingerprints"].items()}
         self.write_assets()
         if self.options.search:
             self.search_index = SearchIndex(
                 out / ASSETS, self.options.root, self.options.base_url, self.options.precompress
             )
+        self.page_files = PageFiles()
         try:
-            self.export_pages()
+            try:
+                self.export_pages()
+            finally:  # the pages finished before a failure are put in place, as each page is whole
+                failed_page = self.page_files.finish()
+            if failed_page:
+                raise failed_page
         except BaseException:
             for unfinished in (self.sitemap, self.search_index):
                 if unfinished:
@@ -157,8 +167,7 @@ class Exporter:
         if self.options.pep503:
             self.write_simple_index()
         if self.report.fingerprints != self.previous or not (out / MANIFEST).exists():
-            manifest = {"objects": self.report.objects, "fingerprints": self.report.fingerprints}
-            atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=0))
+            self.write_manifest()
         self.tick(final=True)
         self.storage.close()
         return self.report
@@ -259,9 +268,21 @@ class Exporter:
             shutil.copyfile(source, target)
             self.publish(target, f"{ASSETS}/{relative}")
 
+    def write_manifest(self) -> None:
+        """DIR/.s3m-export.json: the key count (for the next run's ETA) and each page's fingerprint, a line each as
+        they are written (a million keys' pages would make a 2 MB string)."""
+        path = self.options.out / MANIFEST
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with temporary.open("w", encoding="utf-8") as file:
+            file.write(f'{{"objects": {self.report.objects}, "fingerprints": {{')
+            for n, (prefix, digest) in enumerate(self.report.fingerprints.items()):
+                file.write(f'{"," if n else ""}\n{json.dumps(prefix)}: "{digest.hex()}"')
+            file.write("\n}}\n")
+        os.replace(temporary, path)
+
     def remove_stale_pages(self) -> None:
         """Pages of prefixes that no longer exist (incremental mode knows them from the last export)."""
-        for prefix in set(self.previous) - set(self.report.fingerprints):
+        for prefix in [prefix for prefix in self.previous if prefix not in self.report.fingerprints]:
             segments = prefix[len(self.options.root) :].split("/")[:-1]
             directory = self.options.out.joinpath(*map(fs_segment, segments))
             for name in ("index.html", "index.html.gz", "index.json"):
@@ -295,10 +316,11 @@ class Exporter:
 
 
 class PageWriter:
-    """One folder's page, written while the flat listing is inside the folder: rows are held, and written ROWS_AT_ONCE
-    at a time (HELD_FOR_INCREMENTAL in the incremental mode) to a temporary file, which is put in place whole when
-    the listing leaves the folder. In the incremental mode, a folder whose rows all fit in memory and match the last
-    export's fingerprint writes nothing at all: no file is opened, no row rendered."""
+    """One folder's page, rendered while the flat listing is inside the folder: rows are held and rendered
+    ROWS_AT_ONCE at a time (HELD_FOR_INCREMENTAL in the incremental mode); the page's text is held too, up to
+    TEXT_HELD characters (beyond, it goes to a temporary file), and when the listing leaves the folder the page goes
+    to the PageFiles thread, which puts it in place whole. In the incremental mode, a folder whose rows all fit in
+    memory and match the last export's fingerprint writes nothing at all: no file is opened, no row rendered."""
 
     def __init__(self, exporter: Exporter, prefix: str) -> None:
         self.exporter, self.prefix = exporter, prefix
@@ -308,73 +330,126 @@ class PageWriter:
         self.url = "".join(quote(fs_segment(segment)) + "/" for segment in segments)  # from the export's root
         self.final = self.directory / "index.html"
         self.temporary = self.directory / f".index.html.{os.getpid()}.tmp"
-        self.fingerprint = hashlib.sha256()
-        self.held: list[ExportRow] = []  # rows not yet written
+        self.fingerprint = hashlib.blake2b(digest_size=16)
+        self.held: list[ExportRow] = []  # rows not yet rendered
         self.at_once = HELD_FOR_INCREMENTAL if exporter.options.incremental else ROWS_AT_ONCE
-        self.file: IO[str] | None = None
+        self.text: list[str] = []  # rendered, not yet written
+        self.text_size = 0
+        self.begun = False
+        self.file: IO[str] | None = None  # a page too long to hold
         self.json: JsonSink | None = None
 
     def add(self, row: ExportRow) -> None:
         self.fingerprint.update(f"{row.key}\0{row.size}\0{row.modified}\n".encode())
         self.held.append(row)
         if len(self.held) >= self.at_once:
-            self.write_rows()
+            self.render_rows()
 
-    def open(self) -> IO[str]:
-        """The temporary file, with the page's head (and index.json's beginning) written."""
+    def begin(self) -> None:
+        """The page's head (and index.json's beginning)."""
         options, segments = self.exporter.options, self.segments
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.file = self.temporary.open("w", encoding="utf-8")
-        self.json = JsonSink(self.directory, self.prefix) if options.write_json else None
+        self.begun = True
+        if options.write_json:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.json = JsonSink(self.directory, self.prefix)
         up = "../" * len(segments)
         crumbs = [(name, "../" * (len(segments) - i - 1) + "index.html") for i, name in enumerate(segments)]
         css, page = f"{up}{ASSETS}/css/app.css", self.exporter.page
-        self.file.write(page.head(options.bucket, options.root, crumbs, up + "index.html", css, up, options.search))
-        return self.file
+        self.text.append(page.head(options.bucket, options.root, crumbs, up + "index.html", css, up, options.search))
 
-    def write_rows(self) -> None:
-        file = self.file or self.open()
-        file.write(self.exporter.page.rows(self.held))
+    def render_rows(self) -> None:
+        if not self.begun:
+            self.begin()
+        rendered = self.exporter.page.rows(self.held)
+        self.text.append(rendered)
+        self.text_size += len(rendered)
         if self.json:
             for row in self.held:
                 self.json.add(row)
         self.held.clear()
+        if self.text_size > TEXT_HELD:
+            if self.file is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.file = self.temporary.open("w", encoding="utf-8")
+            self.file.writelines(self.text)
+            self.text, self.text_size = [], 0
 
     def close(self) -> None:
         exporter, report = self.exporter, self.exporter.report
-        digest = self.fingerprint.hexdigest()
+        digest = self.fingerprint.digest()
         report.fingerprints[self.prefix] = digest
         same = exporter.options.incremental and exporter.previous.get(self.prefix) == digest and self.final.exists()
         if exporter.sitemap:
             exporter.sitemap.add(self.url)
-        if same and self.file is None:  # nothing written, nothing to write
+        if same and not self.begun:  # nothing rendered, nothing to write
             report.pages_unchanged += 1
             exporter.tick()
             return
-        self.write_rows()
-        file = self.file or self.open()
-        file.write(exporter.page.foot(exporter.exported_at))
-        file.close()
-        finish(self.temporary, self.final, keep=not same)
+        self.render_rows()
+        self.text.append(exporter.page.foot(exporter.exported_at))
         if self.json:
             self.json.close_into(keep=not same)
-        if same:
+        if same:  # a page too long to hold back, rendered to learn it had not changed
+            self.abandon()
             report.pages_unchanged += 1
         else:
+            exporter.page_files.put(partial(self.put_in_place, self.file, self.text, self.json is not None))
             report.pages_written += 1
-            if exporter.options.precompress:
-                gzip_beside(self.final)
-            exporter.publish(self.final, self.prefix + "index.html")
-            if self.json:
-                exporter.publish(self.directory / "index.json", self.prefix + "index.json")
+        self.file, self.text = None, []
         exporter.tick()
+
+    def put_in_place(self, file: IO[str] | None, text: list[str], with_json: bool) -> None:
+        """In the PageFiles thread: the page written whole, then renamed over the old one, gzipped and published."""
+        exporter = self.exporter
+        if file is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            file = self.temporary.open("w", encoding="utf-8")
+        with file:
+            file.writelines(text)
+        os.replace(self.temporary, self.final)
+        if exporter.options.precompress:
+            gzip_beside(self.final)
+        exporter.publish(self.final, self.prefix + "index.html")
+        if with_json:
+            exporter.publish(self.directory / "index.json", self.prefix + "index.json")
 
     def abandon(self) -> None:
         if self.file:
             self.file.close()
             self.temporary.unlink(missing_ok=True)
-        if self.json:
+        if self.json and not self.json.file.closed:
             self.json.abandon()
+
+
+class PageFiles:
+    """Finished pages are written, renamed, gzipped and published by a thread of their own: file calls and zlib let
+    go of the interpreter, so the pass renders the next pages meanwhile (on a slow disk, a page's files cost as much
+    as its rows). At most PAGES_QUEUED pages wait; the first failure stops the export at the next page."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(PAGES_QUEUED)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self.run, name="export-pages", daemon=True)
+        self.thread.start()
+
+    def put(self, job: Callable[[], None]) -> None:
+        if self.failure:
+            raise self.failure
+        self.jobs.put(job)
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.failure is None:
+                try:
+                    job()
+                except BaseException as exc:  # raised in the pass, at its next page or its end
+                    self.failure = exc
+
+    def finish(self) -> BaseException | None:
+        """Wait for the pages queued; the failure of any."""
+        self.jobs.put(None)
+        self.thread.join()
+        return self.failure
 
 
 class JsonSink:
