@@ -27,7 +27,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from gateway.errors import BadRequest
-from gateway.feeds import FeedEntry, NewestFiles, SearchIndex, Sitemap, gzip_beside, replace_if_changed
+from gateway.feeds import FeedEntry, NewestFiles, SearchIndex, Sitemap, compressed_beside, replace_if_changed
 from gateway.models import Listing
 from gateway.pep503 import project_of, simple_index
 from gateway.rules.keys import folder_of
@@ -408,7 +408,7 @@ class PageWriter:
             file.writelines(text)
         os.replace(self.temporary, self.final)
         if exporter.options.precompress:
-            gzip_beside(self.final)
+            compressed_beside(self.final)
         exporter.publish(self.final, self.prefix + "index.html")
         if with_json:
             exporter.publish(self.directory / "index.json", self.prefix + "index.json")

@@ -16,6 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+try:
+    import brotli
+except ImportError:  # without the `export` extra: gzip copies only
+    brotli = None
+
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: beyond it, parts and an index of them
 
 
@@ -29,14 +34,20 @@ def replace_if_changed(temporary: Path, final: Path) -> bool:
     return True
 
 
-def gzip_beside(path: Path) -> Path:
-    """PATH.gz, compressed from PATH without holding it (mtime 0: the same page gives the same bytes)."""
+def compressed_beside(path: Path) -> None:
+    """PATH.gz, and PATH.br where the Brotli encoder is installed (the `export` extra), for static servers that send
+    them as they are. Brotli at quality 5: a fifth smaller than gzip, at a third of its speed (quality 11 is a
+    hundred times slower, for a tenth less)."""
     target = path.with_name(path.name + ".gz")
     temporary = path.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with path.open("rb") as source, gzip.GzipFile(temporary, "wb", mtime=0) as compressed:
+    with path.open("rb") as source, gzip.GzipFile(temporary, "wb", mtime=0) as compressed:  # mtime 0: same bytes
         shutil.copyfileobj(source, compressed)
     os.replace(temporary, target)
-    return target
+    if brotli is not None:
+        target = path.with_name(path.name + ".br")
+        temporary = path.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(brotli.compress(path.read_bytes(), quality=5))
+        os.replace(temporary, target)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -166,7 +177,7 @@ class SearchIndex:
         if not replace_if_changed(self.temporary, self.final):
             return []
         if self.precompress:  # the largest file of a big export, and the most compressible
-            gzip_beside(self.final)
+            compressed_beside(self.final)
         return [self.final]
 
     def abandon(self) -> None:

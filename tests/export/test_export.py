@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 from xml.etree import ElementTree
 
+import brotli
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given
@@ -216,7 +217,8 @@ def test_an_incremental_run_with_no_change_writes_no_file_and_one_change_one_pag
     assert changed.pages_written == 1
     after = files()
     rewritten = sorted(path.relative_to(tmp_path).as_posix() for path in after if after[path] != before.get(path))
-    assert rewritten == [".s3m-export.json", "feed.atom", "x/y/z/index.html", "x/y/z/index.html.gz", "x/y/z/index.json"]
+    page = ["x/y/z/index.html", "x/y/z/index.html.br", "x/y/z/index.html.gz", "x/y/z/index.json"]
+    assert rewritten == [".s3m-export.json", "feed.atom", *page]
 
 
 def test_a_pep503_index_groups_distributions_by_normalised_project(
@@ -360,6 +362,7 @@ def test_pages_come_gzipped_with_a_feed_of_the_newest_files_and_a_sitemap(
     export(settings, bucket, tmp_path, base_url="https://cdn.example/", feed=2, site_url="https://site.example/m/")
     for page in pages(tmp_path):
         assert gzip.decompress(page.with_name("index.html.gz").read_bytes()) == page.read_bytes()
+        assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == page.read_bytes()
     feed = ElementTree.parse(tmp_path / "feed.atom").getroot()  # well-formed XML, in Atom's namespace
     listed = s3.list_objects_v2(Bucket=bucket)["Contents"]
     newest = sorted((o for o in listed if not o["Key"].endswith("/")), key=lambda o: (o["LastModified"], o["Key"]))
@@ -392,3 +395,4 @@ def test_the_search_index_holds_each_key_once_in_runs_of_its_folder(
         ("", "", 1), ("d/", "d/", 3), ("d/", "d/", 2), ("d/e/", "d/e/", 1), ("d/", "d/", 1)
     ]  # a run ends at another folder, or past RUN_NAMES names
     assert gzip.decompress(index.with_name("search.ndjson.gz").read_bytes()) == index.read_bytes()
+    assert brotli.decompress(index.with_name("search.ndjson.br").read_bytes()) == index.read_bytes()
