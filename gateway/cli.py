@@ -134,6 +134,11 @@ def export(args: argparse.Namespace) -> None:
         )
     if args.presign is not None and not 1 <= args.presign <= 604800:
         raise SettingsError("--presign must be between 1 and 604800 seconds (SigV4's 7 days)")
+    if args.brotli and not args.no_precompress:
+        from importlib.util import find_spec
+
+        if find_spec("brotli") is None:
+            raise SettingsError("--brotli needs the export extra: pip install 's3-manager[export]'")
     if args.feed < 0:
         raise SettingsError("--feed is a number of files: 0 (no feed) or more")
     if not 1 <= args.list_workers <= FAN_OUT:  # each holds one of the client's connections
@@ -157,6 +162,7 @@ def export(args: argparse.Namespace) -> None:
         incremental=args.incremental,
         publish_to=publish_to,
         precompress=not args.no_precompress,
+        brotli=args.brotli and not args.no_precompress,
         search=not args.no_search,
         feed=args.feed,
         list_workers=args.list_workers,
@@ -248,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
     )
     static.add_argument(
         "--no-precompress", action="store_true", help="no index.html.gz beside each page (static servers send those)"
+    )
+    static.add_argument(
+        "--brotli", action="store_true", help="also index.html.br beside each page (the export extra: brotli)"
     )
     static.add_argument(
         "--feed", type=int, default=0, metavar="N", help="an Atom feed of the newest N files: OUT/feed.atom"

@@ -72,6 +72,8 @@ class ExportOptions:
     """(bucket, prefix) to upload the pages to, for S3 static website hosting."""
     precompress: bool = True
     """index.html.gz beside each page, for static servers that send it as it is."""
+    brotli: bool = False
+    """... and index.html.br (the `export` extra)."""
     feed: int = 0
     """An Atom feed (DIR/feed.atom) of the newest `feed` files; 0 for none."""
     site_url: str | None = None
@@ -146,8 +148,9 @@ class Exporter:
                 self.previous = {prefix: bytes.fromhex(digest) for prefix, digest in manifest["fingerprints"].items()}
         self.write_assets()
         if self.options.search:
+            options = self.options
             self.search_index = SearchIndex(
-                out / ASSETS, self.options.root, self.options.base_url, self.options.precompress
+                out / ASSETS, options.root, options.base_url, options.precompress, options.brotli
             )
         self.page_files = PageFiles()
         try:
@@ -408,7 +411,7 @@ class PageWriter:
             file.writelines(text)
         os.replace(self.temporary, self.final)
         if exporter.options.precompress:
-            compressed_beside(self.final)
+            compressed_beside(self.final, exporter.options.brotli)
         exporter.publish(self.final, self.prefix + "index.html")
         if with_json:
             exporter.publish(self.directory / "index.json", self.prefix + "index.json")

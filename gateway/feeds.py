@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 try:
     import brotli
-except ImportError:  # without the `export` extra: gzip copies only
+except ImportError:  # without the `export` extra: gzip copies only (the command says so if --brotli is asked)
     brotli = None
 
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: beyond it, parts and an index of them
@@ -34,19 +34,19 @@ def replace_if_changed(temporary: Path, final: Path) -> bool:
     return True
 
 
-def compressed_beside(path: Path) -> None:
-    """PATH.gz, and PATH.br where the Brotli encoder is installed (the `export` extra), for static servers that send
-    them as they are. Brotli at quality 5: a fifth smaller than gzip, at a third of its speed (quality 11 is a
-    hundred times slower, for a tenth less)."""
+def compressed_beside(path: Path, with_brotli: bool) -> None:
+    """PATH.gz, and PATH.br if asked (the `export` extra's encoder), for static servers that send them as they are.
+    Brotli at quality 5: a fifth smaller than gzip, at a third of its speed (quality 11 is a hundred times slower,
+    for a tenth less); a 64 KiB window, as pages are small and a larger one grows the export's memory."""
     target = path.with_name(path.name + ".gz")
     temporary = path.with_name(f".{target.name}.{os.getpid()}.tmp")
     with path.open("rb") as source, gzip.GzipFile(temporary, "wb", mtime=0) as compressed:  # mtime 0: same bytes
         shutil.copyfileobj(source, compressed)
     os.replace(temporary, target)
-    if brotli is not None:
+    if with_brotli:
         target = path.with_name(path.name + ".br")
         temporary = path.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(brotli.compress(path.read_bytes(), quality=5))
+        temporary.write_bytes(brotli.compress(path.read_bytes(), quality=5, lgwin=16))
         os.replace(temporary, target)
 
 
@@ -150,11 +150,11 @@ class SearchIndex:
 
     RUN_NAMES = 1000
 
-    def __init__(self, directory: Path, root: str, base_url: str | None, precompress: bool) -> None:
+    def __init__(self, directory: Path, root: str, base_url: str | None, precompress: bool, with_brotli: bool) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.final = directory / "search.ndjson"
         self.temporary = directory / f".search.ndjson.{os.getpid()}.tmp"
-        self.precompress = precompress
+        self.precompress, self.with_brotli = precompress, with_brotli
         self.file = self.temporary.open("w", encoding="utf-8")
         self.file.write(json.dumps({"root": root, "base": base_url}) + "\n")
         self.run: list[str] = []
@@ -177,7 +177,7 @@ class SearchIndex:
         if not replace_if_changed(self.temporary, self.final):
             return []
         if self.precompress:  # the largest file of a big export, and the most compressible
-            compressed_beside(self.final)
+            compressed_beside(self.final, self.with_brotli)
         return [self.final]
 
     def abandon(self) -> None:
