@@ -95,11 +95,12 @@ class ExportReport:
     """Each page's prefix and a 16-byte digest of its rows: what the next incremental run compares with."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ExportRow:
     is_folder: bool
     name: str
     href: str
+    """A folder's page; a file's link is made when its row is rendered (an unchanged page's rows never are)."""
     size: int = 0
     modified: datetime | None = None
     key: str = ""
@@ -200,16 +201,15 @@ class Exporter:
                         stack[-1].add(ExportRow(True, name, quote(fs_segment(name)) + "/index.html", key=inner))
                         stack.append(PageWriter(self, inner))
                     if entry.key != folder:  # a folder marker is the folder, not a file in it
-                        href = self.file_href(entry.key)
-                        stack[-1].add(ExportRow(False, entry.name, href, entry.size, entry.modified, entry.key,
+                        stack[-1].add(ExportRow(False, entry.name, "", entry.size, entry.modified, entry.key,
                                                 entry.storage_class))  # fmt: skip
                         self.report.objects += 1
                         if self.options.pep503 and project_of(entry.name):
-                            self.distributions.append((entry.name, href))
+                            self.distributions.append((entry.name, self.file_href(entry.key)))
                         if self.search_index:
                             self.search_index.add(folder[len(root) :], stack[-1].url, entry.name)
                         if self.newest and entry.modified:
-                            self.newest.add(FeedEntry(entry.modified, entry.key, href, entry.size))
+                            self.newest.add(FeedEntry(entry.modified, entry.key, entry.size))
             while stack:
                 stack.pop().close()
         except BaseException:  # interrupted or failed: the old pages (if any) stay, no half page replaces them
@@ -247,7 +247,7 @@ class Exporter:
         changed: list[Path] = []
         if self.newest:
             where = f"s3://{options.bucket}/{options.root}"
-            atom = self.newest.atom(where, f"Newest files in {where}", options.site_url)
+            atom = self.newest.atom(where, f"Newest files in {where}", options.site_url, self.file_href)
             temporary = out / f".feed.atom.{os.getpid()}.tmp"
             temporary.write_text(atom, encoding="utf-8")
             if replace_if_changed(temporary, out / "feed.atom"):
@@ -343,7 +343,8 @@ class PageWriter:
         self.json: JsonSink | None = None
 
     def add(self, row: ExportRow) -> None:
-        self.fingerprint.update(f"{row.key}\0{row.size}\0{row.modified}\n".encode())
+        modified = row.modified.timestamp() if row.modified else 0
+        self.fingerprint.update(f"{row.key}\0{row.size}\0{modified}\n".encode())
         self.held.append(row)
         if len(self.held) >= self.at_once:
             self.render_rows()
@@ -363,6 +364,9 @@ class PageWriter:
     def render_rows(self) -> None:
         if not self.begun:
             self.begin()
+        for row in self.held:
+            if not row.href:
+                row.href = self.exporter.file_href(row.key)
         rendered = self.exporter.page.rows(self.held)
         self.text.append(rendered)
         self.text_size += len(rendered)

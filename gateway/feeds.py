@@ -11,6 +11,7 @@ import heapq
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,7 +55,6 @@ def compressed_beside(path: Path, with_brotli: bool) -> None:
 class FeedEntry:
     modified: datetime
     key: str
-    href: str
     size: int
 
 
@@ -71,8 +71,8 @@ class NewestFiles:
         elif entry > self.heap[0]:
             heapq.heapreplace(self.heap, entry)
 
-    def atom(self, feed_id: str, title: str, link: str | None) -> str:
-        """An Atom 1.0 document of the files, newest first."""
+    def atom(self, feed_id: str, title: str, link: str | None, href_of: Callable[[str], str]) -> str:
+        """An Atom 1.0 document of the files, newest first, each linked to href_of(its key)."""
         entries = sorted(self.heap, reverse=True)
         updated = (entries[0].modified if entries else datetime.now(UTC)).isoformat()
         lines = [
@@ -91,7 +91,7 @@ class NewestFiles:
                 f"    <id>{escape(feed_id + entry.key)}</id>",
                 f"    <title>{escape(entry.key)}</title>",
                 f"    <updated>{entry.modified.isoformat()}</updated>",
-                f'    <link rel="enclosure" href={quoteattr(entry.href)} length="{entry.size}"/>',
+                f'    <link rel="enclosure" href={quoteattr(href_of(entry.key))} length="{entry.size}"/>',
                 "  </entry>",
             ]
         return "\n".join([*lines, "</feed>", ""])
