@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' Se
 
 from report import report  # bench/report.py, beside this script
 
-from gateway.demo import start_moto
 from gateway.export import Exporter, ExportOptions
 from gateway.s3 import make_client
 from tests.conftest import CREDENTIALS, gateway_settings
 from tests.proxy import ForwardingProxy
 from tests.seaweed_store import seaweed_server
+from tests.servers import answers_within, free_port
 
 BUCKET = "export-bench"
 
@@ -45,12 +46,17 @@ BUCKET = "export-bench"
 @contextmanager
 def store(name: str, workdir: Path) -> Iterator[str]:
     """The endpoint of a fresh moto server or SeaweedFS, stopped after the block."""
-    if name == "moto":
-        server, endpoint = start_moto()
+    if name == "moto":  # in a process of its own: in this one, it would take the interpreter from the export
+        endpoint = f"http://127.0.0.1:{free_port()}"
+        port = endpoint.rpartition(":")[2]
+        server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", port],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         try:
+            assert answers_within(endpoint, server, 30), "moto's server did not start"
             yield endpoint
         finally:
-            server.stop()
+            server.terminate()
+            server.wait()
         return
     weed = shutil.which("weed") or os.path.join(os.path.dirname(sys.executable), "weed")
     with seaweed_server(weed, workdir, CREDENTIALS) as endpoint:
