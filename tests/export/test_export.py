@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from gateway import feeds
+from gateway import cli, feeds
 from gateway.demo import ODD_NAMES
 from gateway.export import Exporter, ExportOptions, ExportRow, fs_segment
 from gateway.s3 import listing
@@ -266,8 +266,9 @@ def run_export(moto_endpoint: str, *args: str) -> subprocess.CompletedProcess[st
 
 
 def test_the_command_reports_progress_and_fails_clearly(
-    moto_endpoint: str, bucket: str, s3: Any, tmp_path: Path
-) -> None:
+    moto_endpoint: str, bucket: str, s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
     put(s3, bucket, "x/y")
     done = run_export(moto_endpoint, f"s3://{bucket}", "--out", str(tmp_path / "site"), "--presign", "60")
     assert done.returncode == 0, done.stderr
@@ -275,6 +276,8 @@ def test_the_command_reports_progress_and_fails_clearly(
     assert "2 pages written" in done.stdout
     quiet = run_export(moto_endpoint, f"s3://{bucket}", "--out", str(tmp_path / "site"), "--presign", "60", "--quiet")
     assert quiet.returncode == 0 and quiet.stderr == "" and "2 pages written" in quiet.stdout
+    monkeypatch.setenv("S3_ENDPOINT_URL", moto_endpoint)  # the refusals, in this process: the same main()
+    monkeypatch.setenv("S3_ADDRESSING_STYLE", "path")
     cases = [
         (["s3://no-such-bucket-here", "--out", str(tmp_path / "n"), "--presign", "60"], "does not exist"),
         ([f"s3://{bucket}", "--out", "/proc/forbidden", "--presign", "60"], "Cannot write to /proc/forbidden"),
@@ -283,11 +286,12 @@ def test_the_command_reports_progress_and_fails_clearly(
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--incremental"], "--incremental"),
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--feed", "-1"], "--feed is a number"),
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--site-url", "site"], "--site-url is"),
+        ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--list-workers", "0"], "1 to 8"),
     ]
     for args, message in cases:
-        failed = run_export(moto_endpoint, *args)
-        assert failed.returncode == 2, args
-        assert message in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
+        assert cli.main(["export", *args]) == 2, args
+        said = capsys.readouterr().err
+        assert message in said and "Traceback" not in said, said
 
 
 def test_access_denied_is_a_clear_error(seaweed_endpoint: str, tmp_path: Path) -> None:
