@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the gateway, run from anywhere
 
-from processes import child_peak  # bench/processes.py, beside this script
+from processes import child_run  # bench/processes.py, beside this script
 from report import report
 
 PAGE = 1000
@@ -57,12 +57,6 @@ def child(keys: int) -> None:
         print(exporter.run().pages_written)
 
 
-def peak_rss(keys: int) -> tuple[float, float, int]:
-    """(peak RSS in MiB, seconds, pages written) of one export of `keys` keys, in a child process."""
-    mib, seconds, printed = child_peak([sys.executable, __file__, "--child", str(keys)])
-    return mib, seconds, int(printed.split()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=1_000_000)
@@ -75,8 +69,8 @@ def main() -> None:
         child(args.child)
         return
     small = max(args.keys // 100, PAGE)
-    small_mib, small_s, small_pages = peak_rss(small)
-    large_mib, large_s, large_pages = peak_rss(args.keys)
+    small_mib, small_s, small_pages = child_run(__file__, small)
+    large_mib, large_s, large_pages = child_run(__file__, args.keys)
     for keys, pages in ((small, small_pages), (args.keys, large_pages)):  # every folder, parent and the root
         assert pages == -(-keys // 50) + -(-keys // 1000) + 1, (keys, pages)
     figures = {f"peak_rss_{small}_keys_MiB": small_mib, f"peak_rss_{args.keys}_keys_MiB": large_mib,

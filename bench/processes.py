@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -29,3 +30,10 @@ def child_peak(command: list[str], env: dict[str, str] | None = None) -> tuple[f
     printed = child.stdout.read() if child.stdout else ""
     assert child.returncode == 0, f"{command} failed"
     return peak_kib / 1024, time.perf_counter() - started, printed
+
+
+def child_run(script: str, keys: int) -> tuple[float, float, int]:
+    """`script --child KEYS` in a child process: (its peak RSS in MiB, seconds, the last number it printed), for the
+    benchmarks that compare one run at a small size with one at a large size."""
+    mib, seconds, printed = child_peak([sys.executable, script, "--child", str(keys)])
+    return mib, seconds, int(printed.split()[-1])

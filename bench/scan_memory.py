@@ -22,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the gateway, run from anywhere
 
 import anyio
-from processes import child_peak  # bench/processes.py, beside this script
+from processes import child_run  # bench/processes.py, beside this script
 from report import report
 
 PAGE = 1000
@@ -86,12 +86,6 @@ def child(keys: int) -> None:
     print(answer["lines"])
 
 
-def peak_rss(keys: int) -> tuple[float, float, int]:
-    """(peak RSS in MiB, seconds, lines answered) of one scan of `keys` keys, in a child process."""
-    mib, seconds, printed = child_peak([sys.executable, __file__, "--child", str(keys)])
-    return mib, seconds, int(printed.split()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=1_000_000)
@@ -104,8 +98,8 @@ def main() -> None:
         child(args.child)
         return
     small = max(args.keys // 100, PAGE)
-    small_mib, small_s, small_lines = peak_rss(small)
-    large_mib, large_s, large_lines = peak_rss(args.keys)
+    small_mib, small_s, small_lines = child_run(__file__, small)
+    large_mib, large_s, large_lines = child_run(__file__, args.keys)
     assert small_lines > small and large_lines > args.keys, (small_lines, large_lines)  # every key, and progress
     figures = {f"peak_rss_{small}_keys_MiB": small_mib, f"peak_rss_{args.keys}_keys_MiB": large_mib,
                f"seconds_{small}_keys": small_s, f"seconds_{args.keys}_keys": large_s,
