@@ -135,9 +135,9 @@ def export(args: argparse.Namespace) -> None:
     if args.presign is not None and not 1 <= args.presign <= 604800:
         raise SettingsError("--presign must be between 1 and 604800 seconds (SigV4's 7 days)")
     if args.brotli and not args.no_precompress:
-        from importlib.util import find_spec
+        from gateway.feeds import BROTLI_INSTALLED
 
-        if find_spec("brotli") is None:
+        if not BROTLI_INSTALLED:
             raise SettingsError("--brotli needs the export extra: pip install 's3-manager[export]'")
     if args.feed < 0:
         raise SettingsError("--feed is a number of files: 0 (no feed) or more")

@@ -82,7 +82,7 @@ class ExportOptions:
     """Threads listing ranges of the prefix side by side. One walk (a page ahead) unless the store is far away:
     near, the listing's threads slow the rendering more than they speed the listing (bench/export_speed.py)."""
     search: bool = True
-    """A search box on each page, over DIR/_s3m/search.tsv: every file's key and its folder's page."""
+    """A search box on each page, over DIR/_s3m/search.ndjson: every file's name in runs of its folder."""
 
 
 @dataclass
@@ -134,7 +134,7 @@ class Exporter:
         self.search_index: SearchIndex | None = None  # opened by the pass
 
     def run(self) -> ExportReport:
-        out = self.options.out
+        options, out = self.options, self.options.out
         try:
             out.mkdir(parents=True, exist_ok=True)
             probe = out / f".s3m-write-test-{os.getpid()}"
@@ -145,11 +145,10 @@ class Exporter:
         if (out / MANIFEST).exists():
             manifest = json.loads((out / MANIFEST).read_text())
             self.expected = manifest.get("objects", 0)
-            if self.options.incremental:
+            if options.incremental:
                 self.previous = {prefix: bytes.fromhex(digest) for prefix, digest in manifest["fingerprints"].items()}
         self.write_assets()
-        if self.options.search:
-            options = self.options
+        if options.search:
             self.search_index = SearchIndex(
                 out / ASSETS, options.root, options.base_url, options.precompress, options.brotli
             )

@@ -21,6 +21,7 @@ try:
     import brotli
 except ImportError:  # without the `export` extra: gzip copies only (the command says so if --brotli is asked)
     brotli = None
+BROTLI_INSTALLED = brotli is not None
 
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: beyond it, parts and an index of them
 
