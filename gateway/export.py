@@ -287,7 +287,7 @@ class Exporter:
         for prefix in [prefix for prefix in self.previous if prefix not in self.report.fingerprints]:
             segments = prefix[len(self.options.root) :].split("/")[:-1]
             directory = self.options.out.joinpath(*map(fs_segment, segments))
-            for name in ("index.html", "index.html.gz", "index.json"):
+            for name in ("index.html", "index.html.gz", "index.html.br", "index.json"):
                 (directory / name).unlink(missing_ok=True)
             self.report.pages_removed += 1
 

@@ -185,18 +185,18 @@ def test_incremental_rewrites_only_changed_prefixes_and_removes_gone_ones(
     settings: Settings, s3: Any, bucket: str, tmp_path: Path
 ) -> None:
     put(s3, bucket, "a/1", "a/b/2", "c/3", "c/d/4")
-    first = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True)
+    first = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True, brotli=True)
     assert (first.pages_written, first.pages_unchanged) == (5, 0)
     untouched = (tmp_path / "c" / "index.html").stat().st_mtime_ns
     put(s3, bucket, "a/b/new")
-    second = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True)
+    second = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True, brotli=True)
     assert (second.pages_written, second.pages_unchanged) == (1, 4)
     assert "new" in (tmp_path / "a" / "b" / "index.html").read_text()
     assert (tmp_path / "c" / "index.html").stat().st_mtime_ns == untouched
     s3.delete_object(Bucket=bucket, Key="c/d/4")
-    third = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True)
+    third = export(settings, bucket, tmp_path, base_url="https://cdn.example/", incremental=True, brotli=True)
     assert (third.pages_written, third.pages_removed) == (1, 1)  # c/ changed (no folder d/ any more); c/d/ is gone
-    assert not (tmp_path / "c" / "d" / "index.html").exists()
+    assert list((tmp_path / "c" / "d").iterdir()) == []  # the page and its compressed copies
 
 
 def test_an_incremental_run_with_no_change_writes_no_file_and_one_change_one_page(
