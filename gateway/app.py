@@ -26,6 +26,7 @@ from gateway.security.csrf import CsrfGuard
 from gateway.security.grants import load_access
 from gateway.security.headers import security_headers
 from gateway.settings import Settings
+from gateway.stores import StorePaths, load_stores
 from gateway.templating import make_template_config
 
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
     access = load_access(settings.access_file) if settings.access_file else None
+    stores = load_stores(settings)
     static = create_static_files_router(
         path="/static", directories=[settings.static_dir], name="static", include_in_schema=False, opt={"public": True}
     )
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "access": access,
+                "store_configs": stores,
+                "default_store": stores[0].name,
                 "read_only": settings.read_only or bool(access and access.read_only),
             }
         ),
@@ -67,5 +71,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
     )
     trusts = access.trusts if access is not None and access.trusted_proxies else None
-    app.asgi_handler = RequestObserver(app.asgi_handler, security_headers(settings), trusts)
+    headers = security_headers(stores[0].settings, [c.settings for c in stores[1:]])
+    app.asgi_handler = RequestObserver(StorePaths(app.asgi_handler, stores[0].name), headers, trusts)
     return app

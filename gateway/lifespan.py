@@ -13,17 +13,19 @@ from gateway.observability.audit import AuditUploader
 from gateway.observability.logs import flush_logs
 from gateway.observability.metrics import in_flight, worker_stopping
 from gateway.rules.keys import check_bucket_name, parse_s3_url
-from gateway.s3 import S3Storage
 from gateway.security.records import StateStore
 from gateway.security.throttle import SignInThrottle
 from gateway.settings import Settings
+from gateway.stores import connect
 
 
 @asynccontextmanager
 async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """One set of boto3 clients per worker process: clients are thread-safe but must not cross processes."""
+    """One set of boto3 clients per store and worker process: clients are thread-safe but must not cross
+    processes. The gateway's own records and audit batches go to the default store."""
     settings: Settings = app.state.settings
-    app.state.storage = storage = S3Storage(settings)
+    app.state.stores = {config.name: connect(config) for config in app.state.store_configs}
+    storage = next(iter(app.state.stores.values()))
     app.state.records = None
     app.state.throttle = SignInThrottle()  # here, in the worker's event loop, where its limiter belongs
     if settings.state_url:
@@ -41,6 +43,7 @@ async def storage_lifespan(app: Litestar) -> AsyncIterator[None]:
         if uploader is not None:
             logging.getLogger("gateway.audit").removeHandler(uploader)
             await anyio.to_thread.run_sync(uploader.close)  # writes the last batch
-        storage.close()
+        for each in app.state.stores.values():
+            each.close()
         worker_stopping()
         flush_logs()

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from gateway.errors import GatewayError, NotAuthenticated
 from gateway.observability.requests import redacted
+from gateway.stores import path_prefix
 from gateway.templating import with_query
 from gateway.types import AnyRequest
 
@@ -78,11 +79,17 @@ def on_gateway_error(request: AnyRequest, exc: GatewayError) -> Response[Any]:
     return error_response(request, exc.status_code, exc.message)
 
 
+def here(request: AnyRequest) -> str:
+    """The path and query the caller asked for, with the store's prefix that routing took off (gateway/stores.py)."""
+    prefix = path_prefix(request)
+    return prefix + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 def sign_in_first(request: AnyRequest, exc: NotAuthenticated) -> Response[Any]:
     """Programs get 401; a person is sent to the login page, and back to where they were afterwards."""
     login = with_query(
         request.app.route_reverse("login"),
-        {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")},
+        {"next": here(request)},
     )
     if wants_json(request):
         return Response({"message": exc.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})

@@ -12,16 +12,26 @@ from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from gateway.security.auth import signed_in
 from gateway.security.csrf import csrf_token
 from gateway.settings import Settings
+from gateway.stores import PREFIX, path_prefix, store_of
 from gateway.types import AnyRequest
 
 Query = Mapping[str, str | None] | None
 
 
+GATEWAY_ROUTES = frozenset({"login", "login_submit", "logout", "share_list", "share_revoke", "healthz", "readyz"})
+"""Routes of the gateway as a whole, the same for every store."""
+
+
 def build_url(request: AnyRequest, route_name: str, query: Query = None, **path: Any) -> str:
-    """A route's URL with a query string. Keys travel in the query, percent-encoded, so they arrive unchanged."""
-    return with_query(request.app.route_reverse(route_name, **path), query)
+    """A route's URL with a query string, under the request's store (gateway/stores.py). Keys travel in the query,
+    percent-encoded, so they arrive unchanged."""
+    url = request.app.route_reverse(route_name, **path)
+    if route_name not in GATEWAY_ROUTES:
+        url = path_prefix(request) + url
+    return with_query(url, query)
 
 
 def with_query(url: str, query: Query) -> str:
@@ -33,6 +43,26 @@ def with_query(url: str, query: Query) -> str:
 def link(context: Mapping[str, Any], /, route_name: str, query: Query = None, **path: Any) -> str:
     """`build_url` for templates, which know the request from their context."""
     return build_url(context["request"], route_name, query, **path)
+
+
+def store_menu(context: Mapping[str, Any], /) -> list[dict[str, Any]]:
+    """The stores the caller may see, each with its bucket list's address, for the header's switcher; empty when
+    the gateway has one store (nothing to switch to)."""
+    request = context["request"]
+    stores = request.app.state.stores
+    if len(stores) < 2:
+        return []
+    buckets, principal, here = request.app.route_reverse("buckets"), signed_in(request), store_of(request.scope)
+    menu = [
+        {
+            "name": name,
+            "href": buckets if name == request.app.state.default_store else PREFIX + name + buckets,
+            "current": name == here,
+        }
+        for name in stores
+        if principal.sees_store(name)
+    ]
+    return menu if here in (store["name"] for store in menu) else []
 
 
 def human_size(size: int) -> str:
@@ -105,4 +135,5 @@ def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngi
     engine.register_template_callable("link", link)
     engine.register_template_callable("csrf_token", csrf_token)
     engine.register_template_callable("signed_in_as", signed_in_as)  # bound to the session, not Litestar's
+    engine.register_template_callable("store_menu", store_menu)
     return TemplateConfig(instance=engine)

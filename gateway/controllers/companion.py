@@ -25,6 +25,7 @@ from gateway.s3 import S3Storage
 from gateway.security.auth import allow, default_lifetime, own_upload_cap, upload_size_cap
 from gateway.security.upload_handles import seal, unseal
 from gateway.settings import Settings
+from gateway.stores import store_mark
 from gateway.types import AnyRequest
 
 
@@ -101,7 +102,8 @@ class CompanionRoutes(Controller):
         allow(request, "write", bucket, key)
         with audited(request, "upload.start", bucket=bucket, key=key):
             upload_id = await storage.create_multipart(bucket, key, data.type or "application/octet-stream")
-        return {"key": key, "uploadId": seal(storage.settings.secret_key, bucket, key, upload_id), "bucket": bucket}
+        handle = seal(storage.settings.secret_key, bucket, key, upload_id, store_mark(request))
+        return {"key": key, "uploadId": handle, "bucket": bucket}
 
     @get("/multipart/{upload_id:str}/{part_number:int}", name="uppy_sign_part", summary="Presign one part")
     async def sign_part(
@@ -112,7 +114,7 @@ class CompanionRoutes(Controller):
         key: FromQuery[str],
     ) -> dict[str, Any]:
         storage = storage_of(request)
-        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key), store_mark(request))
         allow(request, "write", bucket, key)
         most = most_parts_within(upload_size_cap(request))
         if own_upload_cap(request) is not None and part_number > most:
@@ -130,7 +132,7 @@ class CompanionRoutes(Controller):
         upload_id: FromPath[str],
         key: FromQuery[str],
     ) -> list[dict[str, Any]]:
-        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key), store_mark(request))
         allow(request, "write", bucket, key)
         parts = await storage.list_parts(bucket, key, real_id)
         return [{"PartNumber": p.number, "ETag": p.etag, "Size": p.size} for p in parts]
@@ -150,7 +152,7 @@ class CompanionRoutes(Controller):
         key: FromQuery[str],
         data: JSONBody[UppyComplete],
     ) -> dict[str, str]:
-        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key), store_mark(request))
         parts = check_parts([(p.PartNumber, p.ETag) for p in data.parts])
         allow(request, "write", bucket, key)
         with audited(request, "upload.complete", bucket=bucket, key=key, parts=len(parts)):
@@ -166,7 +168,7 @@ class CompanionRoutes(Controller):
         upload_id: FromPath[str],
         key: FromQuery[str],
     ) -> dict[str, str]:
-        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key))
+        bucket, real_id = unseal(storage.settings.secret_key, upload_id, check_key(key), store_mark(request))
         allow(request, "write", bucket, key)
         with audited(request, "upload.abort", bucket=bucket, key=key):
             await storage.abort_multipart(bucket, key, real_id)

@@ -33,6 +33,7 @@ from gateway.security.share_links import (
     owner_folder,
     record_name,
 )
+from gateway.stores import store_mark
 from gateway.templating import build_url
 from gateway.types import AnyRequest
 
@@ -136,9 +137,10 @@ class ShareController(Controller):
             link = new_link(principal, bucket, key, until)
             settings = request.app.state.settings
             record_fields = {"bucket": bucket, "key": key, "until": until, "created": int(time.time()), "shown": shown}
+            record_fields["store"] = storage.name
             await records.put(record_name(settings.secret_key, principal, link.link_id), record_fields)
-            token = make_token(settings.secret_key, settings.share_epoch, link)
-            url = str(request.base_url).rstrip("/") + request.app.route_reverse("share_open", token=token)
+            token = make_token(settings.secret_key, settings.share_epoch, link, store_mark(request))
+            url = str(request.base_url).rstrip("/") + build_url(request, "share_open", token=token)
             record(request, "share.create", "ok", bucket=bucket, key=key, expires=seconds, kind="gateway")
         else:
             raise BadRequest("A link is either presigned or a gateway link.")
@@ -149,8 +151,8 @@ class ShareController(Controller):
     async def open(self, request: AnyRequest, storage: NamedDependency[S3Storage], token: FromPath[str]) -> Redirect:
         """Anyone holding the link may download, while its record stands and its maker may still share the key."""
         settings = storage.settings
-        link = open_token(settings.secret_key, settings.share_epoch, token, time.time())
-        maker = maker_of(request, link)
+        link = open_token(settings.secret_key, settings.share_epoch, token, time.time(), store_mark(request))
+        maker = maker_of(request, link).in_store(storage.name)
         saved = await records_of(request).get(record_name(settings.secret_key, maker, link.link_id))
         if saved is None:
             raise NotFound(REVOKED)

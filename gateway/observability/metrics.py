@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import partial
 from time import perf_counter
 from typing import Any
 
@@ -37,13 +38,13 @@ IN_FLIGHT = Gauge(
 )
 S3_CALLS = Counter(
     "s3m_s3_requests",
-    "Calls to the store by operation and outcome (ok, an HTTP status, unreachable).",
-    ["operation", "outcome"],
+    "Calls to the stores by store, operation and outcome (ok, an HTTP status, unreachable).",
+    ["store", "operation", "outcome"],
 )
 S3_LATENCY = Histogram(
     "s3m_s3_request_duration_seconds",
-    "Time the store took, retries included, by operation.",
-    ["operation"],
+    "Time the store took, retries included, by store and operation.",
+    ["store", "operation"],
     buckets=LATENCY_BUCKETS,
 )
 PRESIGNED = Counter("s3m_presigned_urls", "Presigned URLs issued, by HTTP method.", ["method"])
@@ -94,16 +95,17 @@ def render() -> bytes:
     return generate_latest(registry)
 
 
-def watch_store_calls(client: Any) -> None:
-    """Count and time every call `client` makes, through botocore's own events (one per call, retries inside)."""
+def watch_store_calls(client: Any, store: str) -> None:
+    """Count and time every call `client` makes to `store`, through botocore's own events (one per call, retries
+    inside)."""
     events = client.meta.events
-    events.register("before-call.s3", _started)
+    events.register("before-call.s3", partial(_started, store))
     events.register("after-call.s3", _answered)
     events.register("after-call-error.s3", _unanswered)
 
 
-def _started(model: Any, context: dict[str, Any], **_: Any) -> None:
-    context["s3m_call"] = (model.name, perf_counter())
+def _started(store: str, model: Any, context: dict[str, Any], **_: Any) -> None:
+    context["s3m_call"] = (store, model.name, perf_counter())
 
 
 def _answered(http_response: Any, context: dict[str, Any], **_: Any) -> None:
@@ -119,9 +121,9 @@ def _observe(context: dict[str, Any], outcome: str) -> None:
     call = context.pop("s3m_call", None)
     if call is None:  # a call made before the hooks were registered
         return
-    operation, started = call
-    S3_CALLS.labels(operation, outcome).inc()
-    S3_LATENCY.labels(operation).observe(perf_counter() - started)
+    store, operation, started = call
+    S3_CALLS.labels(store, operation, outcome).inc()
+    S3_LATENCY.labels(store, operation).observe(perf_counter() - started)
 
 
 def worker_stopping() -> None:

@@ -30,7 +30,7 @@ ACCEPTED_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,128}")
 # Probed every few seconds by load balancers and scrapers: logged at debug unless they fail.
 QUIET_ROUTES = frozenset({"healthz", "readyz", "metrics"})
 # Paths that carry a bearer secret: whoever reads the log must not be able to use it.
-SECRET_PATH = re.compile(r"^(/s/)[^/]*")
+SECRET_PATH = re.compile(r"^((?:/store/[^/]*)?/s/)[^/]*")  # a share link, of any store
 CLIENT = "s3m_client"  # scope key: the client's address, as the trusted proxies tell it
 
 

@@ -19,7 +19,7 @@ class Buckets(Store):
     def ensure_bucket(self, bucket: str, origins: list[str]) -> bool:
         """Create `bucket` unless it exists, then give it the CORS rule browser uploads from `origins` need; True
         when the bucket was created. Blocking: for the command line and the demo, before any event loop."""
-        with translated(bucket, "", self.settings.endpoint_url):
+        with translated(bucket, "", self.where):
             try:
                 self.api.head_bucket(Bucket=bucket)
                 created = False

@@ -30,8 +30,8 @@ UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, C
 
 
 @contextmanager
-def translated(bucket: str, key: str, endpoint: str | None) -> Iterator[None]:
-    """Turn boto3's exceptions into gateway errors with a sentence a user can act on."""
+def translated(bucket: str, key: str, where: str) -> Iterator[None]:
+    """Turn boto3's exceptions into gateway errors with a sentence a user can act on; `where` names the store."""
     try:
         yield
     except GatewayError:
@@ -39,10 +39,11 @@ def translated(bucket: str, key: str, endpoint: str | None) -> Iterator[None]:
     except ClientError as exc:
         raise from_client_error(exc, bucket, key) from exc
     except UNREACHABLE as exc:
-        raise StoreUnavailable(f"The store at {endpoint or 'AWS'} did not answer: {exc}") from exc
+        raise StoreUnavailable(f"The store {where} did not answer: {exc}") from exc
     except NoCredentialsError as exc:
         raise StoreUnavailable(
-            "No credentials for the store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+            f"No credentials for the store {where}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the "
+            "store its own in the access file."
         ) from exc
     except BotoCoreError as exc:
         raise StoreError(f"The request to the store failed: {exc}") from exc

@@ -99,7 +99,7 @@ class Listings(Store):
         params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": WALKED_PAGE}}
         if not flat:
             params["Delimiter"] = "/"
-        with translated(bucket, "", self.settings.endpoint_url):
+        with translated(bucket, "", self.where):
             for answer in self.api.get_paginator("list_objects_v2").paginate(**params):
                 yield self._listing(bucket, prefix, answer)
 
@@ -110,7 +110,7 @@ class Listings(Store):
         so the cut never multiplies the calls as a walk per folder would."""
         if pieces < 2:
             return [self.walk_pages(bucket, prefix, flat=True)]
-        with translated(bucket, "", self.settings.endpoint_url):
+        with translated(bucket, "", self.where):
             answer = self.api.list_objects_v2(Bucket=bucket, Prefix=prefix, Delimiter="/", MaxKeys=WALKED_PAGE)
         entries = [p["Prefix"] for p in answer.get("CommonPrefixes", [])]
         entries = sorted(entries + [o["Key"] for o in answer.get("Contents", []) if o["Key"] != prefix])
@@ -135,7 +135,7 @@ class Listings(Store):
         params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "PaginationConfig": {"PageSize": WALKED_PAGE}}
         if after:
             params["StartAfter"] = after
-        with translated(bucket, "", self.settings.endpoint_url):
+        with translated(bucket, "", self.where):
             for answer in self.api.get_paginator("list_objects_v2").paginate(**params):
                 page = self._listing(bucket, prefix, answer)
                 kept = [o for o in page.objects if (not first or o.key >= first) and (not end or o.key < end)]

@@ -104,7 +104,7 @@ class Objects(Listings):
 
     def write(self, bucket: str, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
         """Store `body` at `key` (the gateway's own writes: audit batches, the demo's files). Blocking."""
-        with translated(bucket, key, self.settings.endpoint_url):
+        with translated(bucket, key, self.where):
             self.api.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
 
     async def put(self, bucket: str, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
@@ -138,7 +138,7 @@ class Objects(Listings):
         await self._run(partial(self.api.put_object, Bucket=bucket, Key=key, Body=b""), bucket, key)
 
     def put_file(self, bucket: str, key: str, path: Path, content_type: str) -> None:
-        with translated(bucket, key, self.settings.endpoint_url), path.open("rb") as body:
+        with translated(bucket, key, self.where), path.open("rb") as body:
             self.api.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
 
     async def delete_keys(self, bucket: str, keys: list[str]) -> DeleteReport:

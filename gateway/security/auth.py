@@ -16,6 +16,7 @@ from gateway.s3 import S3Storage
 from gateway.security.grants import ANONYMOUS, AccessConfig, Principal, check, token_digest
 from gateway.security.records import StateStore
 from gateway.security.sessions import read_session, session_cookie, session_user
+from gateway.stores import store_of
 from gateway.types import AnyConnection, AnyRequest
 
 
@@ -59,7 +60,13 @@ async def authenticate(connection: AnyConnection, handler: BaseRouteHandler) -> 
 
 
 def principal_of(request: AnyRequest) -> Principal:
-    """Who the guard said is asking; ANONYMOUS when there is no access file, and so no guard."""
+    """Who the guard said is asking (ANONYMOUS when there is no access file, and so no guard), with the grants of
+    the store the request is for: every check made with it is a check in that store."""
+    return signed_in(request).in_store(store_of(request.scope))
+
+
+def signed_in(request: AnyRequest) -> Principal:
+    """Who the guard said is asking, with all their grants: which stores they may see."""
     principal: Principal = request.scope.get("user") or ANONYMOUS
     return principal
 
@@ -68,7 +75,7 @@ def refuse_state(request: AnyRequest, bucket: str, key: str) -> None:
     """The gateway's own records (S3M_STATE_S3_URL) are out of every grant: a user who could write them could
     bring back an ended session or a revoked link."""
     state: StateStore | None = request.app.state.records
-    if state is not None and state.holds(bucket, key):
+    if state is not None and state.storage.name == store_of(request.scope) and state.holds(bucket, key):
         raise AccessDenied(f"{bucket}/{key} holds the gateway's own records: no grant reaches it.")
 
 
@@ -117,11 +124,11 @@ def own_upload_cap(request: AnyRequest) -> int | None:
 async def visible_buckets(request: AnyRequest, storage: S3Storage) -> list[Bucket]:
     """The buckets the caller may see: the configured list (for credentials without ListAllMyBuckets) or the
     store's, less those outside the caller's grants."""
-    access = request.app.state.access
-    if access is not None and access.buckets is not None:
-        buckets = [Bucket(name=name, created=None) for name in access.buckets]
+    if storage.buckets is not None:
+        buckets = [Bucket(name=name, created=None) for name in storage.buckets]
     else:
         buckets = await storage.list_buckets()
     principal, records = principal_of(request), request.app.state.records
-    hidden = records.bucket if records is not None and not records.prefix else None  # the gateway's own bucket
+    own = records is not None and not records.prefix and records.storage.name == storage.name
+    hidden = records.bucket if own else None  # the gateway's own bucket
     return [b for b in buckets if principal.sees_bucket(b.name) and b.name != hidden]

@@ -1,14 +1,16 @@
 """Who may do what: principals (users, API tokens, proxy users) and their grants, read from S3M_ACCESS_FILE.
 
-A grant names a bucket (or "*"), a key prefix and actions. Every action is checked where the gateway acts or signs,
-so no presigned URL leaves the gateway for a key outside its caller's grants.
+A grant names a store (the default one unless it says; "*" for all), a bucket (or "*"), a key prefix and actions.
+A request is for one store (gateway/stores.py) and is judged by that store's grants alone. Every action is checked
+where the gateway acts or signs, so no presigned URL leaves the gateway for a key outside its caller's grants.
 
     read_only = false
     buckets = ["reports", "uploads"]        # shown on the bucket list, for credentials without ListAllMyBuckets
 
     [users.alice]
     password = "scrypt:..."                 # from `s3-manager hash-password`
-    grants = [{bucket = "*", actions = ["list", "read", "write", "delete", "share"]}]
+    grants = [{bucket = "*", actions = ["list", "read", "write", "delete", "share"]},
+              {store = "archive", bucket = "cold", actions = ["list", "read"]}]
 
     [tokens.ci]
     sha256 = "..."                          # of the token: `s3-manager hash-token`
@@ -36,6 +38,7 @@ from typing import Any
 from gateway.errors import AccessDenied
 from gateway.models import Listing
 from gateway.settings import SettingsError
+from gateway.stores import store_names
 
 ACTIONS = frozenset({"list", "read", "write", "delete", "share"})
 CHANGES = frozenset({"write", "delete"})
@@ -48,6 +51,7 @@ class AccessConfigError(SettingsError):
 
 @dataclass(frozen=True, slots=True)
 class Grant:
+    store: str
     bucket: str
     prefix: str
     actions: frozenset[str]
@@ -66,6 +70,13 @@ class Principal:
     max_expires: int | None = None
     max_upload_size: int | None = None
     password: str | None = field(default=None, repr=False)
+
+    def in_store(self, store: str) -> Principal:
+        """The same principal with only the grants that reach `store`: what it may do in a request for it."""
+        return replace(self, grants=tuple(g for g in self.grants if g.store in ("*", store)))
+
+    def sees_store(self, store: str) -> bool:
+        return any(g.store in ("*", store) for g in self.grants)
 
     def may(self, action: str, bucket: str, key: str = "") -> bool:
         return any(grant.covers(action, bucket, key) for grant in self.grants)
@@ -98,7 +109,7 @@ class Principal:
         )
 
 
-ANONYMOUS = Principal("anonymous", "anonymous", (Grant("*", "", ACTIONS),))
+ANONYMOUS = Principal("anonymous", "anonymous", (Grant("*", "*", "", ACTIONS),))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +119,6 @@ class AccessConfig:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     proxy_user_header: str = "x-forwarded-user"
     read_only: bool = False
-    buckets: tuple[str, ...] | None = None
 
     def proxy_user(self, name: str) -> Principal | None:
         known = self.users.get(name) or self.users.get("*")
@@ -149,30 +159,30 @@ def load_access(path: Path) -> AccessConfig:
         raw = tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise AccessConfigError(f"S3M_ACCESS_FILE {path}: {exc}") from None
-    users = {name: _principal(name, "user", entry, path) for name, entry in raw.get("users", {}).items()}
+    stores = store_names(raw)
+    users = {name: _principal(name, "user", entry, path, stores) for name, entry in raw.get("users", {}).items()}
     tokens = {}
     for name, entry in raw.get("tokens", {}).items():
         digest = str(entry.get("sha256", "")).lower()
         if len(digest) != 64:
             raise AccessConfigError(f"{path}: token {name!r} needs sha256 = the token's SHA-256 in hex")
-        tokens[digest] = _principal(name, "token", entry, path)
+        tokens[digest] = _principal(name, "token", entry, path, stores)
     proxy = raw.get("proxy", {})
     try:
         trusted = tuple(ipaddress.ip_network(cidr) for cidr in proxy.get("trusted", []))
     except ValueError as exc:
         raise AccessConfigError(f"{path}: [proxy] trusted: {exc}") from None
-    buckets = raw.get("buckets")
     return AccessConfig(
         users=users,
         tokens=tokens,
         trusted_proxies=trusted,
         proxy_user_header=str(proxy.get("user_header", "X-Forwarded-User")).lower(),
         read_only=bool(raw.get("read_only", False)),
-        buckets=tuple(buckets) if buckets is not None else None,
     )
 
 
-def _principal(name: str, kind: str, entry: dict[str, Any], path: Path) -> Principal:
+def _principal(name: str, kind: str, entry: dict[str, Any], path: Path, stores: tuple[str, ...]) -> Principal:
+    """`stores`: the configured stores' names, the default first (a grant that names none is for it)."""
     grants = []
     for spec in entry.get("grants", []):
         actions = frozenset(spec.get("actions", []))
@@ -180,7 +190,10 @@ def _principal(name: str, kind: str, entry: dict[str, Any], path: Path) -> Princ
             raise AccessConfigError(
                 f"{path}: {kind} {name!r}: each grant needs a bucket and actions among {', '.join(sorted(ACTIONS))}"
             )
-        grants.append(Grant(str(spec["bucket"]), str(spec.get("prefix", "")), actions))
+        store = str(spec.get("store", stores[0]))
+        if store != "*" and store not in stores:
+            raise AccessConfigError(f"{path}: {kind} {name!r}: a grant names the store {store!r}, not in [stores]")
+        grants.append(Grant(store, str(spec["bucket"]), str(spec.get("prefix", "")), actions))
     return Principal(
         name, kind, tuple(grants), entry.get("max_expires"), entry.get("max_upload_size"), entry.get("password")
     )

@@ -6,6 +6,7 @@ Pages load scripts and styles from the gateway only; they talk to the gateway an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from gateway.settings import Settings
@@ -53,8 +54,9 @@ SAME_SITE_WARNING = (
 )
 
 
-def content_security_policy(settings: Settings) -> str:
-    store = " ".join(store_origins(settings))
+def content_security_policy(settings: Settings, others: Sequence[Settings] = ()) -> str:
+    """`others`: the other stores' settings (gateway/stores.py), whose origins the pages talk to as well."""
+    store = " ".join(dict.fromkeys(origin for each in (settings, *others) for origin in store_origins(each)))
     directives = {
         "default-src": "'none'",
         "script-src": "'self'",
@@ -72,10 +74,10 @@ def content_security_policy(settings: Settings) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
+def security_headers(settings: Settings, others: Sequence[Settings] = ()) -> list[tuple[bytes, bytes]]:
     """Raw ASGI headers, built once per app."""
     headers = {
-        "content-security-policy": content_security_policy(settings),
+        "content-security-policy": content_security_policy(settings, others),
         "x-content-type-options": "nosniff",
         "x-frame-options": "DENY",
         "referrer-policy": "same-origin",

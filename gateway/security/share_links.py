@@ -45,16 +45,17 @@ def new_link(principal: Principal, bucket: str, key: str, until: int) -> ShareLi
     return ShareLink(principal.kind, principal.name, secrets.token_urlsafe(12), bucket, key, until)
 
 
-def make_token(secret: str, epoch: int, link: ShareLink) -> str:
+def make_token(secret: str, epoch: int, link: ShareLink, store: str = "") -> str:
+    """`store`: the mark of the link's store (gateway/stores.py: store_mark), which only opens it there."""
     fields = [link.maker_kind, link.maker, link.link_id, link.bucket, link.key, link.until]
-    return sign(secret, f"share:{epoch}", fields)
+    return sign(secret, f"share:{epoch}{store}", fields)
 
 
-def open_token(secret: str, epoch: int, token: str, now: float) -> ShareLink:
+def open_token(secret: str, epoch: int, token: str, now: float, store: str = "") -> ShareLink:
     """The link a valid token names: NotFound for one this gateway never signed (or signed before the epoch
-    changed, which it cannot tell apart), Gone for one past its date."""
+    changed, or for another store, which it cannot tell apart), Gone for one past its date."""
     try:
-        kind, maker, link_id, bucket, key, until = unsign(secret, f"share:{epoch}", token)
+        kind, maker, link_id, bucket, key, until = unsign(secret, f"share:{epoch}{store}", token)
         link = ShareLink(str(kind), str(maker), str(link_id), str(bucket), str(key), int(until))
     except (BadToken, ValueError, TypeError):
         raise NotFound(REVOKED) from None

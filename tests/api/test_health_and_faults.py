@@ -94,7 +94,7 @@ def test_an_unexpected_error_is_a_500_page_without_a_traceback(
     async def broken() -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(client.app.state.storage, "list_buckets", broken)
+    monkeypatch.setattr(client.app.state.stores["default"], "list_buckets", broken)
     page = client.get("/")
     assert page.status_code == 500
     assert "the error was logged" in soup(page.text).select_one(".notice.error").text

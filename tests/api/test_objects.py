@@ -179,7 +179,7 @@ def test_a_large_folder_is_counted_with_one_listing_and_said_to_hold_more(
     """Issue 14, item 7: counting never walks the whole folder; beyond the limit the page says "more than"."""
     monkeypatch.setattr(gateway.s3.listing, "COUNTED", 10)
     put(s3, bucket, *(f"big/{n:03d}" for n in range(12)))
-    listings = S3_CALLS.labels("ListObjectsV2", "ok")
+    listings = S3_CALLS.labels("default", "ListObjectsV2", "ok")
     before = listings._value.get()
     for page in (f"/b/{bucket}/delete-folder?prefix=big/", f"/b/{bucket}/transfer/?prefix=big/"):
         confirm = soup(client.get(page).text)
