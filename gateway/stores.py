@@ -33,8 +33,6 @@ from typing import Any, cast
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from gateway.s3 import S3Storage
-from gateway.s3.client import own_session
 from gateway.settings import ADDRESSING_STYLES, Settings, SettingsError
 from gateway.types import AnyConnection
 
@@ -167,11 +165,6 @@ def _credentials(entry: dict[str, Any], where: str) -> tuple[str, str, str | Non
     if key_id is None or secret is None:
         raise SettingsError(f"{where}: give both access_key_id and secret_access_key (or their _env names)")
     return key_id, secret, token
-
-
-def connect(config: StoreConfig) -> S3Storage:
-    """The storage adapter of one store, with its own session when it has credentials of its own."""
-    return S3Storage(config.settings, config.name, own_session(config.profile, config.credentials), config.buckets)
 
 
 def store_of(scope: Scope | dict[str, Any]) -> str:

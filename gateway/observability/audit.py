@@ -22,6 +22,7 @@ from gateway.observability.logs import JsonFormatter, log_event, request_id
 from gateway.observability.metrics import AUDIT_EVENTS
 from gateway.observability.requests import client_address, user_name
 from gateway.s3 import S3Storage
+from gateway.stores import store_of
 from gateway.types import AnyRequest
 
 log = logging.getLogger("gateway.audit")
@@ -39,6 +40,7 @@ def record(request: AnyRequest, action: str, outcome: str, **fields: Any) -> Non
         "user": user_name(scope),
         "client": client_address(scope),
         "request_id": request_id.get(),
+        "store": store_of(scope),
         **fields,
     }
     log_event(log, logging.INFO, action, event)

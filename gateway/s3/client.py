@@ -18,7 +18,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.utils import parse_timestamp as botocore_timestamp
 
-from gateway.errors import StoreUnavailable
+from gateway.errors import GatewayError, StoreUnavailable
 from gateway.observability.metrics import watch_store_calls
 from gateway.s3.errors import translated
 from gateway.s3.sigv4 import FastPresigner
@@ -143,3 +143,11 @@ class Store:
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the store answers within PROBE_TIMEOUT (or the read timeout, if shorter)."""
         await self._run(self.prober.list_buckets)
+
+    async def trouble(self) -> str | None:
+        """Why the store does not answer the probe (a sentence naming it), or None when it does."""
+        try:
+            await self.ping()
+        except GatewayError as exc:
+            return exc.message
+        return None
