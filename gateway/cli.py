@@ -17,6 +17,7 @@ from gateway.errors import GatewayError
 from gateway.security.grants import hash_password, load_access, token_digest
 from gateway.security.headers import SAME_SITE_WARNING, store_shares_site
 from gateway.settings import Settings, SettingsError
+from gateway.stores import StoreConfig, load_stores
 
 
 def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
@@ -168,11 +169,21 @@ def export(args: argparse.Namespace) -> None:
         list_workers=args.list_workers,
         site_url=None if args.site_url is None else args.site_url.rstrip("/") + "/",
     )
-    report = Exporter(Settings.from_env(), options, progress=None if args.quiet else sys.stderr).run()
+    settings = Settings.from_env()
+    report = Exporter(settings, options, None if args.quiet else sys.stderr, store_named(settings, args.store)).run()
     print(
         f"exported s3://{bucket}/{root} to {args.out}: {report.pages_written} pages written, "
         f"{report.pages_unchanged} unchanged, {report.pages_removed} removed, {report.objects} objects"
     )
+
+
+def store_named(settings: Settings, name: str | None) -> StoreConfig:
+    """The store of the access file with that name (the default one when None), or an error naming the others."""
+    stores = load_stores(settings)
+    found = stores[0] if name is None else next((store for store in stores if store.name == name), None)
+    if found is None:
+        raise SettingsError(f"there is no store {name!r}: the stores are {', '.join(s.name for s in stores)}")
+    return found
 
 
 def add_address(command: argparse.ArgumentParser) -> None:
@@ -260,6 +271,9 @@ def parser() -> argparse.ArgumentParser:
     )
     static.add_argument(
         "--feed", type=int, default=0, metavar="N", help="an Atom feed of the newest N files: OUT/feed.atom"
+    )
+    static.add_argument(
+        "--store", metavar="NAME", help="the store of the access file to export from (default: the default store)"
     )
     static.add_argument(
         "--list-workers",

@@ -31,8 +31,9 @@ from gateway.feeds import FeedEntry, NewestFiles, SearchIndex, Sitemap, compress
 from gateway.models import Listing
 from gateway.pep503 import project_of, simple_index
 from gateway.rules.keys import folder_of
-from gateway.s3 import S3Storage
+from gateway.s3 import connect
 from gateway.settings import Settings
+from gateway.stores import DEFAULT, StoreConfig
 from gateway.templating import make_environment
 
 MANIFEST = ".s3m-export.json"
@@ -115,9 +116,16 @@ def fs_segment(name: str) -> str:
 
 
 class Exporter:
-    def __init__(self, settings: Settings, options: ExportOptions, progress: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        options: ExportOptions,
+        progress: IO[str] | None = None,
+        store: StoreConfig | None = None,
+    ) -> None:
+        """`store`: the configured store to export from (gateway/stores.py); the environment's, when None."""
         self.options = options
-        self.storage = S3Storage(settings)
+        self.storage = connect(store or StoreConfig(DEFAULT, settings))
         self.env = make_environment(settings)
         self.page: Any = self.env.get_template("export/index.html").module  # its head, rows and foot macros
         self.static_dir = settings.static_dir
