@@ -15,7 +15,7 @@ from litestar.types import ControllerRouterHandler
 from gateway import __version__
 from gateway.controllers import ROUTE_HANDLERS
 from gateway.controllers.metrics import metrics
-from gateway.deps import provide_storage
+from gateway.deps import known_store, provide_storage
 from gateway.lifespan import storage_lifespan
 from gateway.observability.logs import configure_logging
 from gateway.observability.requests import RequestObserver
@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "read_only": settings.read_only or bool(access and access.read_only),
             }
         ),
-        guards=[authenticate] if access is not None else [],  # without an access file, everyone is ANONYMOUS
+        # Without an access file there is no sign-in: everyone is ANONYMOUS.
+        guards=[authenticate, known_store] if access is not None else [known_store],
         template_config=make_template_config(settings),
         plugins=[HTMXPlugin()],
         # Outermost first: a cross-site request loses Accept-Encoding before compression reads it, then CSRF checks.

@@ -12,10 +12,10 @@ from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from gateway.security.auth import signed_in
+from gateway.security.auth import visible_stores
 from gateway.security.csrf import csrf_token
 from gateway.settings import Settings
-from gateway.stores import PREFIX, path_prefix, store_of
+from gateway.stores import PREFIX, store_of
 from gateway.types import AnyRequest
 
 Query = Mapping[str, str | None] | None
@@ -28,9 +28,14 @@ GATEWAY_ROUTES = frozenset({"login", "login_submit", "logout", "share_list", "sh
 def build_url(request: AnyRequest, route_name: str, query: Query = None, **path: Any) -> str:
     """A route's URL with a query string, under the request's store (gateway/stores.py). Keys travel in the query,
     percent-encoded, so they arrive unchanged."""
+    return url_in(request, store_of(request.scope), route_name, query, **path)
+
+
+def url_in(request: AnyRequest, store: str, route_name: str, query: Query = None, **path: Any) -> str:
+    """`build_url` for a route of `store`, which may be another than the request's (a copy's target)."""
     url = request.app.route_reverse(route_name, **path)
-    if route_name not in GATEWAY_ROUTES:
-        url = path_prefix(request) + url
+    if route_name not in GATEWAY_ROUTES and store != request.app.state.default_store:
+        url = PREFIX + store + url
     return with_query(url, query)
 
 
@@ -45,24 +50,24 @@ def link(context: Mapping[str, Any], /, route_name: str, query: Query = None, **
     return build_url(context["request"], route_name, query, **path)
 
 
+def link_in(context: Mapping[str, Any], /, store: str, route_name: str, query: Query = None, **path: Any) -> str:
+    """`url_in` for templates."""
+    return url_in(context["request"], store, route_name, query, **path)
+
+
 def store_menu(context: Mapping[str, Any], /) -> list[dict[str, Any]]:
     """The stores the caller may see, each with its bucket list's address, for the header's switcher; empty when
-    the gateway has one store (nothing to switch to)."""
+    they see one store (nothing to switch to)."""
     request = context["request"]
     stores = request.app.state.stores
     if len(stores) < 2:
         return []
-    buckets, principal, here = request.app.route_reverse("buckets"), signed_in(request), store_of(request.scope)
+    here = store_of(request.scope)
     menu = [
-        {
-            "name": name,
-            "href": buckets if name == request.app.state.default_store else PREFIX + name + buckets,
-            "current": name == here,
-        }
-        for name in stores
-        if principal.sees_store(name)
+        {"name": name, "href": url_in(request, name, "buckets"), "current": name == here}
+        for name in visible_stores(request)
     ]
-    return menu if here in (store["name"] for store in menu) else []
+    return menu if len(menu) > 1 and here in (store["name"] for store in menu) else []
 
 
 def human_size(size: int) -> str:
@@ -133,6 +138,7 @@ def make_environment(settings: Settings) -> Environment:
 def make_template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
     engine = JinjaTemplateEngine.from_environment(make_environment(settings))
     engine.register_template_callable("link", link)
+    engine.register_template_callable("link_in", link_in)
     engine.register_template_callable("csrf_token", csrf_token)
     engine.register_template_callable("signed_in_as", signed_in_as)  # bound to the session, not Litestar's
     engine.register_template_callable("store_menu", store_menu)

@@ -1,6 +1,8 @@
 """Copy, move and rename: one object at once, or a whole folder page by page (the browser drives the pages and shows
-progress). Everything is copied by the store itself (CopyObject, multipart copy for large objects); a move deletes a
-source only after its copy arrived.
+progress). Within one store, the store copies (CopyObject, multipart copy for large objects). Into another store, the
+browser does: it reads each object with a presigned GET of the source and writes it with the target store's own
+upload routes (a presigned PUT, or parts), so the bytes never pass through the gateway. A move deletes a source only
+after its copy arrived and, across stores, was found whole (its size and, where both stores give one, its ETag).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from gateway.controllers.shared import after_change, load_listing, valid_bucket
-from gateway.errors import BadRequest, Conflict
+from gateway.controllers.shared import after_change, load_listing, upload_options, valid_bucket
+from gateway.errors import BadRequest, Conflict, NotFound
 from gateway.models import KeyCount
-from gateway.observability.audit import audited
+from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial
 from gateway.rules.keys import (
     breadcrumbs,
@@ -30,7 +32,15 @@ from gateway.rules.keys import (
     renamed,
 )
 from gateway.s3 import S3Storage
-from gateway.security.auth import allow, allow_listing, visible_buckets
+from gateway.security.auth import (
+    allow,
+    allow_listing,
+    default_lifetime,
+    signed_in,
+    visible_buckets,
+    visible_stores,
+)
+from gateway.security.grants import check
 from gateway.types import AnyRequest
 
 
@@ -45,6 +55,26 @@ class TransferRequest:
     token: str | None = None
     only_new: bool = False
     """Refuse when the target already holds anything (a rename): checked before the first page."""
+
+
+@dataclass
+class SourcesRequest:
+    key: str | None = None
+    prefix: str | None = None
+    move: bool = False
+    token: str | None = None
+
+
+@dataclass
+class CopiedRequest:
+    key: str
+    target_store: str
+    target_bucket: str
+    target_key: str
+
+
+CROSS_STORE_PAGE = 100
+"""Objects per page of a copy into another store: each is a HEAD here (for its type) and a transfer in the browser."""
 
 
 def check_target_folder(source: str, folder: str, target: str, target_folder: str) -> str:
@@ -69,8 +99,10 @@ class TransferController(Controller):
         bucket: FromPath[str],
         prefix: FromQuery[str | None] = None,
         key: FromQuery[str | None] = None,
+        target_store: FromQuery[str | None] = None,
     ) -> Template:
-        """The copy / move form for a folder (with how many objects it holds) or one object."""
+        """The copy / move form for a folder (with how many objects it holds) or one object, into a bucket of the
+        source's store or of `target_store`."""
         if prefix is not None:
             folder = folder_prefix(prefix)
             allow_listing(request, bucket, folder)
@@ -83,8 +115,22 @@ class TransferController(Controller):
             await storage.head(bucket, key)
             source = {"folder": None, "key": key, "count": KeyCount(1, False), "parent": parent_of(key)}
             source["name"] = last_segment(key)
-        others = [b.name for b in await visible_buckets(request, storage) if b.name != bucket]
-        context = {**source, "bucket": bucket, "buckets": [bucket, *others]}  # the source's first: copies stay in it
+        stores = visible_stores(request)
+        target = target_store or storage.name
+        if target not in stores:
+            raise NotFound(f"There is no store named {target!r} here.")
+        found = [b.name for b in await visible_buckets(request, request.app.state.stores[target])]
+        # The source's bucket first when the target is its store: copies stay in it unless told otherwise.
+        buckets = [bucket, *(name for name in found if name != bucket)] if target == storage.name else found
+        context = {
+            **source,
+            "bucket": bucket,
+            "buckets": buckets,
+            "store": storage.name,
+            "stores": stores if len(stores) > 1 else [],
+            "target_store": target,
+            "uploads": upload_options(storage.settings),
+        }
         return page_or_partial(request, "pages/transfer.html", "partials/transfer.html", context)
 
     @get("/folders", name="transfer_folders")
@@ -151,6 +197,84 @@ class TransferController(Controller):
             "not_deleted": [{"key": k, "reason": r} for k, r in report.not_deleted],
             "next_token": report.next_token,
         }
+
+    @post("/sources", name="transfer_sources", status_code=200)
+    async def sources(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[SourcesRequest],
+    ) -> dict[str, Any]:
+        """For a copy into another store, which the browser makes: one object, or the next page of a folder, each
+        with its size, type and ETag and a GET presigned for the browser to read it."""
+        if (data.key is None) == (data.prefix is None):
+            raise BadRequest("Give the key of one object or the prefix of a folder.")
+        where = check_key(data.key) if data.key is not None else folder_prefix(data.prefix or "")
+        for action in ("read", "delete") if data.move else ("read",):
+            allow(request, action, bucket, where)
+        if data.key is not None:
+            keys, next_token = [where], None
+        else:
+            page = await storage.list_page(bucket, where, data.token, flat=True, size=CROSS_STORE_PAGE)
+            keys, next_token = [o.key for o in page.objects], page.next_token
+        heads = await storage.heads(bucket, keys)
+        seconds = default_lifetime(request)
+        objects = [
+            {
+                "key": key,
+                "size": head["ContentLength"],
+                "type": head.get("ContentType") or "application/octet-stream",
+                "etag": head.get("ETag", ""),
+                "url": storage.presign_get(bucket, key, None, seconds),
+            }
+            for key, head in heads.items()
+            if head is not None  # gone since it was listed
+        ]
+        if objects:
+            presigned(request, "GET", bucket, where, seconds, purpose="copy to another store", objects=len(objects))
+        return {"objects": objects, "next_token": next_token}
+
+    @post("/verified", name="transfer_verified", status_code=200)
+    async def verified(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        data: JSONBody[CopiedRequest],
+    ) -> dict[str, Any]:
+        """The second half of a move into another store: compare the copy the browser made with its source, and
+        delete the source only when they agree."""
+        key, target_key = check_key(data.key), check_key(data.target_key)
+        target_bucket = check_bucket_name(data.target_bucket)
+        allow(request, "delete", bucket, key)
+        target = request.app.state.stores.get(data.target_store)
+        if target is None or target.name == storage.name:
+            raise BadRequest("A move into another store names that store; within one store, the store moves.")
+        check(signed_in(request).in_store(target.name), request.app.state.read_only, "write", target_bucket, target_key)
+        fields = {"bucket": bucket, "key": key, "target_store": target.name, "target_bucket": target_bucket}
+        with audited(request, "object.move", **fields, target=target_key):
+            copy = (await target.heads(target_bucket, [target_key]))[target_key]
+            source = await storage.head(bucket, key)
+            if copy is None:
+                raise Conflict(f"No copy of {key} arrived in {target.name}/{target_bucket}: the source was kept.")
+            if problem := differs(source, copy):
+                raise Conflict(f"The copy of {key} in {target.name}/{target_bucket} {problem}: the source was kept.")
+            await storage.remove(bucket, key)
+        return {"deleted": 1}
+
+
+def differs(source: dict[str, Any], copy: dict[str, Any]) -> str | None:
+    """How a copy differs from its source, as a sentence's end, or None. ETags are compared only when both are of
+    one kind (an MD5, or the same number of parts): a copy written in other parts, or encrypted with KMS, has
+    another ETag for the same bytes."""
+    if source["ContentLength"] != copy["ContentLength"]:
+        return f"holds {copy['ContentLength']} bytes, the source {source['ContentLength']}"
+    tags = str(source.get("ETag", "")).strip('"'), str(copy.get("ETag", "")).strip('"')
+    kinds = {tag.partition("-")[2] for tag in tags}
+    if all(tags) and len(kinds) == 1 and tags[0] != tags[1]:
+        return "has other contents (another ETag)"
+    return None
 
 
 class RenameController(Controller):

@@ -85,20 +85,24 @@ class Objects(Listings):
         await self._run(partial(self.api.delete_object, Bucket=bucket, Key=key, VersionId=version_id), bucket, key)
 
     async def existing(self, bucket: str, keys: list[str]) -> set[str]:
-        """Which of `keys` already hold an object: HEADs in parallel, in one trip off the event loop, so a
-        1,000-file folder upload does not wait for 1,000 round trips in a row."""
+        """Which of `keys` already hold an object."""
+        return {key for key, head in (await self.heads(bucket, keys)).items() if head is not None}
 
-        def present(key: str) -> bool:
+    async def heads(self, bucket: str, keys: list[str]) -> dict[str, dict[str, Any] | None]:
+        """Each key's HEAD answer, None where there is no object: HEADs in parallel, in one trip off the event
+        loop, so a 1,000-file folder upload does not wait for 1,000 round trips in a row."""
+
+        def head(key: str) -> dict[str, Any] | None:
             try:
-                self.api.head_object(Bucket=bucket, Key=key)
+                answer: dict[str, Any] = self.api.head_object(Bucket=bucket, Key=key)
             except ClientError as exc:
                 if from_client_error(exc, bucket, key).status_code == 404:
-                    return False
+                    return None
                 raise
-            return True
+            return answer
 
-        def work() -> set[str]:
-            return {key for key, found in zip(keys, self.pool.map(present, keys), strict=True) if found}
+        def work() -> dict[str, dict[str, Any] | None]:
+            return dict(zip(keys, self.pool.map(head, keys), strict=True))
 
         return await self._run(work, bucket)
 

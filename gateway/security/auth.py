@@ -65,9 +65,9 @@ def principal_of(request: AnyRequest) -> Principal:
     return signed_in(request).in_store(store_of(request.scope))
 
 
-def signed_in(request: AnyRequest) -> Principal:
+def signed_in(connection: AnyConnection) -> Principal:
     """Who the guard said is asking, with all their grants: which stores they may see."""
-    principal: Principal = request.scope.get("user") or ANONYMOUS
+    principal: Principal = connection.scope.get("user") or ANONYMOUS
     return principal
 
 
@@ -96,6 +96,12 @@ def allow_listing(request: AnyRequest, bucket: str, prefix: str) -> Principal:
     return principal
 
 
+def visible_stores(request: AnyRequest) -> list[str]:
+    """The names of the stores the caller holds a grant in, the default one first."""
+    principal = signed_in(request)
+    return [name for name in request.app.state.stores if principal.sees_store(name)]
+
+
 def capped(gateway_cap: int, own: int | None) -> int:
     """The lower of the gateway's cap and the principal's own, when it has one."""
     return min(gateway_cap, own) if own else gateway_cap
@@ -122,13 +128,13 @@ def own_upload_cap(request: AnyRequest) -> int | None:
 
 
 async def visible_buckets(request: AnyRequest, storage: S3Storage) -> list[Bucket]:
-    """The buckets the caller may see: the configured list (for credentials without ListAllMyBuckets) or the
-    store's, less those outside the caller's grants."""
+    """The buckets of `storage` the caller may see: the configured list (for credentials without ListAllMyBuckets)
+    or the store's, less those outside the caller's grants in that store (a copy's form lists another store's)."""
     if storage.buckets is not None:
         buckets = [Bucket(name=name, created=None) for name in storage.buckets]
     else:
         buckets = await storage.list_buckets()
-    principal, records = principal_of(request), request.app.state.records
+    principal, records = signed_in(request).in_store(storage.name), request.app.state.records
     own = records is not None and not records.prefix and records.storage.name == storage.name
     hidden = records.bucket if own else None  # the gateway's own bucket
     return [b for b in buckets if principal.sees_bucket(b.name) and b.name != hidden]

@@ -51,7 +51,7 @@ export async function putInParts(task) {
     await Promise.all(Array.from({ length: PARALLEL_PARTS }, async () => {
       while (queue.length && !task.cancelled && !task.finished) {
         const n = queue.shift();
-        const body = file.slice((n - 1) * partSize, (n - 1) * partSize + sizeOf(n));
+        const body = await file.slice((n - 1) * partSize, (n - 1) * partSize + sizeOf(n)); // fetched, for another store's object
         etags.set(n, await sendPart(task, urls, n, body, sign, (loaded) => { sent.set(n, loaded); progress(); }));
       }
     }));
@@ -62,7 +62,8 @@ export async function putInParts(task) {
     finish(task, "done", "done");
   } catch (error) {
     if (!task.cancelled) {
-      finish(task, "failed", `failed: ${error.message}; pick the same file again to resume`);
+      const again = file.whole ? "start the copy again" : "pick the same file again";
+      finish(task, "failed", `failed: ${error.message}; ${again} to resume`);
     } else if (partsUrl) {
       await api("DELETE", `${partsUrl}?key=${key}`).catch(() => {}); // free the parts already stored
       localStorage.removeItem(memoKey(task));

@@ -1,4 +1,5 @@
 import { api } from "./common.js";
+import { copyAcross } from "./cross-store.js";
 
 // What the form asks for: a copy or move (target bucket, target, move), or a folder's rename (a new name in the
 // same folder, moved, and refused when that name is taken).
@@ -35,25 +36,31 @@ document.addEventListener("submit", async (event) => {
   let done = 0;
   const failed = [];
   let token = null;
-  do {
-    let result;
-    try {
-      result = await api("POST", form.dataset.transfer, { ...body, token });
-    } catch (error) {
-      // A refusal, a gateway that did not answer, or no network: say so, and let the user start again (what was
-      // copied stays; a move carries on with what is left).
-      state.textContent = `${done ? `${done} done, then: ` : ""}${error.message}`;
-      state.className = "state failed";
-      form.querySelector("button[type=submit]").disabled = false;
-      return;
-    }
-    done += result.copied;
-    failed.push(...result.failed, ...result.not_deleted);
-    token = result.next_token;
+  const show = () => {
     const known = bar.hasAttribute("max"); // a folder counted as "more than N" has a bar without an end
     if (known) bar.value = done;
     state.textContent = `${body.move ? "Moved" : "Copied"} ${done}${known ? ` of ${bar.max}` : ""}`;
-  } while (token);
+  };
+  try {
+    if (form.dataset.targetStore) { // into another store: this browser copies (cross-store.js)
+      await copyAcross(form, body, (copied, missed) => { done = copied; failed.splice(0, failed.length, ...missed); show(); });
+    } else {
+      do { // within one store: the store copies, a page per request
+        const result = await api("POST", form.dataset.transfer, { ...body, token });
+        done += result.copied;
+        failed.push(...result.failed, ...result.not_deleted);
+        token = result.next_token;
+        show();
+      } while (token);
+    }
+  } catch (error) {
+    // A refusal, a gateway that did not answer, or no network: say so, and let the user start again (what was
+    // copied stays; a move carries on with what is left).
+    state.textContent = `${done ? `${done} done, then: ` : ""}${error.message}`;
+    state.className = "state failed";
+    form.querySelector("button[type=submit]").disabled = false;
+    return;
+  }
   bar.max = Math.max(done, 1);
   bar.value = done;
   state.className = failed.length ? "state failed" : "state done";

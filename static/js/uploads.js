@@ -63,9 +63,10 @@ async function walk(entry, found) {
 
 // --- uploads -----------------------------------------------------------------------------------------
 // Upload `items` ({ file, path }) into the folder whose listing is `here` (its addresses and limits are read now,
-// so a retry goes to the same folder after the user has moved on).
-async function uploadAll(items, here) {
-  if (!items.length || !here) return;
+// so a retry goes to the same folder after the user has moved on): the tasks that ran, each `finished` "done" or
+// "failed". A copy into another store (cross-store.js) passes objects of the source store as its files.
+export async function uploadAll(items, here) {
+  if (!items.length || !here) return [];
   const target = { ...here.dataset };
   // The gateway's limits come with the page: how many files and parts it signs at once, how many parts at most.
   const { uploadUrl, folder, refreshUrl, multipartUrl, multipartThreshold, partSize, bucket } = target;
@@ -78,7 +79,7 @@ async function uploadAll(items, here) {
   for (let start = 0; start < items.length; start += BATCH) {
     const chunk = items.slice(start, start + BATCH);
     const grants = await askForUrls(uploadUrl, folder, chunk);
-    if (!grants) return;
+    if (!grants) return [];
     grants.forEach((grant, i) => tasks.push({ ...grant, file: chunk[i].file, item: chunk[i], multipart }));
   }
   const existing = tasks.filter((task) => task.exists);
@@ -107,6 +108,7 @@ async function uploadAll(items, here) {
       if (uploaded.has(box.value)) box.closest("tr").classList.add("fresh"); // the new rows, highlighted
     }
   }
+  return chosen;
 }
 
 async function askForUrls(uploadUrl, prefix, chunk) {
@@ -126,9 +128,18 @@ async function askForUrls(uploadUrl, prefix, chunk) {
   }
 }
 
-function put(task) {
-  if (task.cancelled) return Promise.resolve();
-  return new Promise((resolve) => {
+async function put(task) {
+  if (task.cancelled) return;
+  let body = task.file;
+  if (task.file.whole) { // an object of another store: its bytes first
+    try {
+      body = await task.file.whole();
+    } catch (error) {
+      finish(task, "failed", `failed: ${error.message}`);
+      return;
+    }
+  }
+  await new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     task.requests.add(xhr);
     xhr.open("PUT", task.url);
@@ -142,6 +153,6 @@ function put(task) {
     xhr.addEventListener("error", () => { finish(task, "failed", "failed: the store could not be reached (network or CORS)"); resolve(); });
     xhr.addEventListener("abort", () => resolve());
     task.row.querySelector(".state").textContent = "0 %";
-    xhr.send(task.file);
+    xhr.send(body);
   });
 }
