@@ -60,8 +60,8 @@ def store_menu(context: Mapping[str, Any], /) -> list[dict[str, Any]]:
     they see one store (nothing to switch to)."""
     request = context["request"]
     stores = request.app.state.stores
-    if len(stores) < 2:
-        return []
+    if len(stores) < 2 or (request.app.state.access is not None and request.scope.get("user") is None):
+        return []  # one store, or a public page (sign-in, errors) before anyone signed in
     here = store_of(request.scope)
     menu = [
         {"name": name, "href": url_in(request, name, "buckets"), "current": name == here}

@@ -180,8 +180,8 @@ def test_metrics_total_every_workers_requests(moto_endpoint: str, bucket: str, t
         )
         assert moved(after, "s3m_presigned_urls_total", method="PUT") == rounds
         assert moved(after, "s3m_audit_events_total", action="presign", outcome="ok") == rounds
-        assert moved(after, "s3m_s3_requests_total", operation="HeadObject", outcome="404") == 1
-        assert moved(after, "s3m_s3_request_duration_seconds_count", operation="HeadObject") == 1
+        assert moved(after, "s3m_s3_requests_total", store="default", operation="HeadObject", outcome="404") == 1
+        assert moved(after, "s3m_s3_request_duration_seconds_count", store="default", operation="HeadObject") == 1
         # The scrape itself is in flight, in whichever worker answers it. The other worker's count is at most a
         # second old: it may still include a scrape that worker answered just before.
         assert value(after, "s3m_http_requests_in_flight") in {1, 2}
