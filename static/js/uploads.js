@@ -102,7 +102,7 @@ export async function uploadAll(items, here) {
   });
   await Promise.all(workers);
   const uploaded = new Set(chosen.filter((task) => task.finished === "done").map((task) => task.key));
-  if (uploaded.size && window.htmx && panel() && panel().dataset.refreshUrl === refreshUrl) {
+  if (uploaded.size && refreshUrl && window.htmx && panel()?.dataset.refreshUrl === refreshUrl) {
     await htmx.ajax("GET", refreshUrl, { target: "#panel", swap: "outerHTML" });
     for (const box of document.querySelectorAll("#rows tr.object input[name=key]")) {
       if (uploaded.has(box.value)) box.closest("tr").classList.add("fresh"); // the new rows, highlighted

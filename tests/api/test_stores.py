@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -236,3 +237,38 @@ def test_a_grant_naming_an_unknown_store_is_named_at_start(settings: Settings, t
 def test_without_stores_the_environment_is_the_default_store(settings: Settings) -> None:
     (only,) = load_stores(settings)
     assert (only.name, only.settings, only.credentials) == ("default", settings, None)
+
+
+def test_a_move_into_another_store_deletes_a_source_only_once_its_copy_agrees(
+    settings: Settings, shared: str, s3: Any, tmp_path: Path
+) -> None:
+    """The gateway's half of a copy between stores: it lists the sources with presigned GETs, and for a move it
+    deletes a source only when the copy in the other store is there, as long and (same kind of ETag) the same.
+    Both stores are one moto here, so the copies are written with the test's own client."""
+    assert settings.endpoint_url is not None
+    every = f'[tokens.every]\nsha256 = "{token_digest(TOKENS["every"])}"\n'
+    every += f'grants = [{{store = "*", bucket = "*", actions = {ALL}}}]'
+    access = stores_file(tmp_path / "access.toml", settings.endpoint_url, shared, more=every)
+    target = new_bucket(s3)
+    with TestClient(create_app(replace(settings, access_file=access))) as client:
+        listed = client.post(
+            f"/b/{shared}/transfer/sources", headers=bearer("every"), json={"prefix": "docs/", "move": True}
+        ).json()
+        (source,) = listed["objects"]
+        assert (source["key"], source["size"], listed["next_token"]) == ("docs/a.txt", 5, None)
+        assert httpx.get(source["url"]).content == b"hello"
+
+        def verify(token: str = "every") -> httpx.Response:
+            copied = {"key": "docs/a.txt", "target_store": "other", "target_bucket": target, "target_key": "a.txt"}
+            return client.post(f"/b/{shared}/transfer/verified", headers=bearer(token), json=copied)
+
+        assert verify().status_code == 409  # no copy yet
+        s3.put_object(Bucket=target, Key="a.txt", Body=b"hello!")
+        assert "holds 6 bytes, the source 5" in verify().json()["message"]
+        s3.put_object(Bucket=target, Key="a.txt", Body=b"HELLO")
+        assert "has other contents" in verify().json()["message"]
+        s3.put_object(Bucket=target, Key="a.txt", Body=b"hello")
+        assert verify("both").status_code == 403  # `both` may not write in the other store
+        assert s3.get_object(Bucket=shared, Key="docs/a.txt")["Body"].read() == b"hello"  # kept every time
+        assert verify().json() == {"deleted": 1}
+        assert "Contents" not in s3.list_objects_v2(Bucket=shared, Prefix="docs/")
