@@ -8,6 +8,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Server, ServerVariable
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Presigned URLs for any S3-compatible store: object bytes never pass through the gateway.",
             path="/api/schema",
             render_plugins=[JsonRenderPlugin()],
+            servers=schema_servers(stores[0].name),
         ),
         # Logging is ours (observability/logs.py); unexpected errors are logged once, by responses.on_unexpected_error.
         logging_config=None,
@@ -75,3 +77,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     headers = security_headers(stores[0].settings, [c.settings for c in stores[1:]])
     app.asgi_handler = RequestObserver(StorePaths(app.asgi_handler, stores[0].name), headers, trusts)
     return app
+
+
+def schema_servers(default_store: str) -> list[Server]:
+    """Every path of the schema answers for the default store as it is, and for any store under /store/NAME: the
+    schema says so with a second server rather than a copy of each path. The names stay out of it (it is public)."""
+    named = ServerVariable(default=default_store, description="A store's name, as in [stores.NAME] of the access file")
+    return [
+        Server(url="/", description=f"The default store ({default_store})"),
+        Server(url="/store/{store}", description="Any store of the gateway, by name", variables={"store": named}),
+    ]

@@ -117,7 +117,10 @@ def test_grants_in_one_store_reach_only_that_store(two_stores: TestClient[Any], 
     """`both` may list and read `shared` in the other store, and nothing more there: no upload URL, no share (an
     API GET URL is one), no delete, no other bucket; in the default store it may do everything."""
     other = new_bucket(s3)
-    listed = two_stores.get(f"/store/other/api/v1/buckets/{shared}/objects?prefix=docs/", headers=bearer("both"))
+    servers = two_stores.get("/api/schema/openapi.json", headers=bearer("both")).json()["servers"]
+    assert [s["url"] for s in servers] == ["/", "/store/{store}"]  # the schema says where another store's API is
+    in_other = servers[1]["url"].format(store="other")
+    listed = two_stores.get(f"{in_other}/api/v1/buckets/{shared}/objects?prefix=docs/", headers=bearer("both"))
     assert [o["key"] for o in listed.json()["objects"]] == ["docs/a.txt"]
     got = two_stores.get(
         f"/store/other/b/{shared}/download?key=docs/a.txt", headers=bearer("both"), follow_redirects=False
