@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -204,3 +205,30 @@ class PartTraffic:
     def started(self, request: Any) -> None:
         if (number := self.part_of(request)) is not None:
             self.sent.append(number)
+
+
+AXE = Path(__file__).parents[1] / "vendor/axe-core-4.14.1/axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+
+
+@pytest.fixture(name="axe", scope="module")
+def fx_axe() -> str:
+    source = AXE.read_bytes()
+    assert hashlib.sha256(source).hexdigest() == AXE_SHA256, f"{AXE} is not the vendored file"
+    return source.decode()
+
+
+def serious_violations(page: Any) -> list[str]:
+    """What axe finds serious or critical on the page as it stands: rule, and where. (axe is in every document of
+    the page: an init script, run by the browser's debugger protocol, so the page's CSP does not apply to it.)"""
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def overflow(page: Any) -> int:
+    """How far the page scrolls sideways, in CSS pixels."""
+    return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))

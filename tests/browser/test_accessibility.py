@@ -3,35 +3,13 @@ violation. (The tests' own copy of axe, tests/vendor, is evaluated in the page; 
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
+from tests.browser.conftest import serious_violations
 from tests.conftest import put
-
-AXE = Path(__file__).parents[1] / "vendor/axe-core-4.14.1/axe.min.js"
-AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
-
-
-@pytest.fixture(name="axe", scope="module")
-def fx_axe() -> str:
-    source = AXE.read_bytes()
-    assert hashlib.sha256(source).hexdigest() == AXE_SHA256, f"{AXE} is not the vendored file"
-    return source.decode()
-
-
-def serious_violations(page: Any) -> list[str]:
-    """What axe finds serious or critical on the page as it stands: rule, and where. (axe is in every document of
-    the page: an init script, run by the browser's debugger protocol, so the page's CSP does not apply to it.)"""
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

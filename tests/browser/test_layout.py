@@ -14,17 +14,12 @@ from gateway.demo import ODD_NAMES, landscape
 from gateway.export import Exporter, ExportOptions, fs_segment
 from gateway.rules.previews import THUMBNAIL_MAX_BYTES
 from gateway.settings import Settings
-from tests.browser.conftest import static_server
+from tests.browser.conftest import overflow, static_server
 from tests.conftest import all_keys, put, web
 
 WIDTHS = (320, 390, 768, 1280)
 LONG = "a-very-long-file-name-without-any-space-" * 5 + ".csv"  # 205 characters, one token
 DEEP = "quarterly reports for the finance department of the northern region/"
-
-
-def overflow(page: Any) -> int:
-    """How far the page scrolls sideways, in CSS pixels."""
-    return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
 
 
 @pytest.fixture(name="hostile_bucket")

@@ -12,7 +12,7 @@ import pytest
 
 from gateway.s3 import make_client
 from gateway.settings import Settings
-from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
+from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for, overflow, serious_violations
 from tests.conftest import CREDENTIALS, all_keys, hashed, new_bucket
 
 pytestmark = pytest.mark.browser
@@ -74,6 +74,30 @@ def test_the_store_switcher_leads_to_the_other_stores_buckets(ann: Any, seaweed_
     assert f"/store/archive/b/{bucket}" in ann.url
     assert ann.locator(".crumbs a").first.inner_text() == "archive"
     assert ann.locator("details.stores summary").inner_text() == "archive"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_switcher_and_the_copy_form_fit_a_phone_and_pass_axe(
+    ann: Any, axe: str, moto_endpoint: str, scheme: str
+) -> None:
+    """The header with its switcher open, and the copy form once another store is chosen (its buckets, its notice),
+    at a phone's width and a desktop's: no serious axe violation, nothing sideways."""
+    source = new_bucket(client_for(moto_endpoint))
+    client_for(moto_endpoint).put_object(Bucket=source, Key="docs/a.txt", Body=b"a")
+    ann.add_init_script(axe)
+    ann.emulate_media(color_scheme=scheme)
+    found = []
+    for width in (320, 390, 1280):
+        ann.set_viewport_size({"width": width, "height": 800})
+        ann.goto(f"/b/{source}/")
+        ann.click("details.stores summary")
+        found += [f"switcher at {width} px: {v}" for v in serious_violations(ann)]
+        ann.goto(f"/b/{source}/transfer/?prefix=docs/")
+        ann.select_option("select[name=target_store]", "archive")
+        ann.wait_for_selector("form[data-target-store=archive]")
+        found += [f"copy form at {width} px: {v}" for v in serious_violations(ann)]
+        found += [f"copy form at {width} px: {extra} px too wide" for extra in [overflow(ann)] if extra > 0]
+    assert found == [], "\n".join(found)
 
 
 def test_a_folder_is_copied_then_moved_into_another_store_by_the_browser(
