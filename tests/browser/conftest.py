@@ -232,3 +232,12 @@ def serious_violations(page: Any) -> list[str]:
 def overflow(page: Any) -> int:
     """How far the page scrolls sideways, in CSS pixels."""
     return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def sign_in(page: Any, name: str, password: str) -> None:
+    """Through the login form, as a person would; back on the buckets page."""
+    page.goto("/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("form.signed-in")

@@ -12,7 +12,7 @@ import pytest
 
 from gateway.s3 import make_client
 from gateway.settings import Settings
-from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
+from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for, sign_in
 from tests.conftest import all_keys, hashed, new_bucket, put
 
 pytestmark = pytest.mark.browser
@@ -56,11 +56,7 @@ def test_a_same_site_page_cannot_make_a_signed_in_admin_delete(
     evil = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "uploads/invoice.html"})
 
     with browser_page(chromium, admin_gateway.url) as admin:
-        admin.goto("/login")
-        admin.fill("input[name=name]", "alice")
-        admin.fill("input[name=password]", "alice-pw")
-        admin.click("button[type=submit]")
-        admin.wait_for_url("**/")
+        sign_in(admin, "alice", "alice-pw")
         with admin.expect_response(lambda r: r.url.endswith("/delete-folder")) as answer:
             admin.goto(evil)
         assert answer.value.status == 403

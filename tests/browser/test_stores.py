@@ -12,7 +12,7 @@ import pytest
 
 from gateway.s3 import make_client
 from gateway.settings import Settings
-from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for, overflow, serious_violations
+from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for, overflow, serious_violations, sign_in
 from tests.conftest import CREDENTIALS, all_keys, hashed, new_bucket
 
 pytestmark = pytest.mark.browser
@@ -55,11 +55,7 @@ grants = [{{store = "*", bucket = "*", actions = ["list", "read", "write", "dele
 @pytest.fixture(name="ann")
 def fx_ann(chromium: Any, two_store_gateway: LiveGateway) -> Iterator[Any]:
     with browser_page(chromium, two_store_gateway.url) as page:
-        page.goto("/login")
-        page.fill("input[name=name]", "ann")
-        page.fill("input[name=password]", "ann-pw")
-        page.click("button[type=submit]")
-        page.wait_for_selector("form.signed-in")
+        sign_in(page, "ann", "ann-pw")
         yield page
 
 
