@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "store_configs": stores,
                 "default_store": stores[0].name,
                 "read_only": settings.read_only or bool(access and access.read_only),
+                "oidc": {},  # per provider: its metadata and keys, fetched when first needed (controllers/login.py)
             }
         ),
         # Without an access file there is no sign-in: everyone is ANONYMOUS.
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
     )
     trusts = access.trusts if access is not None and access.trusted_proxies else None
-    headers = security_headers(stores[0].settings, [c.settings for c in stores[1:]])
+    issuers = [p.issuer for p in access.providers.values()] if access is not None else []
+    headers = security_headers(stores[0].settings, [c.settings for c in stores[1:]], issuers)
     app.asgi_handler = RequestObserver(StorePaths(app.asgi_handler, stores[0].name), headers, trusts)
     return app
 

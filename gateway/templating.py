@@ -21,7 +21,19 @@ from gateway.types import AnyRequest
 Query = Mapping[str, str | None] | None
 
 
-GATEWAY_ROUTES = frozenset({"login", "login_submit", "logout", "share_list", "share_revoke", "healthz", "readyz"})
+GATEWAY_ROUTES = frozenset(
+    {
+        "login",
+        "login_submit",
+        "logout",
+        "oidc_start",
+        "oidc_callback",
+        "share_list",
+        "share_revoke",
+        "healthz",
+        "readyz",
+    }
+)
 """Routes of the gateway as a whole, the same for every store."""
 
 
@@ -85,7 +97,7 @@ def human_size(size: int) -> str:
 def signed_in_as(context: Mapping[str, Any], /) -> str | None:
     """The name of the user signed in with a session, who can sign out; None for tokens, proxies and no sign-in."""
     principal = context["request"].scope.get("user")
-    return principal.name if principal is not None and principal.kind == "user" else None
+    return principal.name if principal is not None and principal.kind in ("user", "oidc") else None
 
 
 def duration(seconds: int) -> str:

@@ -11,6 +11,7 @@ from gateway.controllers.companion import CompanionRoutes
 from gateway.controllers.health import healthz, readyz
 from gateway.controllers.login import LoginController
 from gateway.controllers.objects import ObjectsController
+from gateway.controllers.oidc import OidcController
 from gateway.controllers.search import SearchController
 from gateway.controllers.share import ShareController
 from gateway.controllers.transfer import RenameController, TransferController
@@ -36,6 +37,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     # what Uppy's S3 plugin calls on a Companion server
     CompanionRoutes,
     LoginController,
+    OidcController,
     healthz,
     readyz,
 ]

@@ -87,7 +87,7 @@ def records_of(request: AnyRequest) -> StateStore:
 def maker_of(request: AnyRequest, link: ShareLink) -> Principal:
     """Who made the link, as the access file says now; NotFound once they are gone from it."""
     access: AccessConfig | None = request.app.state.access
-    maker = ANONYMOUS if access is None else access.principal_named(link.maker_kind, link.maker)
+    maker = ANONYMOUS if access is None else access.principal_named(link.maker_kind, link.maker, link.groups)
     if maker is None:
         raise NotFound(REVOKED)
     return maker

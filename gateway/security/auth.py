@@ -43,8 +43,14 @@ async def identify(connection: AnyConnection, access: AccessConfig) -> Principal
             return user
     name = header_once(connection, access.proxy_user_header)
     if name and access.trusts(peer_address(connection.scope)):
-        return access.proxy_user(name)
+        return access.proxy_user(name, proxy_groups(connection, access))
     return None
+
+
+def proxy_groups(connection: AnyConnection, access: AccessConfig) -> tuple[str, ...]:
+    """The groups a trusted proxy names in its groups header (when the file names one), without blanks."""
+    said = header_once(connection, access.proxy_groups_header) if access.proxy_groups_header else None
+    return tuple(g.strip() for g in (said or "").split(access.proxy_groups_separator) if g.strip())
 
 
 async def authenticate(connection: AnyConnection, handler: BaseRouteHandler) -> None:

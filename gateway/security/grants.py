@@ -21,6 +21,14 @@ where the gateway acts or signs, so no presigned URL leaves the gateway for a ke
     [proxy]                                 # users named by a trusted reverse proxy (oauth2-proxy, Authelia)
     trusted = ["127.0.0.1/32", "10.0.0.0/8"]
     user_header = "X-Forwarded-User"        # users are looked up in [users]; [users."*"] is anyone else
+    groups_header = "X-Forwarded-Groups"    # optional: their groups, as the proxy says
+    groups_separator = ","
+
+    [groups.auditors]                       # grants of everyone in the group (OpenID Connect or the proxy)
+    grants = [{bucket = "logs", actions = ["list", "read"]}]
+
+    [login]
+    passwords = true                        # false: sign in with an [oidc.NAME] provider only (security/oidc.py)
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from typing import Any
 
 from gateway.errors import AccessDenied
 from gateway.models import Listing
+from gateway.security.oidc import OidcProvider, load_providers
 from gateway.settings import SettingsError
 from gateway.stores import store_names
 
@@ -65,11 +74,13 @@ class Principal:
     """Someone the gateway acts for, with what they may do and the caps on what they may sign."""
 
     name: str
-    kind: str  # "user", "token", "proxy" or "anonymous"
+    kind: str  # "user", "token", "proxy", "oidc" or "anonymous"
     grants: tuple[Grant, ...]
     max_expires: int | None = None
     max_upload_size: int | None = None
     password: str | None = field(default=None, repr=False)
+    groups: tuple[str, ...] = ()
+    """The groups a provider or proxy said they are in, whose grants are among theirs."""
 
     def in_store(self, store: str) -> Principal:
         """The same principal with only the grants that reach `store`: what it may do in a request for it."""
@@ -118,21 +129,36 @@ class AccessConfig:
     tokens: dict[str, Principal]  # by the SHA-256 of the token
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     proxy_user_header: str = "x-forwarded-user"
+    proxy_groups_header: str | None = None
+    proxy_groups_separator: str = ","
     read_only: bool = False
+    groups: dict[str, tuple[Grant, ...]] = field(default_factory=dict)
+    providers: dict[str, OidcProvider] = field(default_factory=dict)
+    passwords: bool = True
+    """Whether [users] may sign in with a password (false: through a provider only)."""
 
-    def proxy_user(self, name: str) -> Principal | None:
-        known = self.users.get(name) or self.users.get("*")
-        return None if known is None else replace(known, name=name, kind="proxy", password=None)
+    def member(self, name: str, kind: str, groups: tuple[str, ...]) -> Principal | None:
+        """Someone a provider or proxy vouches for: their own grants in [users] (or [users."*"]'s) and those of
+        their groups. None when the file gives them nothing at all."""
+        own = self.users.get(name) or self.users.get("*")
+        shared = tuple(grant for group in groups for grant in self.groups.get(group, ()))
+        if own is None and not shared:
+            return None
+        base = own or Principal(name, kind, ())
+        return replace(base, name=name, kind=kind, grants=base.grants + shared, password=None, groups=groups)
 
-    def principal_named(self, kind: str, name: str) -> Principal | None:
+    def proxy_user(self, name: str, groups: tuple[str, ...] = ()) -> Principal | None:
+        return self.member(name, "proxy", groups)
+
+    def principal_named(self, kind: str, name: str, groups: tuple[str, ...] = ()) -> Principal | None:
         """The principal of that kind and name as the file says today (None if it is gone): what a share link made
-        by it may still do."""
+        by it may still do. `groups`: those it was in when it made the link (the gateway cannot ask again)."""
         if kind == "user":
             return self.users.get(name)
         if kind == "token":
             return next((p for p in self.tokens.values() if p.name == name), None)
-        if kind == "proxy":
-            return self.proxy_user(name)
+        if kind in ("proxy", "oidc"):
+            return self.member(name, kind, groups)
         return None
 
     def trusts(self, address: str | None) -> bool:
@@ -167,17 +193,35 @@ def load_access(path: Path) -> AccessConfig:
         if len(digest) != 64:
             raise AccessConfigError(f"{path}: token {name!r} needs sha256 = the token's SHA-256 in hex")
         tokens[digest] = _principal(name, "token", entry, path, stores)
+    groups = {
+        name: _principal(name, "group", entry, path, stores).grants for name, entry in raw.get("groups", {}).items()
+    }
     proxy = raw.get("proxy", {})
     try:
         trusted = tuple(ipaddress.ip_network(cidr) for cidr in proxy.get("trusted", []))
     except ValueError as exc:
         raise AccessConfigError(f"{path}: [proxy] trusted: {exc}") from None
+    try:
+        providers = load_providers(raw, path)
+    except SettingsError as exc:
+        raise AccessConfigError(str(exc)) from None
+    passwords = raw.get("login", {}).get("passwords", True)
+    if not isinstance(passwords, bool):
+        raise AccessConfigError(f"{path}: [login] passwords must be true or false")
+    if not passwords and not providers:
+        raise AccessConfigError(f"{path}: [login] passwords = false needs an [oidc.NAME] provider to sign in with")
+    groups_header = proxy.get("groups_header")
     return AccessConfig(
         users=users,
         tokens=tokens,
         trusted_proxies=trusted,
         proxy_user_header=str(proxy.get("user_header", "X-Forwarded-User")).lower(),
+        proxy_groups_header=str(groups_header).lower() if groups_header else None,
+        proxy_groups_separator=str(proxy.get("groups_separator", ",")),
         read_only=bool(raw.get("read_only", False)),
+        groups=groups,
+        providers=providers,
+        passwords=passwords,
     )
 
 

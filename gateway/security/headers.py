@@ -20,10 +20,15 @@ def store_origins(settings: Settings) -> list[str]:
     if url is None:
         return [AWS_ORIGINS]
     parts = urlsplit(url)
-    origins = [f"{parts.scheme}://{parts.netloc}"]
+    origins = [origin_of(url)]
     if settings.addressing_style != "path":
         origins.append(f"{parts.scheme}://*.{parts.netloc}")
     return origins
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def site_of(host: str) -> str:
@@ -54,9 +59,11 @@ SAME_SITE_WARNING = (
 )
 
 
-def content_security_policy(settings: Settings, others: Sequence[Settings] = ()) -> str:
-    """`others`: the other stores' settings (gateway/stores.py), whose origins the pages talk to as well."""
+def content_security_policy(settings: Settings, others: Sequence[Settings] = (), providers: Sequence[str] = ()) -> str:
+    """`others`: the other stores' settings (gateway/stores.py), whose origins the pages talk to as well.
+    `providers`: the OpenID providers' issuers; signing out is a form whose answer redirects to one of them."""
     store = " ".join(dict.fromkeys(origin for each in (settings, *others) for origin in store_origins(each)))
+    sign_out = "".join(f" {origin}" for origin in dict.fromkeys(origin_of(url) for url in providers))
     directives = {
         "default-src": "'none'",
         "script-src": "'self'",
@@ -66,7 +73,7 @@ def content_security_policy(settings: Settings, others: Sequence[Settings] = ())
         "font-src": "'self'",
         "frame-src": store,  # PDF previews, shown by the browser from the store's origin
         "connect-src": f"'self' {store}",
-        "form-action": f"'self' {store}",
+        "form-action": f"'self' {store}{sign_out}",
         "frame-ancestors": "'none'",
         "base-uri": "'none'",
         "object-src": "'none'",
@@ -74,10 +81,12 @@ def content_security_policy(settings: Settings, others: Sequence[Settings] = ())
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def security_headers(settings: Settings, others: Sequence[Settings] = ()) -> list[tuple[bytes, bytes]]:
+def security_headers(
+    settings: Settings, others: Sequence[Settings] = (), providers: Sequence[str] = ()
+) -> list[tuple[bytes, bytes]]:
     """Raw ASGI headers, built once per app."""
     headers = {
-        "content-security-policy": content_security_policy(settings, others),
+        "content-security-policy": content_security_policy(settings, others, providers),
         "x-content-type-options": "nosniff",
         "x-frame-options": "DENY",
         "referrer-policy": "same-origin",

@@ -29,6 +29,8 @@ class ShareLink:
     bucket: str
     key: str
     until: int
+    groups: tuple[str, ...] = ()
+    """The maker's groups when they made it (from a provider or proxy): their grants count as the maker's."""
 
 
 def owner_folder(secret: str, principal: Principal) -> str:
@@ -42,12 +44,14 @@ def record_name(secret: str, principal: Principal, link_id: str) -> str:
 
 
 def new_link(principal: Principal, bucket: str, key: str, until: int) -> ShareLink:
-    return ShareLink(principal.kind, principal.name, secrets.token_urlsafe(12), bucket, key, until)
+    return ShareLink(principal.kind, principal.name, secrets.token_urlsafe(12), bucket, key, until, principal.groups)
 
 
 def make_token(secret: str, epoch: int, link: ShareLink, store: str = "") -> str:
     """`store`: the mark of the link's store (gateway/stores.py: store_mark), which only opens it there."""
     fields = [link.maker_kind, link.maker, link.link_id, link.bucket, link.key, link.until]
+    if link.groups:
+        fields.append(list(link.groups))
     return sign(secret, f"share:{epoch}{store}", fields)
 
 
@@ -55,8 +59,9 @@ def open_token(secret: str, epoch: int, token: str, now: float, store: str = "")
     """The link a valid token names: NotFound for one this gateway never signed (or signed before the epoch
     changed, or for another store, which it cannot tell apart), Gone for one past its date."""
     try:
-        kind, maker, link_id, bucket, key, until = unsign(secret, f"share:{epoch}{store}", token)
-        link = ShareLink(str(kind), str(maker), str(link_id), str(bucket), str(key), int(until))
+        kind, maker, link_id, bucket, key, until, *groups = unsign(secret, f"share:{epoch}{store}", token)
+        said = tuple(str(g) for g in groups[0]) if groups else ()
+        link = ShareLink(str(kind), str(maker), str(link_id), str(bucket), str(key), int(until), said)
     except (BadToken, ValueError, TypeError):
         raise NotFound(REVOKED) from None
     if link.until < now:

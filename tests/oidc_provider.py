@@ -1,0 +1,65 @@
+"""A real OpenID provider for the sign-in tests: node-oidc-provider (a certified implementation) with its
+development login page, which takes any name and password. Installed from the npm registry into tests/.oidc on
+first use (a few seconds), started by tests/oidc_provider.mjs."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+VERSION = "8.8.1"  # the 8 series supports Node 20, the machine's; 9 asks for Node 22
+HOME = Path(__file__).parent / ".oidc"
+
+
+def ensure_installed() -> None:
+    """Install oidc-provider once (under a lock: two test processes may ask at the same time)."""
+    HOME.mkdir(exist_ok=True)
+    with (HOME / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (HOME / "node_modules/oidc-provider/package.json").exists():
+            subprocess.run(
+                ["npm", "install", "--silent", "--no-audit", "--no-fund", f"oidc-provider@{VERSION}"],
+                cwd=HOME, check=True, timeout=300,
+            )  # fmt: skip
+
+
+@contextmanager
+def oidc_provider(workdir: Path, port: int, client: dict[str, object]) -> Iterator[str]:
+    """Run the provider on 127.0.0.1:`port` with one client (`client`: client_id, client_secret, redirect_uri,
+    post_logout_redirect_uri, groups by user name); yield its issuer URL once it answers, stop it by its own pid."""
+    ensure_installed()
+    script = HOME / "provider.mjs"  # beside its node_modules, where Node resolves an ES module's imports
+    script.write_bytes((Path(__file__).parent / "oidc_provider.mjs").read_bytes())
+    log = (workdir / "oidc.log").open("w")
+    command = ["node", str(script), str(port), json.dumps(client)]
+    process = subprocess.Popen(command, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        if not answers(f"{issuer}/.well-known/openid-configuration", process, 30):
+            raise RuntimeError(f"the OpenID provider did not start; see {workdir}/oidc.log")
+        yield issuer
+    finally:
+        process.kill()
+        process.wait()
+        log.close()
+
+
+def answers(url: str, process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether `url` answers 200 before `process` exits or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(url).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
