@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from gateway.observability.requests import client_address
 from gateway.security.grants import AccessConfig, Principal
 from gateway.security.id_tokens import ProviderKeys
-from gateway.security.oidc import Discovery, OidcProvider, ProviderUnavailable, end_session_url
+from gateway.security.oidc import Discovery, OidcProvider, SignInFailed, end_session_url
 from gateway.security.records import StateStore
 from gateway.security.sessions import new_session, read_session, session_cookie
 from gateway.security.throttle import SignInThrottle
@@ -85,7 +85,7 @@ async def provider_sign_out(request: AnyRequest, name: str) -> str | None:
     try:
         async with httpx.AsyncClient() as client:
             metadata = await found[1].get(client)
-    except ProviderUnavailable:
+    except SignInFailed:
         return None
     return end_session_url(metadata, found[0], own_url(request, "/login"))
 

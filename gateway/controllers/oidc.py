@@ -8,18 +8,18 @@ from typing import Annotated, Any
 
 import httpx
 from litestar import Controller, Response, get
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from gateway.controllers.login import login_page, own_url, provider_named, safe_next, session_started
 from gateway.security.grants import AccessConfig
-from gateway.security.id_tokens import ProviderKeys, TokenRefused, key_id, verified_claims
+from gateway.security.id_tokens import ProviderKeys, key_id, verified_claims
 from gateway.security.oidc import (
     FLOW_SECONDS,
     Discovery,
     Flow,
     OidcProvider,
-    ProviderUnavailable,
+    SignInFailed,
     authorization_url,
     fetch_json,
     redeem,
@@ -63,8 +63,8 @@ class OidcController(Controller):
         try:
             async with httpx.AsyncClient() as client:
                 metadata = await found[1].get(client)
-        except ProviderUnavailable as exc:
-            return login_page(flow.next, str(exc), status_code=503)
+        except SignInFailed as exc:
+            return login_page(flow.next, str(exc), status_code=exc.status_code)
         response = Redirect(authorization_url(metadata, found[0], flow, callback_url(request, provider)))
         response.set_cookie(
             flow_cookie(settings),
@@ -82,7 +82,7 @@ class OidcController(Controller):
         request: AnyRequest,
         provider: FromPath[str],
         code: FromQuery[str | None] = None,
-        returned_state: Annotated[str | None, Parameter(query="state")] = None,  # `state` is Litestar's name
+        returned_state: Annotated[str | None, QueryParameter(name="state")] = None,  # `state` is Litestar's name
         error: FromQuery[str | None] = None,
         error_description: FromQuery[str | None] = None,
     ) -> Response[Any]:
@@ -99,10 +99,8 @@ class OidcController(Controller):
             )
         try:
             claims = await signed_in_claims(request, found, flow, code)
-        except ProviderUnavailable as exc:
-            return without_flow(login_page(flow.next, str(exc), status_code=503), settings)
-        except TokenRefused as exc:
-            return without_flow(login_page(flow.next, str(exc), status_code=401), settings)
+        except SignInFailed as exc:
+            return without_flow(login_page(flow.next, str(exc), status_code=exc.status_code), settings)
         name = claims.get(found[0].user_claim)
         if not isinstance(name, str) or not name:
             said = f"The ID token names no user (no {found[0].user_claim!r} claim)."

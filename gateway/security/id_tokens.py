@@ -16,7 +16,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from gateway.security.oidc import OidcProvider, fetch_json
+from gateway.security.oidc import OidcProvider, SignInFailed, fetch_json
 
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 """Asymmetric only: "none" and the HMAC family (which a client secret would key) are refused."""
@@ -24,7 +24,7 @@ REFRESH_SECONDS = 60
 LEEWAY_SECONDS = 60  # clocks of the gateway and the provider may differ this much
 
 
-class TokenRefused(Exception):
+class TokenRefused(SignInFailed):
     """An ID token that does not hold; the message says what, for the login page."""
 
 

@@ -41,8 +41,16 @@ KEYS = frozenset(
 )
 
 
-class ProviderUnavailable(Exception):
+class SignInFailed(Exception):
+    """A sign-in that cannot go on; the message says why, for the login page."""
+
+    status_code = 401
+
+
+class ProviderUnavailable(SignInFailed):
     """The provider did not answer, or not as a provider should; the message names it."""
+
+    status_code = 503
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +133,12 @@ async def fetch_json(client: httpx.AsyncClient, provider: OidcProvider, method: 
         body = answer.json()
     except ValueError:
         body = None
+    said = body.get("error_description") or body.get("error") if isinstance(body, dict) else None
+    if 400 <= answer.status_code < 500:  # a code used twice, a wrong client secret: it said no
+        raise SignInFailed(f"The sign-in provider {provider.name} refused: {said or answer.status_code}.")
     if answer.status_code >= 400 or not isinstance(body, dict):
-        said = body.get("error_description") or body.get("error") if isinstance(body, dict) else None
         raise ProviderUnavailable(
-            f"The sign-in provider {provider.name} answered {answer.status_code}" + (f": {said}" if said else ".")
+            f"The sign-in provider {provider.name} answered {answer.status_code}" + (f": {said}." if said else ".")
         )
     return body
 

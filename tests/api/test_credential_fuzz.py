@@ -1,5 +1,6 @@
 """Every credential-shaped input, fuzzed over HTTP: a session cookie, a visitor cookie, a CSRF token, an API token,
-a share-link token, an upload handle and the proxy's user header. Whatever they hold, the answer is a 4xx (or the
+a share-link token, an upload handle, the proxy's user and groups headers, and an OpenID sign-in's flow cookie,
+state and code. Whatever they hold, the answer is a 4xx (or the
 way to the login page), never a 5xx (issue 14, item 6)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from tests.api.test_share_links import access_file
 from tests.conftest import examples
+from tests.servers import free_port
 
 anything = st.text(max_size=300) | st.binary(max_size=300).map(lambda b: b.decode("latin-1"))
 FUZZ = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -29,9 +31,14 @@ def fx_guarded_client(moto_endpoint: str, tmp_path_factory: pytest.TempPathFacto
     base = Settings(
         endpoint_url=moto_endpoint, region="us-east-1", addressing_style="path", state_url="s3://s3m-state/f/"
     )
-    with TestClient(
-        create_app(replace(base, access_file=access_file(folder / "access.toml", "fuzz-bucket")))
-    ) as client:
+    access = access_file(folder / "access.toml", "fuzz-bucket")
+    # A provider that is never reached: every fuzzed callback must be refused before the gateway would call it.
+    provider = f'[oidc.company]\nissuer = "http://127.0.0.1:{free_port()}"\nclient_id = "c"\n'
+    proxy = '[proxy]\ntrusted = ["0.0.0.0/0"]\ngroups_header = "X-Forwarded-Groups"\n'
+    access.write_text(
+        access.read_text() + provider + proxy + '[groups.g]\ngrants = [{bucket = "*", actions = ["list"]}]\n'
+    )
+    with TestClient(create_app(replace(base, access_file=access))) as client:
         yield client
 
 
@@ -77,3 +84,17 @@ def test_any_share_token_or_upload_handle(guarded_client: TestClient[Any], value
 def test_any_proxy_user_header(guarded_client: TestClient[Any], value: str) -> None:
     header = raw(value.replace("\r", "").replace("\n", ""))
     refused_politely(guarded_client.get("/", headers={"X-Forwarded-User": header}, follow_redirects=False))
+    groups = {"X-Forwarded-User": "someone", "X-Forwarded-Groups": header}
+    refused_politely(guarded_client.get("/", headers=groups, follow_redirects=False))
+
+
+@FUZZ
+@given(cookie=anything, state=anything, code=anything)
+def test_any_sign_in_flow_cookie_state_or_code(
+    guarded_client: TestClient[Any], cookie: str, state: str, code: str
+) -> None:
+    headers = {"Cookie": raw(f"s3m_oidc={cookie}".replace(";", ""))}
+    callback = "/login/oidc/company/callback"
+    answer = guarded_client.get(callback, params={"state": state, "code": code}, headers=headers)
+    refused_politely(answer)
+    assert answer.status_code == 400  # no flow of this browser's: the provider is never asked

@@ -22,15 +22,26 @@ def serve_env(moto_endpoint: str, access: Path) -> dict[str, str]:
 
 
 def test_a_proxy_header_counts_only_from_a_trusted_address(moto_endpoint: str, bucket: str, tmp_path: Path) -> None:
+    """The user header, and the groups header beside it: from a trusted peer, carol by her own grants and erin,
+    whom the file does not know, by her group's; from anyone else, neither."""
+    groups = f'[groups.auditors]\ngrants = [{{bucket = "{bucket}", actions = ["list"]}}]\n'
     for trusted, expected in (("10.9.9.9/32", 401), ("127.0.0.0/8", 200)):
         access = tmp_path / f"access-{expected}.toml"
-        access.write_text(f'[proxy]\ntrusted = ["{trusted}"]\n\n[users.carol]\n{GRANTS}\n')
+        proxy = f'[proxy]\ntrusted = ["{trusted}"]\ngroups_header = "X-Forwarded-Groups"\ngroups_separator = ";"\n'
+        access.write_text(f"{proxy}\n[users.carol]\n{GRANTS}\n{groups}")
         log = tmp_path / f"serve-{expected}.log"
         with running(["serve"], log, serve_env(moto_endpoint, access)) as url:
-            answer = web.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-User": "carol"})
-            assert answer.status_code == expected, answer.text
-            stranger = web.get(f"{url}/api/v1/buckets/{bucket}/objects", headers={"X-Forwarded-User": "mallory"})
-            assert stranger.status_code == 401  # not in the access file, and no [users."*"]
+
+            def listed(user: str, groups: str | None = None, where: str = bucket) -> int:
+                headers = {"X-Forwarded-User": user, **({"X-Forwarded-Groups": groups} if groups else {})}
+                return web.get(f"{url}/api/v1/buckets/{where}/objects", headers=headers).status_code
+
+            assert listed("carol") == expected
+            assert listed("mallory") == 401  # not in the access file, and no [users."*"]
+            assert listed("erin", "staff; auditors") == expected  # her group's grant
+            if expected == 200:
+                assert listed("erin", "staff;auditors", where="another-bucket") == 403  # and only that
+                assert listed("erin", "staff") == 401  # no group the file knows
         if expected == 200:
             assert '"user":"carol"' in log.read_text()
 
