@@ -141,7 +141,8 @@ class AccessConfig:
         """Someone a provider or proxy vouches for: their own grants in [users] (or [users."*"]'s) and those of
         their groups. None when the file gives them nothing at all."""
         own = self.users.get(name) or self.users.get("*")
-        shared = tuple(grant for group in groups for grant in self.groups.get(group, ()))
+        groups = tuple(group for group in groups if group in self.groups)  # only these matter (and fit a cookie)
+        shared = tuple(grant for group in groups for grant in self.groups[group])
         if own is None and not shared:
             return None
         base = own or Principal(name, kind, ())
