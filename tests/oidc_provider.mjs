@@ -1,6 +1,6 @@
 // A real OpenID provider for the tests (tests/oidc_provider.py): node-oidc-provider with its development login page,
 // which takes any name (the password is not checked). Arguments: the port, then a JSON object {client_id,
-// client_secret, redirect_uri, post_logout_redirect_uri, groups: {user name: [group, ...]}}.
+// client_secret, redirect_uri, post_logout_redirect_uri, groups: {user name: [group, ...]}, groups_from_userinfo}.
 import Provider from "oidc-provider";
 
 const [port, json] = process.argv.slice(2);
@@ -16,7 +16,8 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   }],
   claims: { openid: ["sub"], profile: ["preferred_username", "name"], groups: ["groups"] },
   scopes: ["openid", "profile", "groups"],
-  conformIdTokenClaims: false, // the groups in the ID token, as Keycloak and Entra ID put them
+  // The groups in the ID token, as Keycloak and Entra ID put them; or, conforming, only from userinfo.
+  conformIdTokenClaims: setup.groups_from_userinfo === true,
   findAccount: (ctx, id) => ({
     accountId: id,
     claims: () => ({ sub: id, preferred_username: id, name: id, groups: setup.groups[id] ?? [] }),

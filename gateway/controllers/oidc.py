@@ -116,7 +116,8 @@ class OidcController(Controller):
 async def signed_in_claims(
     request: AnyRequest, found: tuple[OidcProvider, Discovery, ProviderKeys], flow: Flow, code: str
 ) -> dict[str, Any]:
-    """Redeem the code and check the ID token it brings; the groups from userinfo when the token has none."""
+    """Redeem the code and check the ID token it brings. A provider that keeps the ID token lean (as the standard
+    asks) gives the user's name and groups at its userinfo endpoint: they are taken from there, for the same `sub`."""
     provider, discovery, keys = found
     async with httpx.AsyncClient() as client:
         metadata = await discovery.get(client)
@@ -124,12 +125,13 @@ async def signed_in_claims(
         id_token = tokens["id_token"]
         key_set = await keys.for_token(client, metadata["jwks_uri"], key_id(id_token))
         claims = verified_claims(id_token, key_set, provider, flow.nonce)
+        missing = {provider.user_claim, provider.groups_claim} - set(claims)
         userinfo = metadata.get("userinfo_endpoint")
-        if provider.groups_claim not in claims and userinfo and isinstance(tokens.get("access_token"), str):
+        if missing and userinfo and isinstance(tokens.get("access_token"), str):
             bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
             said = await fetch_json(client, provider, "GET", userinfo, headers=bearer)
-            if said.get("sub") == claims.get("sub") and provider.groups_claim in said:
-                claims[provider.groups_claim] = said[provider.groups_claim]
+            if said.get("sub") == claims.get("sub"):
+                claims.update({name: said[name] for name in missing if name in said})
     return claims
 
 

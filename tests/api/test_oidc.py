@@ -43,8 +43,8 @@ grants = [{{bucket = "{bucket}", prefix = "team/", actions = ["list", "read", "s
     return path
 
 
-@pytest.fixture(name="issuer", scope="module")
-def fx_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(name="issuer", scope="module", params=["groups in the ID token", "groups from userinfo"])
+def fx_issuer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require(shutil.which("node") is not None and shutil.which("npm") is not None, "Node.js and npm, for oidc-provider")
     client = {
         "client_id": "s3-manager",
@@ -52,6 +52,7 @@ def fx_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "redirect_uri": CALLBACK,
         "post_logout_redirect_uri": f"{GATEWAY}/login",
         "groups": {"ann": ["readers"]},
+        "groups_from_userinfo": request.param == "groups from userinfo",
     }
     with oidc_provider(tmp_path_factory.mktemp("oidc"), free_port(), client) as issuer:
         yield issuer
@@ -101,6 +102,7 @@ def test_the_code_flow_signs_in_with_the_groups_grants_and_a_replayed_code_is_re
 
     back = at_provider(start.headers["location"], "ann")
     signed_in = client.get(back.removeprefix(GATEWAY), follow_redirects=False)
+    assert signed_in.status_code == 303, signed_in.text[:3000]
     assert (signed_in.status_code, signed_in.headers["location"]) == (303, f"/b/{bucket}/?prefix=team/")
     assert "s3m_oidc" not in client.cookies  # one callback per state
     assert client.get(f"/b/{bucket}/?prefix=team/").status_code == 200
