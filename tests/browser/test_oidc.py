@@ -13,7 +13,7 @@ import pytest
 
 from gateway.s3 import make_client
 from gateway.settings import Settings
-from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for
+from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for, serious_violations
 from tests.conftest import new_bucket, put, require
 from tests.oidc_provider import oidc_provider
 from tests.servers import free_port
@@ -105,11 +105,14 @@ def test_a_group_gives_its_grants_and_sign_out_ends_both_sessions(chromium: Any,
         assert page.locator("input[name=login]").count() == 1
 
 
-def test_a_user_no_grant_covers_is_told_so(chromium: Any, oidc: SignInSetup) -> None:
+def test_a_user_no_grant_covers_is_told_so(chromium: Any, oidc: SignInSetup, axe: str) -> None:
     with browser_page(chromium, oidc.gateway.url) as page:
+        page.add_init_script(axe)
         page.goto("/login")
+        assert serious_violations(page) == []  # the login page with a provider's button
         sign_in_at_provider(page, "nobody")
         page.wait_for_selector(".notice.error")
+        assert serious_violations(page) == []
         assert "Signed in as nobody, but no grant allows anything here" in page.locator(".notice.error").inner_text()
         page.goto(f"/b/{oidc.bucket}")
         assert page.url.split("?")[0].endswith("/login")  # and no session was started
