@@ -25,6 +25,7 @@ from gateway.security.oidc import (
     redeem,
 )
 from gateway.security.sessions import cookie_name
+from gateway.security.tokens import same
 from gateway.settings import Settings
 from gateway.types import AnyRequest
 
@@ -42,8 +43,10 @@ def callback_url(request: AnyRequest, provider: str) -> str:
 
 def groups_of(claims: dict[str, Any], provider: OidcProvider) -> tuple[str, ...]:
     """The groups claim as a tuple of names: a list, or one string (some providers send a lone group so)."""
-    said = claims.get(provider.groups_claim, [])
-    return (said,) if isinstance(said, str) else tuple(str(g) for g in said if isinstance(g, str | int))
+    said = claims.get(provider.groups_claim)
+    if isinstance(said, str):
+        return (said,)
+    return tuple(str(g) for g in said if isinstance(g, str | int)) if isinstance(said, list) else ()
 
 
 class OidcController(Controller):
@@ -90,7 +93,7 @@ class OidcController(Controller):
         cookie = request.cookies.get(flow_cookie(settings))
         flow = Flow.opened(settings.secret_key, cookie) if cookie else None
         found = provider_named(request, provider)
-        if found is None or flow is None or flow.provider != provider or returned_state != flow.state:
+        if found is None or flow is None or flow.provider != provider or not same(returned_state or "", flow.state):
             return without_flow(login_page("/", NOT_STARTED_HERE, status_code=400), settings)
         if error or not code:
             said = error_description or error or "no code came back"

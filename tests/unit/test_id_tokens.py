@@ -17,6 +17,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, OctKey, RSAKey
 
+from gateway.controllers.oidc import groups_of
 from gateway.security.id_tokens import REFRESH_SECONDS, ProviderKeys, TokenRefused, key_id, verified_claims
 from gateway.security.oidc import OidcProvider
 
@@ -153,3 +154,11 @@ def test_a_rotated_key_is_fetched_and_forged_key_ids_cannot_hammer_the_provider(
     assert published.fetches == 2
     with pytest.raises(TokenRefused):  # the retired key is gone with the old set
         check(keys, jwks_uri, signed())
+
+
+@pytest.mark.parametrize(
+    ("said", "groups"),
+    [(["a", "b", 7, None, {"x": 1}], ("a", "b", "7")), ("solo", ("solo",)), (42, ()), ({"a": 1}, ()), (None, ())],
+)
+def test_the_groups_claim_is_read_whatever_its_shape(said: Any, groups: tuple[str, ...]) -> None:
+    assert groups_of({"groups": said}, PROVIDER) == groups
