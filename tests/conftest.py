@@ -33,7 +33,7 @@ from gateway.security.grants import hash_password
 from gateway.settings import Settings
 from tests import ceph_store, s3rver_store
 from tests.seaweed_store import seaweed_server
-from tests.servers import free_port, free_range
+from tests.servers import free_port, free_range, node_installed
 
 REQUIRE_ALL = os.environ.get("S3M_REQUIRE_ALL") == "1"
 # One identity for the whole session: SeaweedFS checks it, moto accepts anything.
@@ -136,7 +136,7 @@ def fx_ceph_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(name="s3rver_endpoint", scope="session")
 def fx_s3rver_endpoint(aws_env: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """s3rver, a store that lacks features on purpose: tests/s3rver_store.py."""
-    require(s3rver_store.installed(), "Node.js and npm, for s3rver (apt-get install nodejs npm)")
+    require(node_installed(), "Node.js and npm, for s3rver (apt-get install nodejs npm)")
     with s3rver_store.s3rver(tmp_path_factory.mktemp("s3rver"), free_port()) as endpoint:
         yield with_state_bucket(endpoint)
 

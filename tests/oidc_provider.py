@@ -4,7 +4,6 @@ first use (a few seconds), started by tests/oidc_provider.mjs."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import subprocess
@@ -15,27 +14,17 @@ from pathlib import Path
 
 import httpx
 
+from tests.servers import npm_install_once
+
 VERSION = "8.8.1"  # the 8 series supports Node 20, the machine's; 9 asks for Node 22
 HOME = Path(__file__).parent / ".oidc"
-
-
-def ensure_installed() -> None:
-    """Install oidc-provider once (under a lock: two test processes may ask at the same time)."""
-    HOME.mkdir(exist_ok=True)
-    with (HOME / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (HOME / "node_modules/oidc-provider/package.json").exists():
-            subprocess.run(
-                ["npm", "install", "--silent", "--no-audit", "--no-fund", f"oidc-provider@{VERSION}"],
-                cwd=HOME, check=True, timeout=300,
-            )  # fmt: skip
 
 
 @contextmanager
 def oidc_provider(workdir: Path, port: int, client: dict[str, object]) -> Iterator[str]:
     """Run the provider on 127.0.0.1:`port` with one client (`client`: client_id, client_secret, redirect_uri,
     post_logout_redirect_uri, groups by user name); yield its issuer URL once it answers, stop it by its own pid."""
-    ensure_installed()
+    npm_install_once(HOME, "oidc-provider", VERSION)
     script = HOME / "provider.mjs"  # beside its node_modules, where Node resolves an ES module's imports
     script.write_bytes((Path(__file__).parent / "oidc_provider.mjs").read_bytes())
     log = (workdir / "oidc.log").open("w")

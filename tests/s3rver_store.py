@@ -4,41 +4,23 @@ Installed from the npm registry into tests/.s3rver on first use (about 10 s), st
 
 from __future__ import annotations
 
-import fcntl
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.servers import answers_within
+from tests.servers import answers_within, npm_install_once
 
 VERSION = "3.7.1"
 HOME = Path(__file__).parent / ".s3rver"
-
-
-def installed() -> bool:
-    return shutil.which("node") is not None and shutil.which("npm") is not None
-
-
-def ensure_s3rver() -> None:
-    """Install s3rver once (under a lock: two test processes may ask at the same time)."""
-    HOME.mkdir(exist_ok=True)
-    with (HOME / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (HOME / "node_modules/s3rver/package.json").exists():
-            subprocess.run(
-                ["npm", "install", "--silent", "--no-audit", "--no-fund", f"s3rver@{VERSION}"],
-                cwd=HOME, check=True, timeout=300,
-            )  # fmt: skip
 
 
 @contextmanager
 def s3rver(workdir: Path, port: int) -> Iterator[str]:
     """Start s3rver on 127.0.0.1:`port`, keeping its files under `workdir`, and yield its endpoint once it answers;
     stop it by its own pid."""
-    ensure_s3rver()
+    npm_install_once(HOME, "s3rver", VERSION)
     # Node 17 and newer refuse the MD5-based hashing its paged listings use, without the legacy provider.
     env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider", "NODE_PATH": str(HOME / "node_modules")}
     script = Path(__file__).parent / "s3rver.js"

@@ -1,12 +1,16 @@
-"""For the servers the tests start: free loopback ports, and waiting until a store answers. A port found free may be
-taken by another test process before the server binds it; SeaweedFS's starter then tries again on new ports."""
+"""For the servers the tests start: free loopback ports, npm packages installed once, and waiting until a store
+answers. A port found free may be taken by another test process before the server binds it; SeaweedFS's starter
+then tries again on new ports."""
 
 from __future__ import annotations
 
+import fcntl
 import random
+import shutil
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 from gateway.s3 import make_client
 from gateway.settings import Settings
@@ -55,3 +59,20 @@ def answers_within(endpoint: str, process: subprocess.Popen[bytes], seconds: flo
         except Exception:
             time.sleep(0.2)
     return False
+
+
+def node_installed() -> bool:
+    return shutil.which("node") is not None and shutil.which("npm") is not None
+
+
+def npm_install_once(home: Path, package: str, version: str) -> None:
+    """Install `package`@`version` from the npm registry into `home` once (under a lock: two test processes may
+    ask at the same time)."""
+    home.mkdir(exist_ok=True)
+    with (home / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (home / "node_modules" / package / "package.json").exists():
+            subprocess.run(
+                ["npm", "install", "--silent", "--no-audit", "--no-fund", f"{package}@{version}"],
+                cwd=home, check=True, timeout=300,
+            )  # fmt: skip

@@ -4,7 +4,6 @@ tests/browser/test_oidc.py). A code redeemed twice, a state that is not this bro
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,14 +19,15 @@ from gateway.security.grants import AccessConfigError, load_access
 from gateway.settings import Settings
 from tests.conftest import new_bucket, put, require, soup
 from tests.oidc_provider import oidc_provider
-from tests.servers import free_port
+from tests.servers import free_port, node_installed
 
 GATEWAY = "http://testserver.local"  # the TestClient's address, registered at the provider as the redirect URI
 CALLBACK = f"{GATEWAY}/login/oidc/company/callback"
 SECRET = "a-client-secret-for-tests"
 
 
-def access_file(path: Path, issuer: str, bucket: str) -> Path:
+def access_file(path: Path, issuer: str, bucket: str, more: str = "") -> Path:
+    """One provider, `company`, and a group `readers` that may read and share `team/` of `bucket`."""
     path.write_text(
         f"""
 [oidc.company]
@@ -35,25 +35,31 @@ issuer = "{issuer}"
 client_id = "s3-manager"
 client_secret_env = "COMPANY_OIDC_SECRET"
 scopes = ["openid", "profile", "groups"]
+label = "Company account"
 
 [groups.readers]
 grants = [{{bucket = "{bucket}", prefix = "team/", actions = ["list", "read", "share"]}}]
-"""
+{more}"""
     )
     return path
 
 
-@pytest.fixture(name="issuer", scope="module", params=["groups in the ID token", "groups from userinfo"])
-def fx_issuer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require(shutil.which("node") is not None and shutil.which("npm") is not None, "Node.js and npm, for oidc-provider")
-    client = {
+def provider_client(gateway: str, **more: object) -> dict[str, object]:
+    """The gateway as the provider's client: its secret, where it may send the browser back, ann in `readers`."""
+    return {
         "client_id": "s3-manager",
         "client_secret": SECRET,
-        "redirect_uri": CALLBACK,
-        "post_logout_redirect_uri": f"{GATEWAY}/login",
+        "redirect_uri": f"{gateway}/login/oidc/company/callback",
+        "post_logout_redirect_uri": f"{gateway}/login",
         "groups": {"ann": ["readers"]},
-        "groups_from_userinfo": request.param == "groups from userinfo",
+        **more,
     }
+
+
+@pytest.fixture(name="issuer", scope="module", params=["groups in the ID token", "groups from userinfo"])
+def fx_issuer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require(node_installed(), "Node.js and npm, for oidc-provider (apt-get install nodejs npm)")
+    client = provider_client(GATEWAY, groups_from_userinfo=request.param == "groups from userinfo")
     with oidc_provider(tmp_path_factory.mktemp("oidc"), free_port(), client) as issuer:
         yield issuer
 
@@ -141,7 +147,7 @@ def test_a_provider_that_is_down_gives_a_clear_page(settings: Settings, tmp_path
         assert page.status_code == 503
         assert f"The sign-in provider company at {down} did not answer" in page.text
         login = soup(client.get("/login").text)
-        assert [a.get_text() for a in login.select(".providers a")] == ["Sign in with company"]
+        assert [a.get_text() for a in login.select(".providers a")] == ["Sign in with Company account"]
         assert login.select_one("input[name=password]") is not None  # passwords stay on unless switched off
 
 

@@ -4,7 +4,6 @@ the gateway and of the provider."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +12,11 @@ import pytest
 
 from gateway.s3 import make_client
 from gateway.settings import Settings
+from tests.api.test_oidc import SECRET, access_file, provider_client
 from tests.browser.conftest import LiveGateway, browser_page, live_gateway_for, serious_violations
 from tests.conftest import new_bucket, put, require
 from tests.oidc_provider import oidc_provider
-from tests.servers import free_port
+from tests.servers import free_port, node_installed
 
 pytestmark = pytest.mark.browser
 
@@ -30,40 +30,19 @@ class SignInSetup:
 
 @pytest.fixture(name="oidc", scope="module")
 def fx_oidc(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSetup]:
-    """The gateway with one provider and a group `readers` that may read `team/` of a bucket; the provider puts ann
-    in `readers` and nobody in no group. Passwords are off: the login page offers the provider alone."""
-    require(shutil.which("node") is not None and shutil.which("npm") is not None, "Node.js and npm, for oidc-provider")
+    """The gateway with one provider and a group `readers` that may read and share `team/` of a bucket; the
+    provider puts ann in `readers` and nobody in no group. Passwords are off: the login page offers the provider
+    alone."""
+    require(node_installed(), "Node.js and npm, for oidc-provider (apt-get install nodejs npm)")
     s3 = make_client(Settings(endpoint_url=moto_endpoint, addressing_style="path"), moto_endpoint)
     bucket = new_bucket(s3)
     put(s3, bucket, "team/plan.txt", "private/payroll.csv")
     workdir = tmp_path_factory.mktemp("oidc")
     port = free_port()
-    access = workdir / "access.toml"
-    access.write_text(
-        f"""
-[oidc.company]
-issuer = "http://127.0.0.1:{port}"
-client_id = "s3-manager"
-client_secret_env = "COMPANY_OIDC_SECRET"
-scopes = ["openid", "profile", "groups"]
-label = "Company account"
-
-[groups.readers]
-grants = [{{bucket = "{bucket}", prefix = "team/", actions = ["list", "read"]}}]
-
-[login]
-passwords = false
-"""
-    )
-    env = {"S3M_ACCESS_FILE": str(access), "COMPANY_OIDC_SECRET": "a-client-secret-for-tests"}
+    access = access_file(workdir / "access.toml", f"http://127.0.0.1:{port}", bucket, "[login]\npasswords = false\n")
+    env = {"S3M_ACCESS_FILE": str(access), "COMPANY_OIDC_SECRET": SECRET}
     with live_gateway_for(moto_endpoint, workdir, env) as gateway:
-        client = {
-            "client_id": "s3-manager",
-            "client_secret": "a-client-secret-for-tests",
-            "redirect_uri": f"{gateway.url}/login/oidc/company/callback",
-            "post_logout_redirect_uri": f"{gateway.url}/login",
-            "groups": {"ann": ["readers", "elsewhere"]},
-        }
+        client = provider_client(gateway.url, groups={"ann": ["readers", "elsewhere"]})
         with oidc_provider(workdir, port, client) as issuer:
             yield SignInSetup(gateway, issuer, bucket)
 
