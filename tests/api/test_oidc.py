@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 from gateway.app import create_app
 from gateway.security.grants import AccessConfigError, load_access
 from gateway.settings import Settings
-from tests.conftest import new_bucket, put, require, soup
+from tests.conftest import hashed, new_bucket, page_token, put, require, soup
 from tests.oidc_provider import oidc_provider
 from tests.servers import free_port, node_installed
 
@@ -172,3 +172,25 @@ def test_a_sign_in_section_with_a_mistake_is_named_at_start(text: str, said: str
     with pytest.raises(AccessConfigError) as refused:
         load_access(path)
     assert said in str(refused.value)
+
+
+def test_with_passwords_off_no_password_signs_in_and_no_password_session_holds(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[login] passwords = false` beside a provider: the form is refused, and a session a password began before
+    the switch no longer opens anything."""
+    monkeypatch.setenv("COMPANY_OIDC_SECRET", SECRET)
+    user = f'[users.carl]\npassword = "{hashed("carl-pw")}"\ngrants = [{{bucket = "*", actions = ["list"]}}]\n'
+    on = access_file(tmp_path / "on.toml", "https://id.example.com", "b", user)
+    off = access_file(tmp_path / "off.toml", "https://id.example.com", "b", user + "[login]\npasswords = false\n")
+    with TestClient(create_app(replace(settings, access_file=on))) as client:
+        client.headers["x-csrftoken"] = page_token(client)
+        assert client.post("/login", data={"name": "carl", "password": "carl-pw"}).status_code == 200
+        session = client.cookies["s3m_session"]
+    with TestClient(create_app(replace(settings, access_file=off))) as client:
+        client.headers["x-csrftoken"] = page_token(client)
+        refused = client.post("/login", data={"name": "carl", "password": "carl-pw"})
+        assert refused.status_code == 403
+        assert "passwords are off here" in refused.text
+        client.cookies["s3m_session"] = session
+        assert client.get("/", follow_redirects=False).status_code == 303  # to the login page
