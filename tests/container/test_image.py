@@ -32,7 +32,8 @@ def image_size(image: str) -> int:
 def test_the_image_adds_little_to_its_base_and_carries_no_build_tools(image: Build) -> None:
     added = image_size(IMAGE) - image_size(STANDIN)
     print(f"\nimage built in {image.seconds:.1f} s; it adds {added / MB:.1f} MB over its base")
-    assert added <= 60 * MB
+    # 60 MB until single sign-on: checking an ID token's RSA or EC signature takes joserfc on cryptography (~20 MB)
+    assert added <= 70 * MB
     inspected = json.loads(podman("image", "inspect", IMAGE).stdout)[0]
     config = inspected["Config"]
     assert config["User"] == "65532:65532"
