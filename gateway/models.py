@@ -43,6 +43,30 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyVersion:
+    """One version of a key, or a delete marker, as a row of a folder's versions."""
+
+    key: str
+    name: str
+    version_id: str
+    size: int
+    modified: datetime | None
+    latest: bool
+    delete_marker: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FolderVersions:
+    """One page of a folder's versions: its subfolders, then each key's versions and delete markers, newest first."""
+
+    bucket: str
+    prefix: str
+    folders: list[Folder]
+    versions: list[KeyVersion]
+    next_token: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class VersionsPage:
     """One page of ListObjectVersions below a prefix, each kind apart: the current version of each key, the older
     versions a versioned bucket keeps (and bills), and the delete markers (size 0)."""

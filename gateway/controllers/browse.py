@@ -7,9 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from gateway.controllers.shared import folder_view, load_listing, rows_context, valid_bucket
+from gateway.controllers.shared import folder_view, load_listing, rows_context, valid_bucket, versions_view
 from gateway.responses import VARY, wants_partial
-from gateway.rules.keys import check_prefix
+from gateway.rules.keys import check_prefix, folder_prefix
 from gateway.s3 import S3Storage
 from gateway.types import AnyRequest
 
@@ -36,3 +36,15 @@ class BrowseController(Controller):
             context = rows_context(request, storage, listing, view)
             return Template(template_name="partials/rows.html", context=context, headers=VARY)
         return await folder_view(request, storage, bucket, prefix, token=token, view=view)
+
+    @get("/b/{bucket:str}/versions", name="folder_versions")
+    async def versions(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        prefix: FromQuery[str] = "",
+        token: FromQuery[str | None] = None,
+    ) -> Template:
+        """The folder's versions and delete markers, a page at a time."""
+        return await versions_view(request, storage, bucket, folder_prefix(prefix) if prefix else "", token=token)

@@ -1,10 +1,9 @@
-"""A bucket's settings page: the CORS doctor (will browser uploads from here work, and the rule that makes them),
-and the incomplete multipart uploads, with the lifecycle rule that cleans them up."""
+"""A bucket's settings page: versioning (an administrator's), the CORS doctor (will browser uploads from here work,
+and the rule that makes them), and the incomplete multipart uploads, with the lifecycle rule that cleans them up."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from litestar import Controller, Response, get, post
@@ -12,13 +11,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from gateway.controllers.shared import abort_pending, valid_bucket
-from gateway.errors import BadRequest, Unsupported
+from gateway.controllers.shared import abort_pending, unless_unsupported, valid_bucket
+from gateway.errors import BadRequest
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.s3 import S3Storage
-from gateway.security.auth import allow
+from gateway.security.auth import allow, principal_of
 from gateway.types import AnyRequest
 
 T = TypeVar("T")
@@ -30,14 +29,6 @@ def page_origin(request: AnyRequest) -> str:
     return f"{scheme}://{request.url.netloc}"
 
 
-async def unless_unsupported(work: Awaitable[T]) -> T | None:
-    """A section's data, or None when the store lacks the feature: that section says so, the others still show."""
-    try:
-        return await work
-    except Unsupported:
-        return None
-
-
 async def settings_view(
     request: AnyRequest, storage: S3Storage, bucket: str, origin: str, notice: str | None = None
 ) -> Template:
@@ -46,6 +37,8 @@ async def settings_view(
     lifecycle = await unless_unsupported(storage.lifecycle_rules(bucket))
     context = {
         "bucket": bucket,
+        "versioning": await unless_unsupported(storage.versioning_setting(bucket)),
+        "administers": principal_of(request).may("admin", bucket) and not request.app.state.read_only,
         "origin": origin,
         "cors": rules is not None,
         "problems": cors_problems(rules or [], origin),
@@ -69,6 +62,20 @@ class BucketSettingsController(Controller):
     async def show(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Template:
         allow(request, "list", bucket)
         return await settings_view(request, storage, bucket, page_origin(request))
+
+    @post("/versioning", name="bucket_versioning_set", status_code=200)
+    async def set_versioning(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """Turn versioning on, or suspend it: a bucket's own setting, so the `admin` action's."""
+        allow(request, "admin", bucket)
+        wanted = str((await request.form()).get("versioning", ""))
+        if wanted not in ("Enabled", "Suspended"):
+            raise BadRequest("Versioning is either Enabled or Suspended (S3 cannot turn it off once on).")
+        with audited(request, "bucket.versioning", bucket=bucket, status=wanted):
+            await storage.set_versioning(bucket, wanted == "Enabled")
+        notice = "Versioning is on." if wanted == "Enabled" else "Versioning is suspended."
+        return await settings_view(request, storage, bucket, page_origin(request), notice)
 
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(

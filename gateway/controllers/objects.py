@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
-from gateway.controllers.shared import after_change, folder_view, valid_bucket
+from gateway.controllers.shared import after_change, folder_view, valid_bucket, versions_view
 from gateway.errors import BadRequest
 from gateway.models import DeleteReport, ObjectDetails, PostPolicy
 from gateway.observability.audit import audited, presigned
@@ -187,6 +187,23 @@ class ObjectsController(Controller):
         with audited(request, "version.restore", bucket=bucket, key=key, version=version):
             await storage.restore_version(bucket, key, version)
         return await after_object_change(request, storage, bucket, key, f"Restored version {version}.")
+
+    @post("/undelete", name="object_undelete", status_code=200)
+    async def undelete(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Bring a deleted object back: remove the delete marker that hides it (a versioned bucket keeps the rest)."""
+        key, marker = await version_form(request)
+        allow(request, "write", bucket, key)
+        with audited(request, "object.undelete", bucket=bucket, key=key, version=marker):
+            await storage.undelete(bucket, key, marker)
+        notice = f"Brought back {last_segment(key)}."
+        location = build_url(request, "folder_versions", {"prefix": folder_of(key)}, bucket=bucket)
+        if wants_partial(request):
+            view = await versions_view(request, storage, bucket, folder_of(key), notice)
+            view.headers["HX-Replace-Url"] = location
+            return view
+        return Redirect(location, status_code=303)
 
     @post("/delete-version", name="version_delete", status_code=200)
     async def delete_version(

@@ -3,8 +3,9 @@ actions show."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from litestar import Response
 from litestar.exceptions import HTTPException
@@ -13,7 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import HTTPScope
 
-from gateway.errors import BadRequest, GatewayError
+from gateway.errors import BadRequest, GatewayError, Unsupported
 from gateway.models import Listing, ObjectEntry, PendingUpload, VersionsPage
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
@@ -39,6 +40,8 @@ from gateway.security.auth import (
 from gateway.settings import Settings
 from gateway.templating import build_url
 from gateway.types import AnyConnection, AnyRequest
+
+T = TypeVar("T")
 
 
 async def valid_bucket(connection: AnyConnection, _: BaseRouteHandler) -> None:
@@ -181,6 +184,36 @@ async def folder_view(
         "uploads": upload_options(storage.settings),
     }
     return page_or_partial(request, "pages/browse.html", "partials/folder.html", context)
+
+
+async def versions_view(
+    request: AnyRequest,
+    storage: S3Storage,
+    bucket: str,
+    folder: str,
+    notice: str | None = None,
+    token: str | None = None,
+) -> Template:
+    """A folder's versions and delete markers (the listing's "Versions" view), where a deleted object is found and
+    brought back. Within a prefix the caller may list: above one, the plain listing shows the way down."""
+    allow(request, "list", bucket, folder)
+    page = await storage.folder_versions(bucket, folder, token)
+    context = {
+        "history": page,
+        "folder": folder,
+        "crumbs": breadcrumbs(folder),
+        "versioning": await unless_unsupported(storage.versioning_setting(bucket)),
+        "notice": notice,
+    }
+    return page_or_partial(request, "pages/versions.html", "partials/versions.html", context)
+
+
+async def unless_unsupported(work: Awaitable[T]) -> T | None:
+    """A section's data, or None when the store lacks the feature: that section says so, the others still show."""
+    try:
+        return await work
+    except Unsupported:
+        return None
 
 
 async def after_change(

@@ -66,6 +66,16 @@ class Buckets(Store):
 
         await self._run(work, bucket)
 
+    async def versioning_setting(self, bucket: str) -> str:
+        """ "Enabled", "Suspended" or "Off" (never turned on); Unsupported when the store has no versioning."""
+        answer = await self._run(partial(self.api.get_bucket_versioning, Bucket=bucket), bucket)
+        return str(answer.get("Status") or "Off")
+
+    async def set_versioning(self, bucket: str, enabled: bool) -> None:
+        """Turn versioning on, or suspend it (S3 cannot turn it off: the versions kept so far stay)."""
+        config = {"Status": "Enabled" if enabled else "Suspended"}
+        await self._run(partial(self.api.put_bucket_versioning, Bucket=bucket, VersioningConfiguration=config), bucket)
+
     async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
         """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from gateway.errors import BadRequest, Unsupported
-from gateway.models import Folder, KeyCount, Listing, ObjectEntry, VersionsPage
+from gateway.models import Folder, FolderVersions, KeyCount, KeyVersion, Listing, ObjectEntry, VersionsPage
 from gateway.rules.keys import is_under, last_segment
 from gateway.s3.client import Store
 from gateway.s3.errors import from_client_error, translated
@@ -93,6 +94,41 @@ class Listings(Store):
             delete_markers=[entry(m) for m in answer.get("DeleteMarkers", []) if m["Key"] != prefix],
             next_token=next_token,
         )
+
+    async def folder_versions(self, bucket: str, prefix: str, token: str | None = None) -> FolderVersions:
+        """One page of a folder's versions and delete markers (its subfolders apart), for the listing's "show
+        versions": each key's rows together, the newest first, as S3 orders them within a key."""
+        params: dict[str, Any] = {
+            "Bucket": bucket,
+            "Prefix": prefix,
+            "Delimiter": "/",
+            "MaxKeys": self.settings.page_size,
+        }
+        if token:
+            params["KeyMarker"], version_marker = version_markers(token)
+            if version_marker:
+                params["VersionIdMarker"] = version_marker
+        answer = await self._run(partial(self.api.list_object_versions, **params), bucket)
+
+        def row(item: dict[str, Any], marker: bool) -> KeyVersion:
+            key = item["Key"]
+            modified = item.get("LastModified")
+            return KeyVersion(
+                key, last_segment(key), str(item.get("VersionId") or "null"), item.get("Size", 0), modified,
+                bool(item.get("IsLatest")), marker,
+            )  # fmt: skip
+
+        rows = [row(v, False) for v in answer.get("Versions", [])] + [
+            row(m, True) for m in answer.get("DeleteMarkers", [])
+        ]
+        newest = datetime.min.replace(tzinfo=UTC)
+        rows.sort(key=lambda r: (r.key, not r.latest, -(r.modified or newest).timestamp()))
+        next_token = None
+        if answer.get("IsTruncated"):
+            next_token = json.dumps([answer.get("NextKeyMarker", ""), answer.get("NextVersionIdMarker", "")])
+        folders = [Folder(prefix=p["Prefix"], name=last_segment(p["Prefix"])) for p in answer.get("CommonPrefixes", [])]
+        versions = [r for r in rows if r.key != prefix]
+        return FolderVersions(bucket=bucket, prefix=prefix, folders=folders, versions=versions, next_token=next_token)
 
     def walk_pages(self, bucket: str, prefix: str, *, flat: bool = False) -> Iterator[Listing]:
         """Every page of `prefix`, one at a time, for batch work (the export) outside the event loop."""

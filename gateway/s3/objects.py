@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from gateway.errors import NotFound
+from gateway.errors import Conflict, NotFound
 from gateway.models import DeleteReport, ObjectDetails, ObjectVersion
 from gateway.s3.errors import from_client_error, translated
 from gateway.s3.listing import DELETE_BATCH, Listings
@@ -83,6 +83,19 @@ class Objects(Listings):
     async def delete_version(self, bucket: str, key: str, version_id: str) -> None:
         """Delete one version (or delete marker) for good: unlike a plain delete, this cannot be undone."""
         await self._run(partial(self.api.delete_object, Bucket=bucket, Key=key, VersionId=version_id), bucket, key)
+
+    async def undelete(self, bucket: str, key: str, marker_id: str) -> None:
+        """Bring a deleted object back by removing its delete marker, once sure `marker_id` is the key's newest
+        entry and a marker: this route must never remove a real version."""
+
+        def work() -> None:
+            answer = self.api.list_object_versions(Bucket=bucket, Prefix=key, MaxKeys=VERSIONS_LISTED)
+            newest = next((m for m in answer.get("DeleteMarkers", []) if m["Key"] == key and m.get("IsLatest")), None)
+            if newest is None or str(newest.get("VersionId") or "null") != marker_id:
+                raise Conflict(f"{key} is not deleted (or was deleted again since): nothing to bring back.")
+            self.api.delete_object(Bucket=bucket, Key=key, VersionId=marker_id)
+
+        await self._run(work, bucket, key)
 
     async def existing(self, bucket: str, keys: list[str]) -> set[str]:
         """Which of `keys` already hold an object."""

@@ -49,8 +49,9 @@ from gateway.security.oidc import OidcProvider, load_providers
 from gateway.settings import SettingsError
 from gateway.stores import store_names
 
-ACTIONS = frozenset({"list", "read", "write", "delete", "share"})
-CHANGES = frozenset({"write", "delete"})
+ACTIONS = frozenset({"list", "read", "write", "delete", "share", "admin"})
+"""`admin`: a bucket's own settings (versioning, ...), which `write` does not imply."""
+CHANGES = frozenset({"write", "delete", "admin"})
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 

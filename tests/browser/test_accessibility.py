@@ -15,7 +15,8 @@ from tests.conftest import put
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucket: str, axe: str, scheme: str) -> None:
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    put(s3, bucket, "docs/plan.txt", "docs/plan.txt", "docs/sub/inside.txt", "top.txt")
+    put(s3, bucket, "docs/plan.txt", "docs/plan.txt", "docs/sub/inside.txt", "top.txt", "docs/gone.txt")
+    s3.delete_object(Bucket=bucket, Key="docs/gone.txt")  # a delete marker, for the Versions view
     key = quote("docs/plan.txt")
     pages = [
         "/",
@@ -30,6 +31,7 @@ def test_no_page_has_a_serious_accessibility_violation(page: Any, s3: Any, bucke
         f"/b/{bucket}/upload?prefix=docs%2F",
         f"/b/{bucket}?prefix=docs%2F&view=grid",
         f"/b/{bucket}/settings",
+        f"/b/{bucket}/versions?prefix=docs%2F",
         f"/b/{bucket}/search?prefix=docs%2F&text=plan&go=search",
         f"/b/{bucket}/search?prefix=docs%2F&go=size",
         "/shares",

@@ -42,6 +42,7 @@ def test_no_page_scrolls_sideways_at_any_width(page: Any, hostile_bucket: str) -
         f"/b/{bucket}/rename?key={key}",
         f"/b/{bucket}/delete-folder?prefix={folder}",
         f"/b/{bucket}/settings",
+        f"/b/{bucket}/versions?prefix={folder}",
         f"/b/{bucket}?prefix={folder}&view=grid",
         f"/b/{bucket}/upload?prefix={folder}",
         f"/b/{bucket}/search?text=a&go=search",  # every hostile name below the root

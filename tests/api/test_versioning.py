@@ -1,0 +1,104 @@
+"""Versioning as an administrator turns it on (the `admin` action, which `write` does not imply), and the folder's
+Versions view, where a deleted object is found and brought back by removing its delete marker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from gateway.app import create_app
+from gateway.security.grants import token_digest
+from gateway.settings import Settings
+from tests.conftest import new_bucket, soup
+
+TOKENS = {"ada": "ada-admin-token-0123456789", "ed": "ed-editor-token-0123456789", "viv": "viv-viewer-token-012345"}
+ACTIONS = {"ada": '["list", "admin"]', "ed": '["list", "read", "write", "delete", "share"]', "viv": '["list"]'}
+
+
+def bearer(name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[name]}"}
+
+
+def access_file(path: Path, bucket: str) -> Path:
+    path.write_text(
+        "".join(
+            f'[tokens.{name}]\nsha256 = "{token_digest(token)}"\n'
+            f'grants = [{{bucket = "{bucket}", actions = {ACTIONS[name]}}}]\n'
+            for name, token in TOKENS.items()
+        )
+    )
+    return path
+
+
+@pytest.fixture(name="versioned")
+def fx_versioned(s3: Any) -> str:
+    bucket = new_bucket(s3)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    return bucket
+
+
+@pytest.fixture(name="team")
+def fx_team(settings: Settings, versioned: str, tmp_path: Path) -> Iterator[TestClient[Any]]:
+    access = access_file(tmp_path / "access.toml", versioned)
+    with TestClient(create_app(replace(settings, access_file=access))) as client:
+        yield client
+
+
+def test_only_an_administrator_turns_versioning_on_or_suspends_it(
+    team: TestClient[Any], versioned: str, s3: Any, settings: Settings, tmp_path: Path
+) -> None:
+    url = f"/b/{versioned}/settings/versioning"
+    assert (
+        team.post(url, data={"versioning": "Suspended"}, headers=bearer("ed")).status_code == 403
+    )  # write is not admin
+    page = soup(team.get(f"/b/{versioned}/settings", headers=bearer("ed")).text)
+    assert "Versioning is on" in page.select_one(".versioning-status").get_text()
+    assert page.select_one("input[name=versioning]") is None  # nothing to press without the grant
+
+    suspended = team.post(url, data={"versioning": "Suspended"}, headers=bearer("ada"))
+    assert "Versioning is suspended." in suspended.text
+    assert s3.get_bucket_versioning(Bucket=versioned)["Status"] == "Suspended"
+    assert team.post(url, data={"versioning": "Off"}, headers=bearer("ada")).status_code == 400
+    assert s3.get_bucket_versioning(Bucket=versioned)["Status"] == "Suspended"  # a refusal changes nothing
+    assert "Versioning is on." in team.post(url, data={"versioning": "Enabled"}, headers=bearer("ada")).text
+    assert s3.get_bucket_versioning(Bucket=versioned)["Status"] == "Enabled"
+
+    access = access_file(tmp_path / "read-only.toml", versioned)
+    with TestClient(create_app(replace(settings, access_file=access, read_only=True))) as frozen:
+        assert frozen.post(url, data={"versioning": "Suspended"}, headers=bearer("ada")).status_code == 403
+
+
+def test_a_deleted_object_is_found_in_the_versions_view_and_brought_back(
+    team: TestClient[Any], versioned: str, s3: Any
+) -> None:
+    first = s3.put_object(Bucket=versioned, Key="docs/a.txt", Body=b"one")["VersionId"]
+    s3.put_object(Bucket=versioned, Key="docs/a.txt", Body=b"two")
+    s3.put_object(Bucket=versioned, Key="docs/sub/b.txt", Body=b"b")
+    marker = s3.delete_object(Bucket=versioned, Key="docs/a.txt")["VersionId"]
+
+    page = soup(team.get(f"/b/{versioned}/versions?prefix=docs/", headers=bearer("viv")).text)
+    assert [r["data-name"] for r in page.select("tr.folder")] == ["sub"]
+    rows = [
+        (r["data-version"], r.select_one(".badge").get_text() if r.select_one(".badge") else "")
+        for r in page.select("tr.version")
+    ]
+    assert rows[0] == (marker, "deleted") and [badge for _, badge in rows[1:]] == ["older", "older"]
+    assert rows[2][0] == first  # newest first
+
+    undelete = f"/b/{versioned}/undelete"
+    assert team.post(undelete, data={"key": "docs/a.txt", "version": marker}, headers=bearer("viv")).status_code == 403
+    refused = team.post(undelete, data={"key": "docs/a.txt", "version": first}, headers=bearer("ed"))
+    assert refused.status_code == 409  # a real version is never removed by this route
+    back = team.post(
+        undelete, data={"key": "docs/a.txt", "version": marker}, headers=bearer("ed"), follow_redirects=False
+    )
+    assert (back.status_code, back.headers["location"]) == (303, f"/b/{versioned}/versions?prefix=docs%2F")
+    assert s3.get_object(Bucket=versioned, Key="docs/a.txt")["Body"].read() == b"two"
+    assert len(s3.list_object_versions(Bucket=versioned, Prefix="docs/a.txt")["Versions"]) == 2  # both kept
+    again = team.post(undelete, data={"key": "docs/a.txt", "version": marker}, headers=bearer("ed"))
+    assert again.status_code == 409 and "nothing to bring back" in again.text
