@@ -72,7 +72,7 @@ class BucketSettingsController(Controller):
         wanted = str((await request.form()).get("versioning", ""))
         if wanted not in ("Enabled", "Suspended"):
             raise BadRequest("Versioning is either Enabled or Suspended (S3 cannot turn it off once on).")
-        with audited(request, "bucket.versioning", bucket=bucket, status=wanted):
+        with audited(request, "bucket.versioning", bucket=bucket, versioning=wanted):
             await storage.set_versioning(bucket, wanted == "Enabled")
         notice = "Versioning is on." if wanted == "Enabled" else "Versioning is suspended."
         return await settings_view(request, storage, bucket, page_origin(request), notice)

@@ -94,6 +94,28 @@ def test_an_old_version_is_listed_downloaded_and_restored(store_client: TestClie
     assert store_s3.get_object(Bucket=bucket, Key="doc.txt")["Body"].read() == b"first"
 
 
+@pytest.mark.feature("versions")
+def test_versioning_is_turned_on_from_the_page_and_a_delete_undone(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    """The bucket's settings turn versioning on; a delete through the gateway leaves a marker, which the folder's
+    Versions view shows and Bring back removes: the object is there again, its bytes unchanged."""
+    bucket = new_bucket(store_s3)
+    store_s3.put_object(Bucket=bucket, Key="docs/keep.txt", Body=b"kept")
+    turned = store_client.post(f"/b/{bucket}/settings/versioning", data={"versioning": "Enabled"}, headers=HTMX)
+    assert "Versioning is on." in turned.text
+    assert store_s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    store_client.post(f"/b/{bucket}/delete", data={"key": "docs/keep.txt"}, headers=HTMX)
+    view = soup(store_client.get(f"/b/{bucket}/versions", params={"prefix": "docs/"}).text)
+    marker = view.select_one("tr.version.marker.latest[data-key='docs/keep.txt']")
+    assert marker is not None
+    back = store_client.post(
+        f"/b/{bucket}/undelete", data={"key": "docs/keep.txt", "version": marker["data-version"]}, headers=HTMX
+    )
+    assert "Brought back keep.txt." in back.text
+    assert store_s3.get_object(Bucket=bucket, Key="docs/keep.txt")["Body"].read() == b"kept"
+
+
 @pytest.mark.feature("share links, listed and revoked")
 def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
     store_client: TestClient[Any], store_s3: Any
