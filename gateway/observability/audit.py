@@ -59,16 +59,17 @@ def presigned(request: AnyRequest, method: str, bucket: str, key: str, expires: 
 @contextmanager
 def audited(request: AnyRequest, action: str, **fields: Any) -> Iterator[dict[str, Any]]:
     """Record `action` when the block ends: "ok" (or the "outcome" the block sets), "refused" for a 4xx, "failed"
-    otherwise, with the reason; the error still propagates. The block may add fields to the dict it gets."""
+    otherwise, with the status and reason (over any field of the same name); the error still propagates. The block
+    may add fields to the dict it gets."""
     event = dict(fields)
     try:
         yield event
     except GatewayError as exc:
         outcome = "refused" if exc.status_code < 500 else "failed"
-        record(request, action, outcome, **event, status=exc.status_code, reason=exc.message)
+        record(request, action, outcome, **{**event, "status": exc.status_code, "reason": exc.message})
         raise
     except Exception:
-        record(request, action, "failed", **event, status=500, reason="unexpected error")
+        record(request, action, "failed", **{**event, "status": 500, "reason": "unexpected error"})
         raise
     record(request, action, event.pop("outcome", "ok"), **event)
 
