@@ -16,6 +16,15 @@ from gateway.errors import BadRequest
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
+from gateway.rules.keys import check_prefix
+from gateway.rules.policies import (
+    diff,
+    policy_problems,
+    public_grants,
+    public_read,
+    reformatted,
+    with_statement,
+)
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, principal_of
 from gateway.types import AnyRequest
@@ -30,14 +39,24 @@ def page_origin(request: AnyRequest) -> str:
 
 
 async def settings_view(
-    request: AnyRequest, storage: S3Storage, bucket: str, origin: str, notice: str | None = None
+    request: AnyRequest,
+    storage: S3Storage,
+    bucket: str,
+    origin: str,
+    notice: str | None = None,
+    review: dict[str, Any] | None = None,
 ) -> Template:
+    """`review`: a policy change to show before it is saved (its text, diff and what it makes public)."""
     rules = await unless_unsupported(storage.cors_rules(bucket))
     pending = await unless_unsupported(storage.pending_uploads(bucket, ""))
     lifecycle = await unless_unsupported(storage.lifecycle_rules(bucket))
+    policy = await unless_unsupported(storage.bucket_policy(bucket))
     context = {
         "bucket": bucket,
         "versioning": await unless_unsupported(storage.versioning_setting(bucket)),
+        "policy": None if policy is None else reformatted(policy),
+        "public": public_grants(policy or ""),
+        "review": review,
         "administers": principal_of(request).may("admin", bucket) and not request.app.state.read_only,
         "origin": origin,
         "cors": rules is not None,
@@ -77,6 +96,43 @@ class BucketSettingsController(Controller):
         notice = "Versioning is on." if wanted == "Enabled" else "Versioning is suspended."
         return await settings_view(request, storage, bucket, page_origin(request), notice)
 
+    @post("/policy/review", name="bucket_policy_review", status_code=200)
+    async def review_policy(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """The change a policy would make, before it is saved: refused with a sentence per problem, or shown as a
+        diff with what it would make public. `public_prefix` asks for the statement that lets anyone read one."""
+        allow(request, "admin", bucket)
+        form = await request.form()
+        current = await storage.bucket_policy(bucket)
+        if "public_prefix" in form:
+            prefix = check_prefix(str(form["public_prefix"]).strip())
+            text = with_statement(current, public_read(bucket, prefix))
+        else:
+            text = str(form.get("policy", ""))
+        checked_policy(text, bucket)
+        review = {"policy": reformatted(text), "diff": diff(current, text), "public": public_grants(text)}
+        return await settings_view(request, storage, bucket, page_origin(request), review=review)
+
+    @post("/policy", name="bucket_policy_set", status_code=200)
+    async def set_policy(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "admin", bucket)
+        text = checked_policy(str((await request.form()).get("policy", "")), bucket)
+        with audited(request, "bucket.policy", bucket=bucket, public=len(public_grants(text))):
+            await storage.set_bucket_policy(bucket, text)
+        return await settings_view(request, storage, bucket, page_origin(request), "Saved the bucket policy.")
+
+    @post("/policy/delete", name="bucket_policy_delete", status_code=200)
+    async def delete_policy(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "admin", bucket)
+        with audited(request, "bucket.policy", bucket=bucket, removed=True):
+            await storage.delete_bucket_policy(bucket)
+        return await settings_view(request, storage, bucket, page_origin(request), "Removed the bucket policy.")
+
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(
         self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
@@ -111,3 +167,10 @@ class BucketSettingsController(Controller):
             kept = "; ".join(f"{upload.key} ({why})" for upload, why in failed[:20])
             notice += f" {len(failed)} could not be aborted: {kept}."
         return await settings_view(request, storage, bucket, page_origin(request), notice)
+
+
+def checked_policy(text: str, bucket: str) -> str:
+    """`text` when it is a policy worth sending to the store; BadRequest naming each problem otherwise."""
+    if problems := policy_problems(text, bucket):
+        raise BadRequest("The policy was not saved: " + " ".join(problems))
+    return text

@@ -76,6 +76,25 @@ class Buckets(Store):
         config = {"Status": "Enabled" if enabled else "Suspended"}
         await self._run(partial(self.api.put_bucket_versioning, Bucket=bucket, VersioningConfiguration=config), bucket)
 
+    async def bucket_policy(self, bucket: str) -> str:
+        """The bucket's policy as the store keeps it (JSON text), or "" without one."""
+
+        def work() -> str:
+            try:
+                return str(self.api.get_bucket_policy(Bucket=bucket)["Policy"])
+            except ClientError as exc:
+                if error_code(exc) == "NoSuchBucketPolicy":
+                    return ""
+                raise
+
+        return await self._run(work, bucket)
+
+    async def set_bucket_policy(self, bucket: str, policy: str) -> None:
+        await self._run(partial(self.api.put_bucket_policy, Bucket=bucket, Policy=policy), bucket)
+
+    async def delete_bucket_policy(self, bucket: str) -> None:
+        await self._run(partial(self.api.delete_bucket_policy, Bucket=bucket), bucket)
+
     async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
         """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""
 

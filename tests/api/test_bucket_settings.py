@@ -81,6 +81,7 @@ def test_each_settings_section_says_what_the_store_lacks_and_the_others_work(
     assert page.status_code == 200
     sentences = [p.text for p in soup(page.text).select(".notice.unsupported")]
     assert sentences == [
+        "This store does not keep versions: a delete or an overwrite is final.",
         "This store does not list incomplete multipart uploads.",
         "This store does not support lifecycle rules, so it cannot abort them by itself.",
     ]

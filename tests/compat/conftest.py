@@ -59,6 +59,7 @@ STORES = {
             "upload cap checked at completion": "lists no parts: a capped caller's multipart upload is refused (501)",
             "versions": "has no versioning (it takes PUT ?versioning for a new bucket)",
             "pending uploads and lifecycle": "lists no incomplete uploads, and has no lifecycle",
+            "bucket policy": "has no bucket policies",
         },
         {"copy_tags_again": True},  # it drops the tags of a copy
     ),

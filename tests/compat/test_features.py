@@ -116,6 +116,28 @@ def test_versioning_is_turned_on_from_the_page_and_a_delete_undone(
     assert store_s3.get_object(Bucket=bucket, Key="docs/keep.txt")["Body"].read() == b"kept"
 
 
+@pytest.mark.feature("bucket policy")
+def test_a_public_read_policy_saved_from_the_page_opens_one_prefix_to_anyone(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    """The settings page's helper writes the statement, the review shows it, saving puts it; then a request with no
+    signature at all reads that prefix and nothing else, until the policy is removed."""
+    bucket = new_bucket(store_s3)
+    store_s3.put_object(Bucket=bucket, Key="public/a.txt", Body=b"for anyone")
+    store_s3.put_object(Bucket=bucket, Key="private/b.txt", Body=b"not for anyone")
+    endpoint = store_s3.meta.endpoint_url
+    reviewed = store_client.post(f"/b/{bucket}/settings/policy/review", data={"public_prefix": "public/"}, headers=HTMX)
+    assert reviewed.status_code == 200, reviewed.text
+    policy = soup(reviewed.text).select_one(".policy-review input[name=policy]")["value"]
+    saved = store_client.post(f"/b/{bucket}/settings/policy", data={"policy": policy}, headers=HTMX)
+    assert "Saved the bucket policy." in saved.text
+    assert web.get(f"{endpoint}/{bucket}/public/a.txt").content == b"for anyone"
+    assert web.get(f"{endpoint}/{bucket}/private/b.txt").status_code == 403
+    removed = store_client.post(f"/b/{bucket}/settings/policy/delete", headers=HTMX)
+    assert "Removed the bucket policy." in removed.text
+    assert web.get(f"{endpoint}/{bucket}/public/a.txt").status_code == 403
+
+
 @pytest.mark.feature("share links, listed and revoked")
 def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
     store_client: TestClient[Any], store_s3: Any

@@ -1,8 +1,10 @@
-"""Versioning as an administrator turns it on (the `admin` action, which `write` does not imply), and the folder's
-Versions view, where a deleted object is found and brought back by removing its delete marker."""
+"""A bucket's administration (the `admin` action, which `write` does not imply): versioning turned on and suspended,
+the folder's Versions view, where a deleted object is brought back by removing its delete marker, and the bucket
+policy, reviewed as a diff before it is saved."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -102,3 +104,44 @@ def test_a_deleted_object_is_found_in_the_versions_view_and_brought_back(
     assert len(s3.list_object_versions(Bucket=versioned, Prefix="docs/a.txt")["Versions"]) == 2  # both kept
     again = team.post(undelete, data={"key": "docs/a.txt", "version": marker}, headers=bearer("ed"))
     assert again.status_code == 409 and "nothing to bring back" in again.text
+
+
+def policy_form(text: str) -> dict[str, str]:
+    return {"policy": text}
+
+
+def test_a_policy_is_reviewed_then_saved_and_one_with_mistakes_changes_nothing(
+    team: TestClient[Any], versioned: str, s3: Any
+) -> None:
+    """The policy editor: only an administrator; mistakes refused in sentences before the store is asked; the
+    helper's public-read statement shown as a diff, with its warning, then saved; and removed."""
+    review = f"/b/{versioned}/settings/policy/review"
+    statement = {"Effect": "Permit", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::elsewhere/*"}
+    wrong = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    refused = team.post(review, data=policy_form(wrong), headers=bearer("ada"))
+    assert refused.status_code == 400
+    for sentence in ('"Effect" must be "Allow" or "Deny"', 'add "Principal"', "elsewhere/* is not in this bucket"):
+        assert sentence in soup(refused.text).get_text(), sentence
+    assert team.post(review, data=policy_form("{not json"), headers=bearer("ada")).status_code == 400
+    assert (
+        team.post(f"/b/{versioned}/settings/policy", data=policy_form(wrong), headers=bearer("ada")).status_code == 400
+    )
+    assert team.post(review, data={"public_prefix": "public/"}, headers=bearer("ed")).status_code == 403
+
+    shown = soup(team.post(review, data={"public_prefix": "public/"}, headers=bearer("ada")).text)
+    assert f'+      "Resource": "arn:aws:s3:::{versioned}/public/*"' in shown.select_one(".policy-diff").get_text()
+    assert "anyone on the internet may s3:GetObject" in shown.select_one(".policy-review").get_text()
+    proposed = shown.select_one(".policy-review input[name=policy]")["value"]
+    with pytest.raises(Exception, match="NoSuchBucketPolicy"):
+        s3.get_bucket_policy(Bucket=versioned)  # reviewing saved nothing
+
+    saved = soup(team.post(f"/b/{versioned}/settings/policy", data=policy_form(proposed), headers=bearer("ada")).text)
+    assert "Saved the bucket policy." in saved.get_text()
+    assert "anyone on the internet may s3:GetObject" in saved.select_one(".public-warning").get_text()
+    stored = json.loads(s3.get_bucket_policy(Bucket=versioned)["Policy"])
+    assert stored["Statement"][0]["Resource"] == f"arn:aws:s3:::{versioned}/public/*"
+
+    removed = team.post(f"/b/{versioned}/settings/policy/delete", headers=bearer("ada"))
+    assert "Removed the bucket policy." in removed.text
+    with pytest.raises(Exception, match="NoSuchBucketPolicy"):
+        s3.get_bucket_policy(Bucket=versioned)
