@@ -46,9 +46,12 @@ class BucketsController(Controller):
     async def create(self, request: AnyRequest, storage: NamedDependency[S3Storage]) -> Response[Any]:
         form = await request.form()
         bucket = check_bucket_name(str(form.get("name", "")).strip())
+        options = {option: form.get(option) == "on" for option in ("versioning", "object_lock")}
         allow(request, "write", bucket)
-        with audited(request, "bucket.create", bucket=bucket):
-            await storage.create_bucket(bucket)
+        if any(options.values()):
+            allow(request, "admin", bucket)  # a bucket's settings, chosen at its creation
+        with audited(request, "bucket.create", bucket=bucket, **options):
+            await storage.create_bucket(bucket, **options)
         if wants_partial(request):
             return await bucket_list(request, storage, f"Created bucket {bucket}.")
         return Redirect(build_url(request, "browse", bucket=bucket), status_code=303)

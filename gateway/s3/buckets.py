@@ -34,8 +34,9 @@ class Buckets(Store):
         answer = await self._run(self.api.list_buckets)
         return [Bucket(name=b["Name"], created=b.get("CreationDate")) for b in answer.get("Buckets", [])]
 
-    async def create_bucket(self, bucket: str) -> None:
-        """Create `bucket`; refuse one that exists (us-east-1 answers 200 to re-creating your own bucket)."""
+    async def create_bucket(self, bucket: str, *, versioning: bool = False, object_lock: bool = False) -> None:
+        """Create `bucket`; refuse one that exists (us-east-1 answers 200 to re-creating your own bucket). Object
+        lock can only be chosen now, and brings versioning with it; versioning alone is turned on after."""
         try:
             await self._run(partial(self.api.head_bucket, Bucket=bucket), bucket)
         except NotFound:
@@ -45,7 +46,11 @@ class Buckets(Store):
         params: dict[str, Any] = {"Bucket": bucket}
         if self.settings.region and self.settings.region != "us-east-1":
             params["CreateBucketConfiguration"] = {"LocationConstraint": self.settings.region}
+        if object_lock:
+            params["ObjectLockEnabledForBucket"] = True
         await self._run(partial(self.api.create_bucket, **params), bucket)
+        if versioning and not object_lock:
+            await self.set_versioning(bucket, True)
 
     async def delete_bucket(self, bucket: str) -> None:
         """Delete an empty bucket. Emptiness is checked here, objects and versions alike, not left to the store:

@@ -5,6 +5,7 @@ policy, reviewed as a diff before it is saved."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -145,3 +146,33 @@ def test_a_policy_is_reviewed_then_saved_and_one_with_mistakes_changes_nothing(
     assert "Removed the bucket policy." in removed.text
     with pytest.raises(Exception, match="NoSuchBucketPolicy"):
         s3.get_bucket_policy(Bucket=versioned)
+
+
+def test_a_bucket_is_created_with_versioning_or_object_lock_by_an_administrator(
+    settings: Settings, s3: Any, tmp_path: Path
+) -> None:
+    names = [f"t-{uuid.uuid4().hex[:12]}" for _ in range(3)]  # not made yet
+    access = tmp_path / "access.toml"
+    access.write_text(
+        "".join(
+            f'[tokens.{who}]\nsha256 = "{token_digest(TOKENS[who])}"\n'
+            f'grants = [{{bucket = "*", actions = {actions}}}]\n'
+            for who, actions in (("ed", '["list", "write"]'), ("ada", '["list", "write", "admin"]'))
+        )
+    )
+    with TestClient(create_app(replace(settings, access_file=access))) as client:
+        refused = client.post("/buckets", data={"name": names[0], "versioning": "on"}, headers=bearer("ed"))
+        assert refused.status_code == 403
+        assert names[0] not in [b["Name"] for b in s3.list_buckets()["Buckets"]]  # refused before it was made
+        made = client.post("/buckets", data={"name": names[1], "versioning": "on"}, headers=bearer("ada"))
+        assert made.status_code == 200, made.text
+        assert s3.get_bucket_versioning(Bucket=names[1])["Status"] == "Enabled"
+        locked = client.post("/buckets", data={"name": names[2], "object_lock": "on"}, headers=bearer("ada"))
+        assert locked.status_code == 200, locked.text
+        assert (
+            s3.get_object_lock_configuration(Bucket=names[2])["ObjectLockConfiguration"]["ObjectLockEnabled"]
+            == "Enabled"
+        )
+        assert s3.get_bucket_versioning(Bucket=names[2])["Status"] == "Enabled"
+        plain = client.post("/buckets", data={"name": names[0]}, headers=bearer("ed"))
+        assert plain.status_code == 200 and "Status" not in s3.get_bucket_versioning(Bucket=names[0])
