@@ -146,6 +146,8 @@ def export(args: argparse.Namespace) -> None:
         raise SettingsError(f"--list-workers is a number of threads listing side by side: 1 to {FAN_OUT}")
     if args.site_url is not None and not args.site_url.startswith(("https://", "http://")):
         raise SettingsError("--site-url is the address OUT is served from, starting with https:// or http://")
+    if args.website and args.publish is None:
+        raise SettingsError("--website makes the bucket published to a website: give --publish too")
     if args.incremental and args.presign is not None:
         raise SettingsError("--incremental keeps unchanged pages, whose presigned links would expire: use --base-url")
     publish_to = None
@@ -162,6 +164,7 @@ def export(args: argparse.Namespace) -> None:
         pep503=args.pep503,
         incremental=args.incremental,
         publish_to=publish_to,
+        website=args.website,
         precompress=not args.no_precompress,
         brotli=args.brotli and not args.no_precompress,
         search=not args.no_search,
@@ -291,6 +294,11 @@ def parser() -> argparse.ArgumentParser:
         const="",
         metavar="s3://BUCKET/PREFIX",
         help="upload the pages into the exported prefix (or the one given), for S3 static website hosting",
+    )
+    static.add_argument(
+        "--website",
+        action="store_true",
+        help="with --publish: make that bucket a static website (each folder answered by its index.html)",
     )
     return root
 

@@ -71,6 +71,8 @@ class ExportOptions:
     incremental: bool = False
     publish_to: tuple[str, str] | None = None
     """(bucket, prefix) to upload the pages to, for S3 static website hosting."""
+    website: bool = False
+    """With publish_to: make that bucket a static website, its folders answered by their index.html."""
     precompress: bool = True
     """index.html.gz beside each page, for static servers that send it as it is."""
     brotli: bool = False
@@ -177,6 +179,8 @@ class Exporter:
         self.remove_stale_pages()
         if self.options.pep503:
             self.write_simple_index()
+        if self.options.website and self.options.publish_to:
+            self.storage.serve_website(self.options.publish_to[0])
         if self.report.fingerprints != self.previous or not (out / MANIFEST).exists():
             self.write_manifest()
         self.tick(final=True)

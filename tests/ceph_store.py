@@ -56,6 +56,7 @@ memstore_device_bytes = 2147483648
 [client.rgw]
 rgw_data = {workdir}/rgw
 rgw_frontends = beast endpoint=127.0.0.1:{ports["rgw"]}
+rgw_enable_static_website = true
 ms_mon_client_mode = crc
 ms_client_mode = crc
 """

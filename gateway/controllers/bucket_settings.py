@@ -16,7 +16,7 @@ from gateway.errors import BadRequest
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
-from gateway.rules.keys import check_prefix
+from gateway.rules.keys import check_key, check_prefix
 from gateway.rules.policies import (
     diff,
     policy_problems,
@@ -51,12 +51,15 @@ async def settings_view(
     pending = await unless_unsupported(storage.pending_uploads(bucket, ""))
     lifecycle = await unless_unsupported(storage.lifecycle_rules(bucket))
     policy = await unless_unsupported(storage.bucket_policy(bucket))
+    website = await unless_unsupported(storage.website(bucket))
     context = {
         "bucket": bucket,
         "versioning": await unless_unsupported(storage.versioning_setting(bucket)),
         "policy": None if policy is None else reformatted(policy),
         "public": public_grants(policy or ""),
         "review": review,
+        "website": website,
+        "website_url": website_url(storage, bucket) if website else None,
         "administers": principal_of(request).may("admin", bucket) and not request.app.state.read_only,
         "origin": origin,
         "cors": rules is not None,
@@ -133,6 +136,32 @@ class BucketSettingsController(Controller):
             await storage.delete_bucket_policy(bucket)
         return await settings_view(request, storage, bucket, page_origin(request), "Removed the bucket policy.")
 
+    @post("/website", name="bucket_website_set", status_code=200)
+    async def set_website(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """Serve the bucket as a static website (the export's pages, or any index documents)."""
+        allow(request, "admin", bucket)
+        form = await request.form()
+        index, error = str(form.get("index", "")).strip(), str(form.get("error", "")).strip()
+        if not index or "/" in index:
+            raise BadRequest("The index document is a file name, such as index.html (no '/').")
+        if error:
+            check_key(error)
+        with audited(request, "bucket.website", bucket=bucket, index=index, error=error):
+            await storage.set_website(bucket, index, error)
+        notice = f"The bucket is a website: each folder is answered by its {index}."
+        return await settings_view(request, storage, bucket, page_origin(request), notice)
+
+    @post("/website/delete", name="bucket_website_delete", status_code=200)
+    async def delete_website(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "admin", bucket)
+        with audited(request, "bucket.website", bucket=bucket, removed=True):
+            await storage.delete_website(bucket)
+        return await settings_view(request, storage, bucket, page_origin(request), "The bucket is no website now.")
+
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(
         self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
@@ -167,6 +196,13 @@ class BucketSettingsController(Controller):
             kept = "; ".join(f"{upload.key} ({why})" for upload, why in failed[:20])
             notice += f" {len(failed)} could not be aborted: {kept}."
         return await settings_view(request, storage, bucket, page_origin(request), notice)
+
+
+def website_url(storage: S3Storage, bucket: str) -> str | None:
+    """Where AWS serves a bucket's website; other stores have their own website endpoints (or none) to configure."""
+    if storage.settings.endpoint_url is not None:
+        return None
+    return f"http://{bucket}.s3-website-{storage.settings.region or 'us-east-1'}.amazonaws.com/"
 
 
 def checked_policy(text: str, bucket: str) -> str:

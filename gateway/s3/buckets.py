@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from gateway.errors import Conflict, NotFound
+from gateway.errors import Conflict, NotFound, Unsupported
 from gateway.models import Bucket
 from gateway.rules.buckets import cors_rule
 from gateway.s3.client import Store
@@ -99,6 +99,43 @@ class Buckets(Store):
 
     async def delete_bucket_policy(self, bucket: str) -> None:
         await self._run(partial(self.api.delete_bucket_policy, Bucket=bucket), bucket)
+
+    async def website(self, bucket: str) -> dict[str, str]:
+        """The bucket's website documents ({"index": ..., "error": ...}), empty when it serves no website."""
+
+        def work() -> dict[str, str]:
+            try:
+                answer = self.api.get_bucket_website(Bucket=bucket)
+            except ClientError as exc:
+                if error_code(exc) == "NoSuchWebsiteConfiguration":
+                    return {}
+                raise
+            return {
+                "index": answer.get("IndexDocument", {}).get("Suffix", ""),
+                "error": answer.get("ErrorDocument", {}).get("Key", ""),
+            }
+
+        return await self._run(work, bucket)
+
+    def serve_website(self, bucket: str, index: str = "index.html", error: str = "") -> None:
+        """Make `bucket` a static website: each folder's `index` document answers for it (the export writes
+        index.html), and `error`, when given, answers for what is missing."""
+        config: dict[str, Any] = {"IndexDocument": {"Suffix": index}}
+        if error:
+            config["ErrorDocument"] = {"Key": error}
+        with translated(bucket, "", self.where):
+            self.api.put_bucket_website(Bucket=bucket, WebsiteConfiguration=config)
+
+    async def set_website(self, bucket: str, index: str, error: str) -> None:
+        try:
+            await self._run(partial(self.serve_website, bucket, index, error), bucket)
+        except Conflict:  # Ceph RGW without rgw_enable_static_website takes PUT ?website for a new bucket
+            raise Unsupported(
+                "This store does not support website hosting (it took the request for a new bucket)."
+            ) from None
+
+    async def delete_website(self, bucket: str) -> None:
+        await self._run(partial(self.api.delete_bucket_website, Bucket=bucket), bucket)
 
     async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
         """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""

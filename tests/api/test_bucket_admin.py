@@ -176,3 +176,20 @@ def test_a_bucket_is_created_with_versioning_or_object_lock_by_an_administrator(
         assert s3.get_bucket_versioning(Bucket=names[2])["Status"] == "Enabled"
         plain = client.post("/buckets", data={"name": names[0]}, headers=bearer("ed"))
         assert plain.status_code == 200 and "Status" not in s3.get_bucket_versioning(Bucket=names[0])
+
+
+def test_the_bucket_is_served_as_a_website_and_stops(team: TestClient[Any], versioned: str, s3: Any) -> None:
+    url = f"/b/{versioned}/settings/website"
+    form = {"index": "index.html", "error": "missing.html"}
+    assert team.post(url, data=form, headers=bearer("ed")).status_code == 403
+    assert team.post(url, data={"index": "a/index.html"}, headers=bearer("ada")).status_code == 400
+    with pytest.raises(Exception, match="NoSuchWebsiteConfiguration"):
+        s3.get_bucket_website(Bucket=versioned)  # a refusal changes nothing
+    served = soup(team.post(url, data=form, headers=bearer("ada")).text)
+    assert "each folder is answered by its index.html" in served.select_one(".website-status").get_text()
+    website = s3.get_bucket_website(Bucket=versioned)
+    assert (website["IndexDocument"], website["ErrorDocument"]) == ({"Suffix": "index.html"}, {"Key": "missing.html"})
+    stopped = team.post(f"{url}/delete", headers=bearer("ada"))
+    assert "The bucket is no website now." in stopped.text
+    with pytest.raises(Exception, match="NoSuchWebsiteConfiguration"):
+        s3.get_bucket_website(Bucket=versioned)

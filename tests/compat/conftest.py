@@ -45,7 +45,11 @@ STORES = {
             "CORS rules applied and answered": "answers every preflight, whatever the bucket's rules",
         },
     ),
-    "seaweedfs": Kind("SeaweedFS 4.48", "seaweed_endpoint"),
+    "seaweedfs": Kind(
+        "SeaweedFS 4.48",
+        "seaweed_endpoint",
+        {"website hosting": "serves no bucket as a website (it takes PUT ?website for a new bucket)"},
+    ),
     "ceph": Kind("Ceph RGW 16.2", "ceph_endpoint"),
     "s3rver": Kind(
         "s3rver 3.7",

@@ -138,6 +138,16 @@ def test_a_public_read_policy_saved_from_the_page_opens_one_prefix_to_anyone(
     assert web.get(f"{endpoint}/{bucket}/public/a.txt").status_code == 403
 
 
+@pytest.mark.feature("website hosting")
+def test_the_bucket_is_made_a_website_from_the_page(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    page = store_client.get(f"/b/{bucket}/settings")
+    assert page.status_code == 200 and "The bucket is no website." in page.text
+    served = store_client.post(f"/b/{bucket}/settings/website", data={"index": "index.html"}, headers=HTMX)
+    assert "each folder is answered by its index.html" in served.text, served.text
+    assert store_s3.get_bucket_website(Bucket=bucket)["IndexDocument"] == {"Suffix": "index.html"}
+
+
 @pytest.mark.feature("share links, listed and revoked")
 def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
     store_client: TestClient[Any], store_s3: Any

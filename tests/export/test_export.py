@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 
 import brotli
 import pytest
+from botocore.exceptions import ClientError
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -175,7 +176,12 @@ def test_published_pages_are_served_back_by_the_store_and_not_listed_again(
     assert served["ContentType"] == "text/html; charset=utf-8"
     assert served["Body"].read() == (tmp_path / "docs" / "index.html").read_bytes()
     assert s3.get_object(Bucket=bucket, Key="_s3m/css/app.css")["ContentType"] == "text/css"
-    again = export(settings, bucket, tmp_path / "again", base_url="https://cdn.example/", publish_to=(bucket, ""))
+    with pytest.raises(ClientError, match="NoSuchWebsiteConfiguration"):
+        s3.get_bucket_website(Bucket=bucket)  # publishing alone makes no website
+    again = export(
+        settings, bucket, tmp_path / "again", base_url="https://cdn.example/", publish_to=(bucket, ""), website=True
+    )
+    assert s3.get_bucket_website(Bucket=bucket)["IndexDocument"] == {"Suffix": "index.html"}
     assert again.objects == 2  # the pages and assets it published are not part of the listing
     names = [a.text for html in pages(tmp_path / "again").values() for a in html.select("a")]
     assert "index.html" not in names and "_s3m/" not in names
@@ -287,6 +293,7 @@ def test_the_command_reports_progress_and_fails_clearly(
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--feed", "-1"], "--feed is a number"),
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--site-url", "site"], "--site-url is"),
         ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--list-workers", "0"], "1 to 8"),
+        ([f"s3://{bucket}", "--out", str(tmp_path / "m"), "--presign", "60", "--website"], "give --publish too"),
     ]
     for args, message in cases:
         assert cli.main(["export", *args]) == 2, args
