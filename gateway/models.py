@@ -168,6 +168,8 @@ class ObjectDetails:
     storage_class: str
     cache_control: str | None
     content_disposition: str | None
+    encryption: str
+    """How the store encrypts it at rest, in words: "AES256 (SSE-S3)", "aws:kms, key K", or "" where it says nothing."""
     metadata: dict[str, str]
     tags: dict[str, str] | None  # None when the store does not keep tags
     versioning: str | None  # "Enabled", "Suspended", or None when never turned on

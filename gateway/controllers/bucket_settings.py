@@ -17,6 +17,7 @@ from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.rules.keys import check_key, check_prefix
+from gateway.rules.metadata import check_tags, parse_pairs
 from gateway.rules.policies import (
     diff,
     policy_problems,
@@ -26,6 +27,7 @@ from gateway.rules.policies import (
     with_statement,
 )
 from gateway.s3 import S3Storage
+from gateway.s3.objects import encryption_of
 from gateway.security.auth import allow, principal_of
 from gateway.types import AnyRequest
 
@@ -52,7 +54,11 @@ async def settings_view(
     lifecycle = await unless_unsupported(storage.lifecycle_rules(bucket))
     policy = await unless_unsupported(storage.bucket_policy(bucket))
     website = await unless_unsupported(storage.website(bucket))
+    encryption = await unless_unsupported(storage.default_encryption(bucket))
     context = {
+        "encryption": None if encryption is None else encryption_of(encryption),
+        "kms_key": (encryption or {}).get("KMSMasterKeyID", ""),
+        "tags": await unless_unsupported(storage.bucket_tags(bucket)),
         "bucket": bucket,
         "versioning": await unless_unsupported(storage.versioning_setting(bucket)),
         "policy": None if policy is None else reformatted(policy),
@@ -161,6 +167,34 @@ class BucketSettingsController(Controller):
         with audited(request, "bucket.website", bucket=bucket, removed=True):
             await storage.delete_website(bucket)
         return await settings_view(request, storage, bucket, page_origin(request), "The bucket is no website now.")
+
+    @post("/encryption", name="bucket_encryption_set", status_code=200)
+    async def set_encryption(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """How new objects are encrypted at rest when their upload asks for nothing."""
+        allow(request, "admin", bucket)
+        form = await request.form()
+        algorithm, kms_key = str(form.get("algorithm", "")), str(form.get("kms_key", "")).strip()
+        if algorithm not in ("AES256", "aws:kms"):
+            raise BadRequest("Choose SSE-S3 (AES256) or SSE-KMS (aws:kms).")
+        with audited(request, "bucket.encryption", bucket=bucket, algorithm=algorithm, kms_key=kms_key):
+            await storage.set_default_encryption(bucket, algorithm, kms_key)
+        notice = (
+            f"New objects are encrypted with {encryption_of({'SSEAlgorithm': algorithm, 'KMSMasterKeyID': kms_key})}."
+        )
+        return await settings_view(request, storage, bucket, page_origin(request), notice)
+
+    @post("/tags", name="bucket_tags_set", status_code=200)
+    async def set_tags(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "admin", bucket)
+        tags = check_tags(parse_pairs(str((await request.form()).get("tags", "")), "=", "Tags"))
+        with audited(request, "bucket.tags", bucket=bucket, tags=sorted(tags)):
+            await storage.set_bucket_tags(bucket, tags)
+        notice = f"The bucket has {len(tags)} tag{'s' if len(tags) != 1 else ''}."
+        return await settings_view(request, storage, bucket, page_origin(request), notice)
 
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(

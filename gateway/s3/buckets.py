@@ -137,6 +137,49 @@ class Buckets(Store):
     async def delete_website(self, bucket: str) -> None:
         await self._run(partial(self.api.delete_bucket_website, Bucket=bucket), bucket)
 
+    async def bucket_tags(self, bucket: str) -> dict[str, str]:
+        def work() -> dict[str, str]:
+            try:
+                return {t["Key"]: t["Value"] for t in self.api.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+            except ClientError as exc:
+                if error_code(exc) in ("NoSuchTagSet", "NoSuchTagSetError"):
+                    return {}
+                raise
+
+        return await self._run(work, bucket)
+
+    async def set_bucket_tags(self, bucket: str, tags: dict[str, str]) -> None:
+        """Replace the bucket's tags; none removes the tag set (S3 refuses an empty one)."""
+        if not tags:
+            await self._run(partial(self.api.delete_bucket_tagging, Bucket=bucket), bucket)
+            return
+        tag_set = {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
+        await self._run(partial(self.api.put_bucket_tagging, Bucket=bucket, Tagging=tag_set), bucket)
+
+    async def default_encryption(self, bucket: str) -> dict[str, str]:
+        """The bucket's default encryption rule ({"SSEAlgorithm": ..., "KMSMasterKeyID": ...}), empty without one."""
+
+        def work() -> dict[str, str]:
+            try:
+                config = self.api.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+            except ClientError as exc:
+                if error_code(exc) == "ServerSideEncryptionConfigurationNotFoundError":
+                    return {}
+                raise
+            rules = config.get("Rules", [])
+            return dict(rules[0].get("ApplyServerSideEncryptionByDefault", {})) if rules else {}
+
+        return await self._run(work, bucket)
+
+    async def set_default_encryption(self, bucket: str, algorithm: str, kms_key: str) -> None:
+        """Encrypt new objects by default: SSE-S3 ("AES256") or KMS ("aws:kms", with a key id or the store's)."""
+        rule: dict[str, Any] = {"SSEAlgorithm": algorithm}
+        if algorithm == "aws:kms" and kms_key:
+            rule["KMSMasterKeyID"] = kms_key
+        config = {"Rules": [{"ApplyServerSideEncryptionByDefault": rule}]}
+        call = partial(self.api.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration=config)
+        await self._run(call, bucket)
+
     async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
         """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""
 

@@ -44,6 +44,7 @@ class Objects(Listings):
                 storage_class=head.get("StorageClass", "STANDARD"),
                 cache_control=head.get("CacheControl"),
                 content_disposition=head.get("ContentDisposition"),
+                encryption=encryption_of(head),
                 metadata=head.get("Metadata", {}),
                 tags=tags,
                 versioning=status,
@@ -185,3 +186,12 @@ class Objects(Listings):
             deleted += len(chunk) - len(errors)
             failed += errors
         return DeleteReport(deleted=deleted, failed=failed)
+
+
+def encryption_of(answer: dict[str, Any]) -> str:
+    """The encryption an answer (HEAD, or a bucket's default) names, in words."""
+    algorithm = str(answer.get("ServerSideEncryption") or answer.get("SSEAlgorithm") or "")
+    key = answer.get("SSEKMSKeyId") or answer.get("KMSMasterKeyID")
+    if algorithm == "AES256":
+        return "AES256 (SSE-S3, keys the store manages)"
+    return f"{algorithm}, key {key}" if algorithm and key else algorithm

@@ -193,3 +193,39 @@ def test_the_bucket_is_served_as_a_website_and_stops(team: TestClient[Any], vers
     assert "The bucket is no website now." in stopped.text
     with pytest.raises(Exception, match="NoSuchWebsiteConfiguration"):
         s3.get_bucket_website(Bucket=versioned)
+
+
+def test_default_encryption_and_bucket_tags_are_set_by_an_administrator(
+    team: TestClient[Any], versioned: str, s3: Any
+) -> None:
+    settings_url = f"/b/{versioned}/settings"
+    assert (
+        team.post(f"{settings_url}/encryption", data={"algorithm": "AES256"}, headers=bearer("ed")).status_code == 403
+    )
+    assert (
+        team.post(f"{settings_url}/encryption", data={"algorithm": "ROT13"}, headers=bearer("ada")).status_code == 400
+    )
+    saved = soup(team.post(f"{settings_url}/encryption", data={"algorithm": "AES256"}, headers=bearer("ada")).text)
+    assert "encrypted with AES256 (SSE-S3" in saved.select_one(".encryption-status").get_text()
+    rule = s3.get_bucket_encryption(Bucket=versioned)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+    s3.put_object(Bucket=versioned, Key="sealed.txt", Body=b"x", ServerSideEncryption="AES256")
+    details = soup(team.get(f"/b/{versioned}/object?key=sealed.txt", headers=bearer("ed")).text)
+    assert "AES256 (SSE-S3" in details.get_text()  # each object's encryption, in its details
+
+    tags = {"tags": "team=finance\ncost-centre = 42\n"}
+    assert team.post(f"{settings_url}/tags", data=tags, headers=bearer("ed")).status_code == 403
+    assert team.post(f"{settings_url}/tags", data={"tags": "no separator"}, headers=bearer("ada")).status_code == 400
+    tagged = soup(team.post(f"{settings_url}/tags", data=tags, headers=bearer("ada")).text)
+    assert [(r.th.get_text(), r.td.get_text()) for r in tagged.select(".bucket-tags tr")] == [
+        ("team", "finance"),
+        ("cost-centre", "42"),
+    ]
+    assert {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=versioned)["TagSet"]} == {
+        "team": "finance",
+        "cost-centre": "42",
+    }
+    assert "The bucket has 0 tags." in team.post(f"{settings_url}/tags", data={"tags": ""}, headers=bearer("ada")).text
+    with pytest.raises(Exception, match="NoSuchTagSet"):
+        s3.get_bucket_tagging(Bucket=versioned)
