@@ -12,15 +12,17 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from gateway.controllers.shared import abort_pending, unless_unsupported, valid_bucket
-from gateway.errors import BadRequest
+from gateway.errors import BadRequest, NotFound
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.rules.keys import check_key, check_prefix
+from gateway.rules.lifecycle import STORAGE_CLASSES, rule_from_form, rule_in_words
 from gateway.rules.metadata import check_tags, parse_pairs
 from gateway.rules.policies import (
     diff,
     policy_problems,
+    pretty,
     public_grants,
     public_read,
     reformatted,
@@ -47,8 +49,10 @@ async def settings_view(
     origin: str,
     notice: str | None = None,
     review: dict[str, Any] | None = None,
+    rule_review: dict[str, str] | None = None,
 ) -> Template:
-    """`review`: a policy change to show before it is saved (its text, diff and what it makes public)."""
+    """`review`: a policy change to show before it is saved (its text, diff and what it makes public);
+    `rule_review`: a lifecycle rule to show so (in words, and as JSON)."""
     rules = await unless_unsupported(storage.cors_rules(bucket))
     pending = await unless_unsupported(storage.pending_uploads(bucket, ""))
     lifecycle = await unless_unsupported(storage.lifecycle_rules(bucket))
@@ -64,6 +68,7 @@ async def settings_view(
         "policy": None if policy is None else reformatted(policy),
         "public": public_grants(policy or ""),
         "review": review,
+        "rule_review": rule_review,
         "website": website,
         "website_url": website_url(storage, bucket) if website else None,
         "administers": principal_of(request).may("admin", bucket) and not request.app.state.read_only,
@@ -75,6 +80,8 @@ async def settings_view(
         "pending": pending,
         "lifecycle": lifecycle is not None,
         "cleans_up": any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle or []),
+        "rules": [(rule, rule_in_words(rule), pretty(rule)) for rule in lifecycle or []],
+        "storage_classes": STORAGE_CLASSES,
         "abort_rule": json.dumps(abort_rule(), indent=2),
         "notice": notice,
     }
@@ -195,6 +202,50 @@ class BucketSettingsController(Controller):
             await storage.set_bucket_tags(bucket, tags)
         notice = f"The bucket has {len(tags)} tag{'s' if len(tags) != 1 else ''}."
         return await settings_view(request, storage, bucket, page_origin(request), notice)
+
+    @post("/lifecycle/review", name="bucket_lifecycle_review", status_code=200)
+    async def review_rule(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """A lifecycle rule from the form: refused with a sentence per problem, or shown in words and as the JSON
+        the store will get, to be saved from there."""
+        allow(request, "admin", bucket)
+        rule, problems = rule_from_form(await request.form())
+        if problems:
+            raise BadRequest("The rule was not saved: " + " ".join(problems))
+        review = {"rule": pretty(rule), "words": rule_in_words(rule)}
+        return await settings_view(request, storage, bucket, page_origin(request), rule_review=review)
+
+    @post("/lifecycle/rule", name="bucket_lifecycle_rule_set", status_code=200)
+    async def set_rule(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """Save a reviewed rule, replacing the bucket's rule of the same name; the others are kept."""
+        allow(request, "admin", bucket)
+        try:
+            rule = json.loads(str((await request.form()).get("rule", "")))
+        except ValueError:
+            rule = None
+        if not isinstance(rule, dict) or not isinstance(rule.get("ID"), str):
+            raise BadRequest("Send the rule as the review showed it.")
+        kept = [r for r in await storage.lifecycle_rules(bucket) if r.get("ID") != rule["ID"]]
+        with audited(request, "bucket.lifecycle", bucket=bucket, rule=rule["ID"]):
+            await storage.set_lifecycle_rules(bucket, [*kept, rule])
+        return await settings_view(request, storage, bucket, page_origin(request), f"Saved the rule {rule['ID']}.")
+
+    @post("/lifecycle/remove", name="bucket_lifecycle_rule_remove", status_code=200)
+    async def remove_rule(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        allow(request, "admin", bucket)
+        rule_id = str((await request.form()).get("id", ""))
+        rules = await storage.lifecycle_rules(bucket)
+        kept = [r for r in rules if r.get("ID") != rule_id]
+        if len(kept) == len(rules):
+            raise NotFound(f"There is no rule named {rule_id!r} in {bucket}.")
+        with audited(request, "bucket.lifecycle", bucket=bucket, rule=rule_id, removed=True):
+            await storage.set_lifecycle_rules(bucket, kept)
+        return await settings_view(request, storage, bucket, page_origin(request), f"Removed the rule {rule_id}.")
 
     @post("/cors", name="bucket_cors_apply", status_code=200)
     async def apply_cors(

@@ -229,3 +229,40 @@ def test_default_encryption_and_bucket_tags_are_set_by_an_administrator(
     assert "The bucket has 0 tags." in team.post(f"{settings_url}/tags", data={"tags": ""}, headers=bearer("ada")).text
     with pytest.raises(Exception, match="NoSuchTagSet"):
         s3.get_bucket_tagging(Bucket=versioned)
+
+
+def test_a_lifecycle_rule_is_built_from_the_form_reviewed_saved_and_removed(
+    team: TestClient[Any], versioned: str, s3: Any
+) -> None:
+    """Mistakes are refused with a sentence each and leave the rules as they were; a good rule is shown in words and
+    as JSON, saved beside the bucket's other rules (one of the same name is replaced), and removed."""
+    other = {"ID": "keep-me", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 1}}
+    s3.put_bucket_lifecycle_configuration(Bucket=versioned, LifecycleConfiguration={"Rules": [other]})
+    review = f"/b/{versioned}/settings/lifecycle/review"
+    wrong = {"id": "", "expire_days": "soon", "keep_newest": "3", "transition_days": "30", "transition_class": "COLD"}
+    refused = team.post(review, data=wrong, headers=bearer("ada"))
+    assert refused.status_code == 400
+    said = soup(refused.text).get_text()
+    for sentence in ("Name the rule", "not 'soon'", "goes with deleting the others", "Move to which class?"):
+        assert sentence in said, sentence
+    assert team.post(review, data={"id": "x", "expire_days": "5"}, headers=bearer("ed")).status_code == 403
+
+    form = {"id": "logs", "prefix": "logs/", "tags": "kind=debug", "noncurrent_days": "30", "keep_newest": "2"}
+    form |= {"transition_days": "60", "transition_class": "GLACIER", "abort_days": "7"}
+    shown = soup(team.post(review, data=form, headers=bearer("ada")).text).select_one(".rule-review")
+    words = "Objects under logs/ tagged kind=debug: delete older versions after 30 days, keeping the newest 2; "
+    assert words + "move to GLACIER after 60 days; abort uploads after 7 days." in shown.get_text()
+    rule = shown.select_one("input[name=rule]")["value"]
+    assert json.loads(rule)["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30, "NewerNoncurrentVersions": 2}
+    assert [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket=versioned)["Rules"]] == ["keep-me"]
+
+    saved = team.post(f"/b/{versioned}/settings/lifecycle/rule", data={"rule": rule}, headers=bearer("ada"))
+    assert "Saved the rule logs." in saved.text
+    rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=versioned)["Rules"]}
+    assert rules.keys() == {"keep-me", "logs"}
+    assert rules["logs"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30  # moto keeps no NewerNoncurrent...
+    assert rules["logs"]["Filter"]["And"] == {"Prefix": "logs/", "Tags": [{"Key": "kind", "Value": "debug"}]}
+
+    removed = team.post(f"/b/{versioned}/settings/lifecycle/remove", data={"id": "logs"}, headers=bearer("ada"))
+    assert "Removed the rule logs." in removed.text
+    assert [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket=versioned)["Rules"]] == ["keep-me"]

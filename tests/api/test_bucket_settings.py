@@ -83,7 +83,7 @@ def test_each_settings_section_says_what_the_store_lacks_and_the_others_work(
     assert sentences == [
         "This store does not keep versions: a delete or an overwrite is final.",
         "This store does not list incomplete multipart uploads.",
-        "This store does not support lifecycle rules, so it cannot abort them by itself.",
+        "This store does not support lifecycle rules.",
     ]
     applied = client.post(f"/b/{bucket}/settings/cors", data={"origin": "https://files.example.com"})
     assert applied.status_code == 200 and "Applied: browsers at https://files.example.com" in applied.text

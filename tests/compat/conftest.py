@@ -64,6 +64,7 @@ STORES = {
             "versions": "has no versioning (it takes PUT ?versioning for a new bucket)",
             "pending uploads and lifecycle": "lists no incomplete uploads, and has no lifecycle",
             "bucket policy": "has no bucket policies",
+            "lifecycle rules edited": "has no lifecycle",
         },
         {"copy_tags_again": True},  # it drops the tags of a copy
     ),

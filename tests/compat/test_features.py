@@ -148,6 +148,23 @@ def test_the_bucket_is_made_a_website_from_the_page(store_client: TestClient[Any
     assert store_s3.get_bucket_website(Bucket=bucket)["IndexDocument"] == {"Suffix": "index.html"}
 
 
+@pytest.mark.feature("lifecycle rules edited")
+def test_a_lifecycle_rule_from_the_form_is_saved_in_the_store(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    form = {"id": "old-logs", "prefix": "logs/", "expire_days": "30"}
+    reviewed = store_client.post(f"/b/{bucket}/settings/lifecycle/review", data=form, headers=HTMX)
+    assert reviewed.status_code == 200, reviewed.text
+    shown = soup(reviewed.text).select_one(".rule-review input[name=rule]")
+    assert shown is not None, "the lifecycle section says the store has none"
+    rule = shown["value"]
+    saved = store_client.post(f"/b/{bucket}/settings/lifecycle/rule", data={"rule": rule}, headers=HTMX)
+    assert "Saved the rule old-logs." in saved.text, saved.text
+    (stored,) = store_s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert (stored["ID"], stored["Expiration"]["Days"]) == ("old-logs", 30)
+    listed = soup(store_client.get(f"/b/{bucket}/settings").text).select_one(".lifecycle-rules")
+    assert listed is not None and "Objects under logs/: expire after 30 days." in listed.get_text()
+
+
 @pytest.mark.feature("share links, listed and revoked")
 def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
     store_client: TestClient[Any], store_s3: Any
