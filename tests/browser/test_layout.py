@@ -240,3 +240,11 @@ def test_the_grid_view_shows_images_loaded_from_the_store(
     page.get_by_role("link", name="List").click()
     page.wait_for_url(f"**/b/{bucket}?prefix=pics%2F")
     assert page.locator("#rows img").count() == 0
+
+
+def test_the_new_bucket_options_fit_a_phone_when_open(page: Any) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/")
+    page.click("details.bucket-options summary")
+    page.get_by_label("Object lock", exact=False).wait_for()
+    assert overflow(page) <= 0
