@@ -168,6 +168,10 @@ class ObjectDetails:
     storage_class: str
     cache_control: str | None
     content_disposition: str | None
+    lock_mode: str | None
+    """Object lock: "GOVERNANCE" or "COMPLIANCE" while retained, with `lock_until`; legal_hold "ON" or "OFF"."""
+    lock_until: datetime | None
+    legal_hold: str | None
     encryption: str
     """How the store encrypts it at rest, in words: "AES256 (SSE-S3)", "aws:kms, key K", or "" where it says nothing."""
     metadata: dict[str, str]

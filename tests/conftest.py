@@ -98,6 +98,7 @@ def examples(count: int) -> int:
 web = httpx.Client()  # for talking to real servers (the store, a served gateway): httpx.get() makes a client, and
 # loads the CA bundle into a new SSL context (80 ms), on every call
 
+HTMX = {"HX-Request": "true"}  # a request as htmx sends it: the answer is the partial, with its notice
 STATE_BUCKET = "s3m-state"  # where the gateways under test keep ended sessions and share-link records
 
 

@@ -28,6 +28,7 @@ from gateway.rules.policies import (
     reformatted,
     with_statement,
 )
+from gateway.rules.retention import MODES
 from gateway.s3 import S3Storage
 from gateway.s3.objects import encryption_of
 from gateway.security.auth import allow, principal_of
@@ -59,7 +60,9 @@ async def settings_view(
     policy = await unless_unsupported(storage.bucket_policy(bucket))
     website = await unless_unsupported(storage.website(bucket))
     encryption = await unless_unsupported(storage.default_encryption(bucket))
+    lock = await unless_unsupported(storage.object_lock(bucket))
     context = {
+        "lock": lock,
         "encryption": None if encryption is None else encryption_of(encryption),
         "kms_key": (encryption or {}).get("KMSMasterKeyID", ""),
         "tags": await unless_unsupported(storage.bucket_tags(bucket)),
@@ -174,6 +177,23 @@ class BucketSettingsController(Controller):
         with audited(request, "bucket.website", bucket=bucket, removed=True):
             await storage.delete_website(bucket)
         return await settings_view(request, storage, bucket, page_origin(request), "The bucket is no website now.")
+
+    @post("/object-lock", name="bucket_object_lock_set", status_code=200)
+    async def set_object_lock(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """The retention new objects get by default (a bucket made with object lock only)."""
+        allow(request, "admin", bucket)
+        form = await request.form()
+        mode, days = str(form.get("mode", "")), str(form.get("days", "")).strip()
+        if mode and mode not in MODES:
+            raise BadRequest("The retention mode is GOVERNANCE or COMPLIANCE (or none).")
+        if mode and (not days.isdigit() or not 1 <= int(days) <= 36500):
+            raise BadRequest(f"Retain new objects for 1 to 36500 days, not {days!r}.")
+        with audited(request, "bucket.object_lock", bucket=bucket, mode=mode, days=days):
+            await storage.set_default_retention(bucket, mode, int(days or 0))
+        notice = f"New objects are retained {days} days ({mode})." if mode else "New objects get no retention."
+        return await settings_view(request, storage, bucket, page_origin(request), notice)
 
     @post("/encryption", name="bucket_encryption_set", status_code=200)
     async def set_encryption(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -15,8 +16,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
-from gateway.controllers.shared import after_change, folder_view, valid_bucket, versions_view
-from gateway.errors import BadRequest
+from gateway.controllers.shared import after_change, folder_view, unless_unsupported, valid_bucket, versions_view
+from gateway.errors import AccessDenied, BadRequest
 from gateway.models import DeleteReport, ObjectDetails, PostPolicy
 from gateway.observability.audit import audited, presigned
 from gateway.responses import page_or_partial, wants_partial
@@ -34,6 +35,7 @@ from gateway.rules.keys import (
 from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_SELECTED_FOLDERS, MAX_SELECTED_KEYS, check_size
 from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
 from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind, shown_as
+from gateway.rules.retention import needs_bypass, retain_until
 from gateway.s3 import S3Storage
 from gateway.security.auth import allow, default_lifetime, own_upload_cap, principal_of, upload_size_cap
 from gateway.templating import build_url
@@ -64,6 +66,8 @@ async def details_view(
     context = {
         "bucket": bucket,
         "details": details,
+        "lock": await unless_unsupported(storage.object_lock(bucket)),
+        "locks": principal_of(request).may("admin", bucket, key) and not request.app.state.read_only,
         "name": last_segment(key),
         "back": folder_of(key),
         "crumbs": breadcrumbs(folder_of(key)),
@@ -187,6 +191,35 @@ class ObjectsController(Controller):
         with audited(request, "version.restore", bucket=bucket, key=key, version=version):
             await storage.restore_version(bucket, key, version)
         return await after_object_change(request, storage, bucket, key, f"Restored version {version}.")
+
+    @post("/retention", name="object_retention_set", status_code=200)
+    async def set_retention(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Retain an object until a date, within what its retention in force permits (gateway/rules/retention.py)."""
+        form = await request.form()
+        key, mode = check_key(str(form.get("key", ""))), str(form.get("mode", ""))
+        principal = allow(request, "admin", bucket, key)
+        until = retain_until(str(form.get("until", "")), datetime.now(UTC))
+        current = await storage.head(bucket, key)
+        bypass = needs_bypass(current.get("ObjectLockMode"), current.get("ObjectLockRetainUntilDate"), mode, until)
+        if bypass and not principal.may("bypass_governance", bucket, key):
+            raise AccessDenied("Shortening or changing a GOVERNANCE retention takes the bypass_governance grant.")
+        with audited(request, "object.retention", bucket=bucket, key=key, mode=mode, until=until.isoformat()):
+            await storage.set_retention(bucket, key, mode, until, bypass)
+        return await after_object_change(request, storage, bucket, key, f"Retained until {until.date()} ({mode}).")
+
+    @post("/legal-hold", name="object_legal_hold_set", status_code=200)
+    async def set_legal_hold(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """A legal hold keeps an object from deletion until it is lifted, whatever its retention."""
+        form = await request.form()
+        key, on = check_key(str(form.get("key", ""))), form.get("hold") == "ON"
+        allow(request, "admin", bucket, key)
+        with audited(request, "object.legal_hold", bucket=bucket, key=key, hold=on):
+            await storage.set_legal_hold(bucket, key, on)
+        return await after_object_change(request, storage, bucket, key, f"Legal hold {'on' if on else 'lifted'}.")
 
     @post("/undelete", name="object_undelete", status_code=200)
     async def undelete(

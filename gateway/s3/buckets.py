@@ -180,6 +180,32 @@ class Buckets(Store):
         call = partial(self.api.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration=config)
         await self._run(call, bucket)
 
+    async def object_lock(self, bucket: str) -> dict[str, Any]:
+        """The bucket's object lock: {} when it has none, else {"mode": ..., "days": ...} of its default retention
+        (empty strings and None without one)."""
+
+        def work() -> dict[str, Any]:
+            try:
+                config = self.api.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+            except ClientError as exc:
+                if error_code(exc) == "ObjectLockConfigurationNotFoundError":
+                    return {}
+                raise
+            if config.get("ObjectLockEnabled") != "Enabled":
+                return {}
+            default = config.get("Rule", {}).get("DefaultRetention", {})
+            return {"mode": default.get("Mode", ""), "days": default.get("Days")}
+
+        return await self._run(work, bucket)
+
+    async def set_default_retention(self, bucket: str, mode: str, days: int) -> None:
+        """New objects are retained `days` in `mode`; no mode removes the default."""
+        config: dict[str, Any] = {"ObjectLockEnabled": "Enabled"}
+        if mode:
+            config["Rule"] = {"DefaultRetention": {"Mode": mode, "Days": days}}
+        call = partial(self.api.put_object_lock_configuration, Bucket=bucket, ObjectLockConfiguration=config)
+        await self._run(call, bucket)
+
     async def _rules(self, bucket: str, fetch: Callable[..., Any], field: str, missing: str) -> list[dict[str, Any]]:
         """A bucket configuration's list of rules; none when the bucket has no such configuration (error `missing`)."""
 

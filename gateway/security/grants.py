@@ -49,9 +49,10 @@ from gateway.security.oidc import OidcProvider, load_providers
 from gateway.settings import SettingsError
 from gateway.stores import store_names
 
-ACTIONS = frozenset({"list", "read", "write", "delete", "share", "admin"})
-"""`admin`: a bucket's own settings (versioning, ...), which `write` does not imply."""
-CHANGES = frozenset({"write", "delete", "admin"})
+ACTIONS = frozenset({"list", "read", "write", "delete", "share", "admin", "bypass_governance"})
+"""`admin`: a bucket's own settings (versioning, ...) and objects' retention, which `write` does not imply;
+`bypass_governance`: shortening or lifting a GOVERNANCE retention, which `admin` does not imply."""
+CHANGES = frozenset({"write", "delete", "admin", "bypass_governance"})
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 

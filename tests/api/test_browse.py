@@ -11,9 +11,7 @@ from litestar.testing import TestClient
 from gateway.app import create_app
 from gateway.demo import ODD_NAMES
 from gateway.settings import Settings
-from tests.conftest import put, soup
-
-HTMX = {"HX-Request": "true"}
+from tests.conftest import HTMX, put, soup
 
 
 def query(href: str) -> dict[str, str]:

@@ -8,16 +8,18 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 
 from gateway.app import create_app
 from gateway.security.grants import token_digest
 from gateway.settings import Settings
-from tests.conftest import new_bucket, soup
+from tests.conftest import HTMX, new_bucket, soup
 
 TOKENS = {"ada": "ada-admin-token-0123456789", "ed": "ed-editor-token-0123456789", "viv": "viv-viewer-token-012345"}
 ACTIONS = {"ada": '["list", "admin"]', "ed": '["list", "read", "write", "delete", "share"]', "viv": '["list"]'}
@@ -266,3 +268,61 @@ def test_a_lifecycle_rule_is_built_from_the_form_reviewed_saved_and_removed(
     removed = team.post(f"/b/{versioned}/settings/lifecycle/remove", data={"id": "logs"}, headers=bearer("ada"))
     assert "Removed the rule logs." in removed.text
     assert [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket=versioned)["Rules"]] == ["keep-me"]
+
+
+def test_object_lock_retention_follows_its_mode_and_legal_hold_is_set_and_lifted(
+    settings: Settings, s3: Any, tmp_path: Path
+) -> None:
+    """Per object, in a bucket made with object lock: COMPLIANCE can only be lengthened, by anyone; GOVERNANCE is
+    shortened only with bypass_governance; a legal hold goes on and off; the bucket's default retention is set."""
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    s3.put_object(Bucket=bucket, Key="kept.txt", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="governed.txt", Body=b"y")
+    grants = {"ada": '["list", "read", "admin"]', "ed": '["list", "read", "admin", "bypass_governance"]'}
+    access = tmp_path / "access.toml"
+    access.write_text(
+        "".join(
+            f'[tokens.{who}]\nsha256 = "{token_digest(TOKENS[who])}"\ngrants = [{{bucket = "*", actions = {acts}}}]\n'
+            for who, acts in grants.items()
+        )
+    )
+    year = datetime.now(UTC).year
+    with TestClient(create_app(replace(settings, access_file=access))) as client:
+
+        def retain(who: str, key: str, mode: str, until: str) -> httpx.Response:
+            form = {"key": key, "mode": mode, "until": until}
+            return client.post(f"/b/{bucket}/retention", data=form, headers={**HTMX, **bearer(who)})
+
+        assert "Retained until" in retain("ada", "kept.txt", "COMPLIANCE", f"{year + 2}-06-30").text
+        said = retain("ed", "kept.txt", "COMPLIANCE", f"{year + 1}-06-30")
+        assert said.status_code == 400 and "can be neither shortened nor weakened" in said.text
+        assert retain("ed", "kept.txt", "GOVERNANCE", f"{year + 3}-06-30").status_code == 400
+        assert retain("ada", "kept.txt", "COMPLIANCE", f"{year + 3}-06-30").status_code == 200  # longer is fine
+        kept = s3.head_object(Bucket=bucket, Key="kept.txt")  # (moto's GetObjectRetention answers 500)
+        assert (kept["ObjectLockMode"], kept["ObjectLockRetainUntilDate"].year) == ("COMPLIANCE", year + 3)
+        assert retain("ada", "kept.txt", "COMPLIANCE", "yesterday").status_code == 400
+
+        assert retain("ada", "governed.txt", "GOVERNANCE", f"{year + 2}-01-31").status_code == 200
+        refused = retain("ada", "governed.txt", "GOVERNANCE", f"{year + 1}-01-31")
+        assert refused.status_code == 403 and "bypass_governance" in refused.text
+        assert retain("ed", "governed.txt", "GOVERNANCE", f"{year + 1}-01-31").status_code == 200
+        governed = s3.head_object(Bucket=bucket, Key="governed.txt")
+        assert governed["ObjectLockRetainUntilDate"].year == year + 1
+
+        on = {"key": "kept.txt", "hold": "ON"}
+        hold = client.post(f"/b/{bucket}/legal-hold", data=on, headers={**HTMX, **bearer("ada")})
+        assert "Legal hold on." in hold.text
+        assert s3.get_object_legal_hold(Bucket=bucket, Key="kept.txt")["LegalHold"]["Status"] == "ON"
+        page = soup(client.get(f"/b/{bucket}/object?key=kept.txt", headers=bearer("ada")).text)
+        assert "Retained in COMPLIANCE mode until" in page.select_one(".lock-status").get_text()
+        client.post(f"/b/{bucket}/legal-hold", data={"key": "kept.txt", "hold": "OFF"}, headers=bearer("ada"))
+        assert s3.get_object_legal_hold(Bucket=bucket, Key="kept.txt")["LegalHold"]["Status"] == "OFF"
+
+        empty = f"t-{uuid.uuid4().hex[:12]}"  # moto sets a default retention only on an empty bucket
+        s3.create_bucket(Bucket=empty, ObjectLockEnabledForBucket=True)
+        default = {"mode": "GOVERNANCE", "days": "30"}
+        saved = client.post(f"/b/{empty}/settings/object-lock", data=default, headers=bearer("ada"))
+        assert "New objects are retained 30 days" in saved.text
+        rule = s3.get_object_lock_configuration(Bucket=empty)["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]
+        assert (rule["Mode"], rule["Days"]) == ("GOVERNANCE", 30)

@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.conftest import new_bucket
-
-HTMX = {"HX-Request": "true"}
+from tests.conftest import HTMX, new_bucket
 
 
 @pytest.mark.feature("non-empty bucket kept")

@@ -16,9 +16,8 @@ from gateway.rules.buckets import ABORT_RULE_ID
 from gateway.settings import Settings
 from tests.api.test_browse import rows
 from tests.api.test_share import create, shared_url
-from tests.conftest import all_keys, new_bucket, put, soup, web
+from tests.conftest import HTMX, all_keys, new_bucket, put, soup, web
 
-HTMX = {"HX-Request": "true"}
 ODD = ["odd/a b.txt", "odd/ü é.txt", "odd/100%.txt", "odd/a+b.txt", "odd/<img src=x>.txt", "odd/日本.txt", "odd/z"]
 
 
