@@ -172,6 +172,8 @@ class ObjectDetails:
     """Object lock: "GOVERNANCE" or "COMPLIANCE" while retained, with `lock_until`; legal_hold "ON" or "OFF"."""
     lock_until: datetime | None
     legal_hold: str | None
+    restore: str | None
+    """An archived object's restore, as the store says it: 'ongoing-request="true"', or "false" with its expiry."""
     encryption: str
     """How the store encrypts it at rest, in words: "AES256 (SSE-S3)", "aws:kms, key K", or "" where it says nothing."""
     metadata: dict[str, str]

@@ -32,6 +32,7 @@ from gateway.rules.keys import (
     new_folder_key,
     parent_of,
 )
+from gateway.rules.lifecycle import ARCHIVED, RESTORE_TIERS, STORAGE_CLASSES
 from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_SELECTED_FOLDERS, MAX_SELECTED_KEYS, check_size
 from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
 from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind, shown_as
@@ -68,6 +69,9 @@ async def details_view(
         "details": details,
         "lock": await unless_unsupported(storage.object_lock(bucket)),
         "locks": principal_of(request).may("admin", bucket, key) and not request.app.state.read_only,
+        "storage_classes": ("STANDARD", *STORAGE_CLASSES),
+        "archived": details.storage_class in ARCHIVED,
+        "restore_tiers": RESTORE_TIERS,
         "name": last_segment(key),
         "back": folder_of(key),
         "crumbs": breadcrumbs(folder_of(key)),
@@ -208,6 +212,36 @@ class ObjectsController(Controller):
         with audited(request, "object.retention", bucket=bucket, key=key, mode=mode, until=until.isoformat()):
             await storage.set_retention(bucket, key, mode, until, bypass)
         return await after_object_change(request, storage, bucket, key, f"Retained until {until.date()} ({mode}).")
+
+    @post("/storage-class", name="object_storage_class_set", status_code=200)
+    async def set_storage_class(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Move an object to another storage class (a copy onto itself, metadata and tags kept)."""
+        form = await request.form()
+        key, wanted = check_key(str(form.get("key", ""))), str(form.get("storage_class", ""))
+        allow(request, "admin", bucket, key)
+        if wanted not in ("STANDARD", *STORAGE_CLASSES):
+            raise BadRequest(f"The storage class is one of STANDARD, {', '.join(STORAGE_CLASSES)}.")
+        with audited(request, "object.storage_class", bucket=bucket, key=key, storage_class=wanted):
+            await storage.change_class(bucket, key, wanted)
+        return await after_object_change(request, storage, bucket, key, f"Moved to {wanted}.")
+
+    @post("/restore-archived", name="object_restore_archived", status_code=200)
+    async def restore_archived(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Response[Any]:
+        """Ask for a readable copy of an archived object for some days; the details then show how it goes."""
+        form = await request.form()
+        key, days, tier = check_key(str(form.get("key", ""))), str(form.get("days", "")), str(form.get("tier", ""))
+        allow(request, "admin", bucket, key)
+        if not days.isdigit() or not 1 <= int(days) <= 365:
+            raise BadRequest(f"Keep the restored copy 1 to 365 days, not {days!r}.")
+        if tier not in RESTORE_TIERS:
+            raise BadRequest(f"The restore tier is one of {', '.join(RESTORE_TIERS)}.")
+        with audited(request, "object.restore", bucket=bucket, key=key, days=int(days), tier=tier):
+            await storage.restore_archived(bucket, key, int(days), tier)
+        return await after_object_change(request, storage, bucket, key, f"Restore asked for ({tier}, {days} days).")
 
     @post("/legal-hold", name="object_legal_hold_set", status_code=200)
     async def set_legal_hold(

@@ -10,6 +10,8 @@ from gateway.errors import BadRequest
 from gateway.rules.metadata import parse_pairs
 
 STORAGE_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+ARCHIVED = ("GLACIER", "DEEP_ARCHIVE")  # read only after a restore
+RESTORE_TIERS = ("Expedited", "Standard", "Bulk")
 DAY_FIELDS = {
     "expire_days": "Expire current versions after",
     "noncurrent_days": "Delete older versions after",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -44,6 +45,18 @@ class Copies(Objects):
         await self._run(
             lambda: self._copy(bucket, key, bucket, key, attributes=attributes, keep_tags=False), bucket, key
         )
+
+    async def change_class(self, bucket: str, key: str, storage_class: str) -> None:
+        """Move the object to another storage class: a copy onto itself (in parts above 5 GiB), headers, metadata
+        and tags kept."""
+        attributes = {"StorageClass": storage_class}
+        await self._run(lambda: self._copy(bucket, key, bucket, key, attributes=attributes), bucket, key)
+
+    async def restore_archived(self, bucket: str, key: str, days: int, tier: str) -> None:
+        """Ask the store for a temporary readable copy of an archived object, for `days`, at `tier`'s speed."""
+        request = {"Days": days, "GlacierJobParameters": {"Tier": tier}}
+        call = partial(self.api.restore_object, Bucket=bucket, Key=key, RestoreRequest=request)
+        await self._run(call, bucket, key)
 
     def _copy(
         self,

@@ -47,6 +47,7 @@ class Objects(Listings):
                 lock_mode=head.get("ObjectLockMode"),
                 lock_until=head.get("ObjectLockRetainUntilDate"),
                 legal_hold=head.get("ObjectLockLegalHoldStatus"),
+                restore=head.get("Restore"),
                 encryption=encryption_of(head),
                 metadata=head.get("Metadata", {}),
                 tags=tags,

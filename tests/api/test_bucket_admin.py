@@ -326,3 +326,37 @@ def test_object_lock_retention_follows_its_mode_and_legal_hold_is_set_and_lifted
         assert "New objects are retained 30 days" in saved.text
         rule = s3.get_object_lock_configuration(Bucket=empty)["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]
         assert (rule["Mode"], rule["Days"]) == ("GOVERNANCE", 30)
+
+
+def test_an_object_changes_storage_class_keeping_its_metadata_and_an_archived_one_is_restored(
+    team: TestClient[Any], versioned: str, s3: Any
+) -> None:
+    s3.put_object(Bucket=versioned, Key="cold.csv", Body=b"a,b", ContentType="text/csv", Metadata={"owner": "finance"})
+    s3.put_object_tagging(Bucket=versioned, Key="cold.csv", Tagging={"TagSet": [{"Key": "team", "Value": "fin"}]})
+    url = f"/b/{versioned}/storage-class"
+    assert team.post(url, data={"key": "cold.csv", "storage_class": "GLACIER"}, headers=bearer("ed")).status_code == 403
+    said = team.post(url, data={"key": "cold.csv", "storage_class": "FREEZER"}, headers=bearer("ada"))
+    assert said.status_code == 400 and "STANDARD, STANDARD_IA" in said.text
+    infrequent = {"key": "cold.csv", "storage_class": "STANDARD_IA"}
+    assert "Moved to STANDARD_IA." in team.post(url, data=infrequent, headers={**HTMX, **bearer("ada")}).text
+    head = s3.head_object(Bucket=versioned, Key="cold.csv")
+    assert (head["StorageClass"], head["ContentType"], head["Metadata"]) == (
+        "STANDARD_IA",
+        "text/csv",
+        {"owner": "finance"},
+    )
+    assert s3.get_object_tagging(Bucket=versioned, Key="cold.csv")["TagSet"] == [{"Key": "team", "Value": "fin"}]
+    moved = team.post(url, data={"key": "cold.csv", "storage_class": "GLACIER"}, headers={**HTMX, **bearer("ada")})
+    assert "Moved to GLACIER." in moved.text
+    assert "archived, so it cannot be read until restored" in soup(moved.text).select_one(".class-status").get_text()
+    assert s3.head_object(Bucket=versioned, Key="cold.csv")["StorageClass"] == "GLACIER"
+
+    restore = f"/b/{versioned}/restore-archived"
+    assert (
+        team.post(restore, data={"key": "cold.csv", "days": "0", "tier": "Bulk"}, headers=bearer("ada")).status_code
+        == 400
+    )
+    asked = team.post(restore, data={"key": "cold.csv", "days": "3", "tier": "Bulk"}, headers={**HTMX, **bearer("ada")})
+    assert "Restore asked for (Bulk, 3 days)." in asked.text
+    assert "Restore" in s3.head_object(Bucket=versioned, Key="cold.csv")  # moto restores at once
+    assert "Restored:" in soup(asked.text).select_one(".class-status").get_text()
