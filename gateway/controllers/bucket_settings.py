@@ -30,6 +30,7 @@ from gateway.rules.policies import (
 )
 from gateway.rules.retention import MODES
 from gateway.s3 import S3Storage
+from gateway.s3.buckets import PUBLIC_ACCESS_SWITCHES
 from gateway.s3.objects import encryption_of
 from gateway.security.auth import allow, principal_of
 from gateway.types import AnyRequest
@@ -61,7 +62,10 @@ async def settings_view(
     website = await unless_unsupported(storage.website(bucket))
     encryption = await unless_unsupported(storage.default_encryption(bucket))
     lock = await unless_unsupported(storage.object_lock(bucket))
+    blocks = await unless_unsupported(storage.public_access_block(bucket))
     context = {
+        "blocks": blocks,
+        "switches": PUBLIC_ACCESS_SWITCHES,
         "lock": lock,
         "encryption": None if encryption is None else encryption_of(encryption),
         "kms_key": (encryption or {}).get("KMSMasterKeyID", ""),
@@ -177,6 +181,21 @@ class BucketSettingsController(Controller):
         with audited(request, "bucket.website", bucket=bucket, removed=True):
             await storage.delete_website(bucket)
         return await settings_view(request, storage, bucket, page_origin(request), "The bucket is no website now.")
+
+    @post("/public-access", name="bucket_public_access_set", status_code=200)
+    async def set_public_access(
+        self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
+    ) -> Template:
+        """The store's own guard against making anything public, whatever a policy or ACL says."""
+        allow(request, "admin", bucket)
+        form = await request.form()
+        switches = {name: form.get(name) == "on" for name in PUBLIC_ACCESS_SWITCHES}
+        with audited(request, "bucket.public_access", bucket=bucket, **switches):
+            await storage.set_public_access_block(bucket, switches)
+        on = sum(switches.values())
+        return await settings_view(
+            request, storage, bucket, page_origin(request), f"{on} of 4 public access blocks on."
+        )
 
     @post("/object-lock", name="bucket_object_lock_set", status_code=200)
     async def set_object_lock(

@@ -14,6 +14,13 @@ from gateway.rules.buckets import cors_rule
 from gateway.s3.client import Store
 from gateway.s3.errors import error_code, from_client_error, translated
 
+PUBLIC_ACCESS_SWITCHES = {
+    "BlockPublicAcls": "Refuse new public ACLs",
+    "IgnorePublicAcls": "Ignore the public ACLs there are",
+    "BlockPublicPolicy": "Refuse a bucket policy that makes anything public",
+    "RestrictPublicBuckets": "Serve a public policy's objects to no one outside the account",
+}
+
 
 class Buckets(Store):
     def ensure_bucket(self, bucket: str, origins: list[str]) -> bool:
@@ -178,6 +185,25 @@ class Buckets(Store):
             rule["KMSMasterKeyID"] = kms_key
         config = {"Rules": [{"ApplyServerSideEncryptionByDefault": rule}]}
         call = partial(self.api.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration=config)
+        await self._run(call, bucket)
+
+    async def public_access_block(self, bucket: str) -> dict[str, bool]:
+        """The bucket's four public access switches (BlockPublicAcls, ...); all off without a configuration."""
+
+        def work() -> dict[str, bool]:
+            try:
+                config = self.api.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+            except ClientError as exc:
+                if error_code(exc) == "NoSuchPublicAccessBlockConfiguration":
+                    return dict.fromkeys(PUBLIC_ACCESS_SWITCHES, False)
+                raise
+            return {name: bool(config.get(name)) for name in PUBLIC_ACCESS_SWITCHES}
+
+        return await self._run(work, bucket)
+
+    async def set_public_access_block(self, bucket: str, switches: dict[str, bool]) -> None:
+        config = {name: switches.get(name, False) for name in PUBLIC_ACCESS_SWITCHES}
+        call = partial(self.api.put_public_access_block, Bucket=bucket, PublicAccessBlockConfiguration=config)
         await self._run(call, bucket)
 
     async def object_lock(self, bucket: str) -> dict[str, Any]:

@@ -360,3 +360,22 @@ def test_an_object_changes_storage_class_keeping_its_metadata_and_an_archived_on
     assert "Restore asked for (Bulk, 3 days)." in asked.text
     assert "Restore" in s3.head_object(Bucket=versioned, Key="cold.csv")  # moto restores at once
     assert "Restored:" in soup(asked.text).select_one(".class-status").get_text()
+
+
+def test_public_access_blocks_are_switched_by_an_administrator(team: TestClient[Any], versioned: str, s3: Any) -> None:
+    url = f"/b/{versioned}/settings/public-access"
+    on = {"BlockPublicAcls": "on", "BlockPublicPolicy": "on"}
+    assert team.post(url, data=on, headers=bearer("ed")).status_code == 403
+    page = soup(team.post(url, data=on, headers=bearer("ada")).text)
+    assert "2 of 4 public access blocks on." in page.get_text()
+    assert [box["name"] for box in page.select(".public-access input[checked]")] == [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+    ]
+    config = s3.get_public_access_block(Bucket=versioned)["PublicAccessBlockConfiguration"]
+    assert config == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": False,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": False,
+    }
