@@ -65,6 +65,7 @@ STORES = {
             "pending uploads and lifecycle": "lists no incomplete uploads, and has no lifecycle",
             "bucket policy": "has no bucket policies",
             "lifecycle rules edited": "has no lifecycle",
+            "object lock": "has no object lock (no versions)",
         },
         {"copy_tags_again": True},  # it drops the tags of a copy
     ),

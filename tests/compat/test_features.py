@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from botocore.exceptions import ClientError
 from litestar.testing import TestClient
 
 from gateway.app import create_app
@@ -162,6 +165,32 @@ def test_a_lifecycle_rule_from_the_form_is_saved_in_the_store(store_client: Test
     assert (stored["ID"], stored["Expiration"]["Days"]) == ("old-logs", 30)
     listed = soup(store_client.get(f"/b/{bucket}/settings").text).select_one(".lifecycle-rules")
     assert listed is not None and "Objects under logs/: expire after 30 days." in listed.get_text()
+
+
+@pytest.mark.feature("object lock")
+def test_a_bucket_made_with_object_lock_retains_an_object_as_the_page_sets(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    """Created with the option, the bucket locks; a GOVERNANCE retention set from the details keeps the object
+    from a plain delete of that version, and the store holds the date the page gave."""
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    made = store_client.post("/buckets", data={"name": bucket, "object_lock": "on"}, headers=HTMX)
+    assert made.status_code == 200, made.text
+    put_answer = store_s3.put_object(Bucket=bucket, Key="kept.txt", Body=b"kept")
+    assert "VersionId" in put_answer, "a locked bucket keeps versions"
+    version = put_answer["VersionId"]
+    year = datetime.now(UTC).year + 1
+    form = {"key": "kept.txt", "mode": "GOVERNANCE", "until": f"{year}-06-30"}
+    retained = store_client.post(f"/b/{bucket}/retention", data=form, headers=HTMX)
+    assert f"Retained until {year}-06-30 (GOVERNANCE)." in retained.text, retained.text
+    head = store_s3.head_object(Bucket=bucket, Key="kept.txt")
+    assert (head["ObjectLockMode"], head["ObjectLockRetainUntilDate"].date().isoformat()) == (
+        "GOVERNANCE",
+        f"{year}-06-30",
+    )
+    with pytest.raises(ClientError):
+        store_s3.delete_object(Bucket=bucket, Key="kept.txt", VersionId=version)
+    store_s3.delete_object(Bucket=bucket, Key="kept.txt", VersionId=version, BypassGovernanceRetention=True)
 
 
 @pytest.mark.feature("share links, listed and revoked")
