@@ -291,7 +291,7 @@ class BucketSettingsController(Controller):
         self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Template:
         """Put the explorer's rule first, keeping the bucket's other rules."""
-        allow(request, "write", bucket)
+        allow(request, "admin", bucket)
         origin = str((await request.form()).get("origin", "")).strip().rstrip("/")
         if not origin.startswith(("http://", "https://")):
             raise BadRequest("The origin looks like https://explorer.example.com.")
@@ -303,7 +303,7 @@ class BucketSettingsController(Controller):
     async def apply_lifecycle(
         self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]
     ) -> Template:
-        allow(request, "write", bucket)
+        allow(request, "admin", bucket)
         rules = [r for r in await storage.lifecycle_rules(bucket) if r.get("ID") != ABORT_RULE_ID]
         with audited(request, "lifecycle.set", bucket=bucket, rule=ABORT_RULE_ID):
             await storage.set_lifecycle_rules(bucket, [*rules, abort_rule()])

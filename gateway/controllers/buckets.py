@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -10,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.controllers.shared import valid_bucket
+from gateway.errors import BadRequest
 from gateway.observability.audit import audited
 from gateway.responses import page_or_partial, wants_partial
 from gateway.rules.keys import check_bucket_name
@@ -17,6 +19,8 @@ from gateway.s3 import S3Storage
 from gateway.security.auth import allow, visible_buckets
 from gateway.templating import build_url
 from gateway.types import AnyRequest
+
+REGION = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
 
 
 async def bucket_list(request: AnyRequest, storage: S3Storage, notice: str | None = None) -> Response[Any]:
@@ -47,11 +51,14 @@ class BucketsController(Controller):
         form = await request.form()
         bucket = check_bucket_name(str(form.get("name", "")).strip())
         options = {option: form.get(option) == "on" for option in ("versioning", "object_lock")}
+        region = str(form.get("region", "")).strip()
+        if region and not REGION.fullmatch(region):
+            raise BadRequest(f"A region is a name such as eu-west-1, not {region!r}.")
         allow(request, "write", bucket)
-        if any(options.values()):
+        if any(options.values()) or region:
             allow(request, "admin", bucket)  # a bucket's settings, chosen at its creation
-        with audited(request, "bucket.create", bucket=bucket, **options):
-            await storage.create_bucket(bucket, **options)
+        with audited(request, "bucket.create", bucket=bucket, region=region, **options):
+            await storage.create_bucket(bucket, region=region, **options)
         if wants_partial(request):
             return await bucket_list(request, storage, f"Created bucket {bucket}.")
         return Redirect(build_url(request, "browse", bucket=bucket), status_code=303)

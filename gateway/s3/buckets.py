@@ -41,7 +41,9 @@ class Buckets(Store):
         answer = await self._run(self.api.list_buckets)
         return [Bucket(name=b["Name"], created=b.get("CreationDate")) for b in answer.get("Buckets", [])]
 
-    async def create_bucket(self, bucket: str, *, versioning: bool = False, object_lock: bool = False) -> None:
+    async def create_bucket(
+        self, bucket: str, *, versioning: bool = False, object_lock: bool = False, region: str = ""
+    ) -> None:
         """Create `bucket`; refuse one that exists (us-east-1 answers 200 to re-creating your own bucket). Object
         lock can only be chosen now, and brings versioning with it; versioning alone is turned on after."""
         try:
@@ -51,8 +53,9 @@ class Buckets(Store):
         else:
             raise Conflict(f"Bucket {bucket!r} already exists.")
         params: dict[str, Any] = {"Bucket": bucket}
-        if self.settings.region and self.settings.region != "us-east-1":
-            params["CreateBucketConfiguration"] = {"LocationConstraint": self.settings.region}
+        where = region or self.settings.region
+        if where and where != "us-east-1":  # us-east-1 is where a bucket goes without a constraint
+            params["CreateBucketConfiguration"] = {"LocationConstraint": where}
         if object_lock:
             params["ObjectLockEnabledForBucket"] = True
         await self._run(partial(self.api.create_bucket, **params), bucket)

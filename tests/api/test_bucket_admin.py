@@ -176,6 +176,18 @@ def test_a_bucket_is_created_with_versioning_or_object_lock_by_an_administrator(
             == "Enabled"
         )
         assert s3.get_bucket_versioning(Bucket=names[2])["Status"] == "Enabled"
+        elsewhere = f"t-{uuid.uuid4().hex[:12]}"
+        assert (
+            client.post("/buckets", data={"name": elsewhere, "region": "eu-west-1"}, headers=bearer("ed")).status_code
+            == 403
+        )
+        assert (
+            client.post("/buckets", data={"name": elsewhere, "region": "EU West"}, headers=bearer("ada")).status_code
+            == 400
+        )
+        placed = client.post("/buckets", data={"name": elsewhere, "region": "eu-west-1"}, headers=bearer("ada"))
+        assert placed.status_code == 200, placed.text
+        assert s3.get_bucket_location(Bucket=elsewhere)["LocationConstraint"] == "eu-west-1"
         plain = client.post("/buckets", data={"name": names[0]}, headers=bearer("ed"))
         assert plain.status_code == 200 and "Status" not in s3.get_bucket_versioning(Bucket=names[0])
 
