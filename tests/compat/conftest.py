@@ -48,9 +48,16 @@ STORES = {
     "seaweedfs": Kind(
         "SeaweedFS 4.48",
         "seaweed_endpoint",
-        {"website hosting": "serves no bucket as a website (it takes PUT ?website for a new bucket)"},
+        {
+            "website hosting": "serves no bucket as a website (it takes PUT ?website for a new bucket)",
+            "public access block": "has no public access block",
+        },
     ),
-    "ceph": Kind("Ceph RGW 16.2", "ceph_endpoint"),
+    "ceph": Kind(
+        "Ceph RGW 16.2",
+        "ceph_endpoint",
+        {"default encryption": "refuses SSE-S3 without a key manager configured (InvalidArgument)"},
+    ),
     "s3rver": Kind(
         "s3rver 3.7",
         "s3rver_endpoint",
@@ -66,6 +73,9 @@ STORES = {
             "bucket policy": "has no bucket policies",
             "lifecycle rules edited": "has no lifecycle",
             "object lock": "has no object lock (no versions)",
+            "bucket tags": "has no bucket tags",
+            "default encryption": "has no default encryption",
+            "public access block": "has no public access block",
         },
         {"copy_tags_again": True},  # it drops the tags of a copy
     ),

@@ -193,6 +193,32 @@ def test_a_bucket_made_with_object_lock_retains_an_object_as_the_page_sets(
     store_s3.delete_object(Bucket=bucket, Key="kept.txt", VersionId=version, BypassGovernanceRetention=True)
 
 
+@pytest.mark.feature("bucket tags")
+def test_bucket_tags_from_the_page_are_kept_by_the_store(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    tagged = store_client.post(f"/b/{bucket}/settings/tags", data={"tags": "team=finance\n"}, headers=HTMX)
+    assert "The bucket has 1 tag." in tagged.text, tagged.text
+    assert store_s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "team", "Value": "finance"}]
+
+
+@pytest.mark.feature("default encryption")
+def test_default_encryption_from_the_page_is_kept_by_the_store(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    saved = store_client.post(f"/b/{bucket}/settings/encryption", data={"algorithm": "AES256"}, headers=HTMX)
+    assert "New objects are encrypted with AES256" in saved.text, saved.text
+    rules = store_s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+
+@pytest.mark.feature("public access block")
+def test_public_access_blocks_from_the_page_are_kept_by_the_store(store_client: TestClient[Any], store_s3: Any) -> None:
+    bucket = new_bucket(store_s3)
+    saved = store_client.post(f"/b/{bucket}/settings/public-access", data={"BlockPublicPolicy": "on"}, headers=HTMX)
+    assert "1 of 4 public access blocks on." in saved.text, saved.text
+    config = store_s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert config["BlockPublicPolicy"] and not config["BlockPublicAcls"]
+
+
 @pytest.mark.feature("share links, listed and revoked")
 def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
     store_client: TestClient[Any], store_s3: Any
