@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from gateway.controllers.shared import abort_pending, unless_unsupported, valid_bucket
@@ -17,7 +17,7 @@ from gateway.observability.audit import audited
 from gateway.responses import page_or_partial
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.rules.keys import check_key, check_prefix
-from gateway.rules.lifecycle import STORAGE_CLASSES, rule_from_form, rule_in_words
+from gateway.rules.lifecycle import STORAGE_CLASSES, form_of, rule_from_form, rule_in_words
 from gateway.rules.metadata import check_tags, parse_pairs
 from gateway.rules.policies import (
     diff,
@@ -52,6 +52,7 @@ async def settings_view(
     notice: str | None = None,
     review: dict[str, Any] | None = None,
     rule_review: dict[str, str] | None = None,
+    editing: str | None = None,
 ) -> Template:
     """`review`: a policy change to show before it is saved (its text, diff and what it makes public);
     `rule_review`: a lifecycle rule to show so (in words, and as JSON)."""
@@ -76,6 +77,7 @@ async def settings_view(
         "public": public_grants(policy or ""),
         "review": review,
         "rule_review": rule_review,
+        "rule_form": next((form_of(r) for r in lifecycle or [] if r.get("ID") == editing), None),
         "website": website,
         "website_url": website_url(storage, bucket) if website else None,
         "administers": principal_of(request).may("admin", bucket) and not request.app.state.read_only,
@@ -101,9 +103,16 @@ class BucketSettingsController(Controller):
     guards = [valid_bucket]
 
     @get("/", name="bucket_settings")
-    async def show(self, request: AnyRequest, storage: NamedDependency[S3Storage], bucket: FromPath[str]) -> Template:
+    async def show(
+        self,
+        request: AnyRequest,
+        storage: NamedDependency[S3Storage],
+        bucket: FromPath[str],
+        edit_rule: FromQuery[str | None] = None,
+    ) -> Template:
+        """The settings; `edit_rule` fills the lifecycle form with that rule, to change it."""
         allow(request, "list", bucket)
-        return await settings_view(request, storage, bucket, page_origin(request))
+        return await settings_view(request, storage, bucket, page_origin(request), editing=edit_rule)
 
     @post("/versioning", name="bucket_versioning_set", status_code=200)
     async def set_versioning(

@@ -76,6 +76,29 @@ def rule_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return rule, problems
 
 
+def form_of(rule: dict[str, Any]) -> dict[str, str]:
+    """The form's fields that describe `rule` (the reverse of rule_from_form), to edit it."""
+    found = rule.get("Filter", {})
+    scope = found.get("And", found)
+    tags = scope.get("Tags", [scope["Tag"]] if "Tag" in scope else [])
+    expiration, noncurrent = rule.get("Expiration", {}), rule.get("NoncurrentVersionExpiration", {})
+    transition = (rule.get("Transitions") or [{}])[0]
+    fields = {
+        "id": rule.get("ID", ""),
+        "prefix": scope.get("Prefix", rule.get("Prefix", "")),
+        "tags": "".join(f"{t['Key']}={t['Value']}\n" for t in tags),
+        "expire_days": expiration.get("Days", ""),
+        "expired_markers": "on" if expiration.get("ExpiredObjectDeleteMarker") else "",
+        "noncurrent_days": noncurrent.get("NoncurrentDays", ""),
+        "keep_newest": noncurrent.get("NewerNoncurrentVersions", ""),
+        "transition_days": transition.get("Days", ""),
+        "transition_class": transition.get("StorageClass", ""),
+        "abort_days": rule.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation", ""),
+        "disabled": "on" if rule.get("Status") == "Disabled" else "",
+    }
+    return {name: str(value) for name, value in fields.items()}
+
+
 def rule_in_words(rule: dict[str, Any]) -> str:
     """One rule as a sentence: which objects, and what happens to them."""
     found = rule.get("Filter", {})

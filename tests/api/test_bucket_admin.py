@@ -277,6 +277,26 @@ def test_a_lifecycle_rule_is_built_from_the_form_reviewed_saved_and_removed(
     assert rules["logs"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30  # moto keeps no NewerNoncurrent...
     assert rules["logs"]["Filter"]["And"] == {"Prefix": "logs/", "Tags": [{"Key": "kind", "Value": "debug"}]}
 
+    editing = soup(team.get(f"/b/{versioned}/settings?edit_rule=logs", headers=bearer("ada")).text)
+    form_tag = editing.select_one(".rule-form form")
+    fields = {i["name"]: i.get("value", "") for i in form_tag.select("input[name]:not([type=checkbox])")}
+    fields |= {t["name"]: t.get_text() for t in form_tag.select("textarea")}
+    for select in form_tag.select("select"):
+        chosen = select.select_one("option[selected]")
+        fields[select["name"]] = chosen.get_text() if chosen else ""
+    assert (fields["id"], fields["prefix"], fields["noncurrent_days"], fields["tags"]) == (
+        "logs",
+        "logs/",
+        "30",
+        "kind=debug\n",
+    )
+    assert fields["transition_class"] == "GLACIER"
+    changed = team.post(review, data={**fields, "noncurrent_days": "45"}, headers=bearer("ada"))
+    rule = soup(changed.text).select_one(".rule-review input[name=rule]")["value"]
+    team.post(f"/b/{versioned}/settings/lifecycle/rule", data={"rule": rule}, headers=bearer("ada"))
+    rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=versioned)["Rules"]}
+    assert rules["logs"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 45 and len(rules) == 2  # replaced
+
     removed = team.post(f"/b/{versioned}/settings/lifecycle/remove", data={"id": "logs"}, headers=bearer("ada"))
     assert "Removed the rule logs." in removed.text
     assert [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket=versioned)["Rules"]] == ["keep-me"]
