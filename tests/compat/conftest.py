@@ -56,7 +56,10 @@ STORES = {
     "ceph": Kind(
         "Ceph RGW 16.2",
         "ceph_endpoint",
-        {"default encryption": "refuses SSE-S3 without a key manager configured (InvalidArgument)"},
+        {
+            "default encryption": "refuses SSE-S3 without a key manager configured (InvalidArgument)",
+            "storage class changed": "has only STANDARD unless its placement defines more classes (InvalidArgument)",
+        },
     ),
     "s3rver": Kind(
         "s3rver 3.7",

@@ -219,6 +219,23 @@ def test_public_access_blocks_from_the_page_are_kept_by_the_store(store_client: 
     assert config["BlockPublicPolicy"] and not config["BlockPublicAcls"]
 
 
+@pytest.mark.feature("storage class changed")
+def test_an_object_moves_to_another_storage_class_from_its_details(
+    store_client: TestClient[Any], store_s3: Any
+) -> None:
+    bucket = new_bucket(store_s3)
+    store_s3.put_object(Bucket=bucket, Key="a.csv", Body=b"a,b", ContentType="text/csv", Metadata={"owner": "fin"})
+    form = {"key": "a.csv", "storage_class": "STANDARD_IA"}
+    moved = store_client.post(f"/b/{bucket}/storage-class", data=form, headers=HTMX)
+    assert "Moved to STANDARD_IA." in moved.text, moved.text
+    head = store_s3.head_object(Bucket=bucket, Key="a.csv")
+    assert (head.get("StorageClass"), head["ContentType"], head["Metadata"]) == (
+        "STANDARD_IA",
+        "text/csv",
+        {"owner": "fin"},
+    )
+
+
 @pytest.mark.feature("share links, listed and revoked")
 def test_share_links_kept_in_the_store_are_listed_opened_and_revoked_one_by_one(
     store_client: TestClient[Any], store_s3: Any
