@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from gateway.app import create_app
@@ -64,15 +65,23 @@ def fx_issuer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield issuer
 
 
-@pytest.fixture(name="gateway")
-def fx_gateway(
-    settings: Settings, s3: Any, issuer: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[TestClient[Any], str]]:
-    monkeypatch.setenv("COMPANY_OIDC_SECRET", SECRET)
+@pytest.fixture(name="signing_in", scope="module")
+def fx_signing_in(
+    settings: Settings, s3: Any, issuer: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Litestar, str]:
+    """The gateway with the provider, built once per provider mode, and the bucket its group may read."""
     bucket = new_bucket(s3)
     put(s3, bucket, "team/plan.txt", "private/payroll.csv")
-    access = access_file(tmp_path / "access.toml", issuer, bucket)
-    with TestClient(create_app(replace(settings, access_file=access))) as client:
+    access = access_file(tmp_path_factory.mktemp("oidc-app") / "access.toml", issuer, bucket)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COMPANY_OIDC_SECRET", SECRET)  # read when the app is built
+        return create_app(replace(settings, access_file=access)), bucket
+
+
+@pytest.fixture(name="gateway")
+def fx_gateway(signing_in: tuple[Litestar, str]) -> Iterator[tuple[TestClient[Any], str]]:
+    app, bucket = signing_in
+    with TestClient(app) as client:
         yield client, bucket
 
 

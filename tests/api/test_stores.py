@@ -72,18 +72,27 @@ def fx_store_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OTHER_STORE_SECRET", "other-secret")
 
 
-@pytest.fixture(name="shared")
+@pytest.fixture(name="shared", scope="module")
 def fx_shared(s3: Any) -> str:
     bucket = new_bucket(s3)
     put(s3, bucket, "docs/a.txt", body=b"hello")
     return bucket
 
 
-@pytest.fixture(name="two_stores")
-def fx_two_stores(settings: Settings, shared: str, tmp_path: Path) -> Iterator[TestClient[Any]]:
+@pytest.fixture(name="two_stores_app", scope="module")
+def fx_two_stores_app(settings: Settings, shared: str, tmp_path_factory: pytest.TempPathFactory) -> Litestar:
+    """Built once for the module; the other store's keys are read from the environment as it is built."""
     assert settings.endpoint_url is not None
-    access = stores_file(tmp_path / "access.toml", settings.endpoint_url, shared)
-    with TestClient(create_app(replace(settings, access_file=access))) as client:
+    access = stores_file(tmp_path_factory.mktemp("stores") / "access.toml", settings.endpoint_url, shared)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OTHER_STORE_KEY_ID", "other-key-id")
+        patch.setenv("OTHER_STORE_SECRET", "other-secret")
+        return create_app(replace(settings, access_file=access))
+
+
+@pytest.fixture(name="two_stores")
+def fx_two_stores(two_stores_app: Litestar) -> Iterator[TestClient[Any]]:
+    with TestClient(two_stores_app) as client:
         yield client
 
 
