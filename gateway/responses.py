@@ -128,3 +128,10 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: on_http_error,
     Exception: on_unexpected_error,
 }
+
+
+def page_origin(request: AnyRequest) -> str:
+    """Where the explorer runs in the browser (where uploads come from, where a provider sends people back); behind
+    TLS, S3M_SECURE_COOKIES says https."""
+    scheme = "https" if request.app.state.settings.secure_cookies else request.url.scheme
+    return f"{scheme}://{request.url.netloc}"

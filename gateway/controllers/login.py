@@ -11,6 +11,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from gateway.observability.requests import client_address
+from gateway.responses import page_origin
 from gateway.security.grants import AccessConfig, Principal
 from gateway.security.id_tokens import ProviderKeys
 from gateway.security.oidc import Discovery, OidcProvider, SignInFailed, end_session_url
@@ -87,13 +88,7 @@ async def provider_sign_out(request: AnyRequest, name: str) -> str | None:
             metadata = await found[1].get(client)
     except SignInFailed:
         return None
-    return end_session_url(metadata, found[0], own_url(request, "/login"))
-
-
-def own_url(request: AnyRequest, path: str) -> str:
-    """`path` on this gateway as the browser reached it (https behind TLS, which S3M_SECURE_COOKIES says)."""
-    scheme = "https" if request.app.state.settings.secure_cookies else request.url.scheme
-    return f"{scheme}://{request.url.netloc}{path}"
+    return end_session_url(metadata, found[0], page_origin(request) + "/login")
 
 
 def provider_named(request: AnyRequest, name: str) -> tuple[OidcProvider, Discovery, ProviderKeys] | None:

@@ -63,11 +63,11 @@ class UploadRequest:
 async def details_view(
     request: AnyRequest, storage: S3Storage, bucket: str, key: str, notice: str | None = None
 ) -> Template:
-    details = await storage.details(bucket, key)
+    details, lock = await asyncio.gather(storage.details(bucket, key), unless_unsupported(storage.object_lock(bucket)))
     context = {
         "bucket": bucket,
         "details": details,
-        "lock": await unless_unsupported(storage.object_lock(bucket)),
+        "lock": lock,
         "locks": principal_of(request).may("admin", bucket, key) and not request.app.state.read_only,
         "storage_classes": ("STANDARD", *STORAGE_CLASSES),
         "archived": details.storage_class in ARCHIVED,

@@ -11,7 +11,8 @@ from litestar import Controller, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
-from gateway.controllers.login import login_page, own_url, provider_named, safe_next, session_started
+from gateway.controllers.login import login_page, provider_named, safe_next, session_started
+from gateway.responses import page_origin
 from gateway.security.grants import AccessConfig
 from gateway.security.id_tokens import ProviderKeys, key_id, verified_claims
 from gateway.security.oidc import (
@@ -38,7 +39,7 @@ def flow_cookie(settings: Settings) -> str:
 
 def callback_url(request: AnyRequest, provider: str) -> str:
     """The redirect URI the provider must have registered for this gateway."""
-    return own_url(request, f"/login/oidc/{provider}/callback")
+    return f"{page_origin(request)}/login/oidc/{provider}/callback"
 
 
 def groups_of(claims: dict[str, Any], provider: OidcProvider) -> tuple[str, ...]:

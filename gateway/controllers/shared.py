@@ -3,6 +3,7 @@ actions show."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -197,12 +198,14 @@ async def versions_view(
     """A folder's versions and delete markers (the listing's "Versions" view), where a deleted object is found and
     brought back. Within a prefix the caller may list: above one, the plain listing shows the way down."""
     allow(request, "list", bucket, folder)
-    page = await storage.folder_versions(bucket, folder, token)
+    history, versioning = await asyncio.gather(
+        storage.folder_versions(bucket, folder, token), unless_unsupported(storage.versioning_setting(bucket))
+    )
     context = {
-        "history": page,
+        "history": history,
         "folder": folder,
         "crumbs": breadcrumbs(folder),
-        "versioning": await unless_unsupported(storage.versioning_setting(bucket)),
+        "versioning": versioning,
         "notice": notice,
     }
     return page_or_partial(request, "pages/versions.html", "partials/versions.html", context)
