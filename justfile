@@ -8,6 +8,9 @@ bin := venv / "bin"
 engine := `if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then echo docker; else echo podman; fi`
 compose := if engine == "docker" { "docker compose" } else { "podman-compose" }
 image := "localhost/s3-manager:latest"
+# The one place the version is written is gateway/__init__.py; images get it as a tag and an OCI label
+version := `sed -n 's/^__version__ = "\(.*\)"$/\1/p' gateway/__init__.py`
+platforms := "linux/amd64,linux/arm64"
 ca_bundle := "/etc/ssl/certs/ca-certificates.crt"
 
 # List the recipes
@@ -63,12 +66,38 @@ test-browser *args: init
 test-container *args: init
     {{ bin }}/python -m pytest tests/container {{ args }}
 
-# Build the image (BuildKit or Podman); BASE overrides the Python base image
-build base="": 
+# The arm64 image under qemu: build both platforms into one manifest list on stand-in bases, run the arm64 one
+# next to SeaweedFS until healthy, presign a round trip through it (about 10 minutes the first time; CI runs it
+# after `just test`)
+test-arm64 *args: init
+    {{ bin }}/python -m pytest tests/container/test_multi_platform.py --emulated -n 0 {{ args }}
+
+# Build the image (BuildKit or Podman), tagged latest and with the version; BASE overrides the Python base image
+build base="":
     {{ if engine == "docker" { "DOCKER_BUILDKIT=1 docker build" } else { "podman build --format docker" } }} \
         {{ if base != "" { "--build-arg PYTHON_IMAGE=" + base } else { "" } }} \
         {{ if path_exists(ca_bundle) == "true" { "--secret id=ca-bundle,src=" + ca_bundle } else { "" } }} \
-        -t {{ image }} .
+        --build-arg VERSION={{ version }} -t {{ image }} -t localhost/s3-manager:{{ version }} .
+
+# Build one image for several platforms (a manifest list, localhost/s3-manager:multi): Docker buildx when a daemon
+# answers (its builder must be docker-container: `docker buildx create --use`), else Podman's --manifest. Other
+# architectures build under qemu-user-static. TO pushes the list: a registry reference, or with Podman oci:DIR
+build-multi base="" to="" platforms=platforms:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    args=(--platform "{{ platforms }}" --build-arg "VERSION={{ version }}")
+    {{ if base != "" { "args+=(--build-arg PYTHON_IMAGE=" + base + ")" } else { "" } }}
+    {{ if path_exists(ca_bundle) == "true" { "args+=(--secret id=ca-bundle,src=" + ca_bundle + ")" } else { "" } }}
+    if [ "{{ engine }}" = docker ]; then
+        # buildx keeps a multi-platform result in its cache unless told where to put it
+        output=({{ if to != "" { "--push -t " + to } else { "--output type=oci,dest=s3-manager-" + version + ".oci.tar" } }})
+        docker buildx build "${args[@]}" "${output[@]}" .
+    else
+        # a manifest list grows with each build into it: start from none
+        podman manifest rm localhost/s3-manager:multi >/dev/null 2>&1 || true
+        podman build --format docker "${args[@]}" --manifest localhost/s3-manager:multi .
+        {{ if to != "" { "podman manifest push --all localhost/s3-manager:multi " + to } else { "" } }}
+    fi
 
 # Start the gateway and SeaweedFS with compose (http://localhost:8080/)
 up:
@@ -95,16 +124,20 @@ kube-up: init
 kube-down: init
     {{ bin }}/python docker/podman_kube.py down kube.yaml
 
-# Check style and types: ruff lint and format, mypy in strict mode on gateway/ (CI fails on either)
+# Check style and types (ruff lint and format, mypy in strict mode on gateway/), and the forges' workflow files
+# offline (their schemas, the pinned actions' inputs and outputs, their scripts); CI fails on any
 lint: init
-    {{ bin }}/ruff check gateway tests bench
-    {{ bin }}/ruff format --check gateway tests bench
+    {{ bin }}/ruff check gateway tests bench .ci
+    {{ bin }}/ruff format --check gateway tests bench .ci
     {{ bin }}/mypy
+    {{ bin }}/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+    {{ bin }}/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
+    {{ bin }}/python .ci/check_workflows.py .github/workflows/*.yml .gitlab-ci.yml
 
 # Format the code
 fmt: init
-    {{ bin }}/ruff format gateway tests bench
-    {{ bin }}/ruff check --fix gateway tests bench
+    {{ bin }}/ruff format gateway tests bench .ci
+    {{ bin }}/ruff check --fix gateway tests bench .ci
 
 # Run the benchmarks in bench/ (each prints ratios against a baseline measured in the same run); KEYS, SECONDS and
 # ZIP_OBJECTS (of 1 MiB each) size them; the scan's and the export's memory are measured at ten times KEYS

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from gateway import __version__
 from gateway.errors import GatewayError
 from gateway.security.grants import hash_password, load_access, token_digest
 from gateway.security.headers import SAME_SITE_WARNING, store_shares_site
@@ -196,6 +197,7 @@ def add_address(command: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="s3-manager", description="A stateless S3 explorer and presigning gateway.")
+    root.add_argument("--version", action="version", version=f"s3-manager {__version__}")
     commands = root.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser(

@@ -73,6 +73,21 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> ByStore | No
     return ByStore(config, log) if config.getvalue("dist") == "load" else None
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--emulated", action="store_true", help="run the tests under qemu too (`just test-arm64`)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The emulated tests (an arm64 build under qemu, about 10 minutes) run only when asked for, so that `just
+    test` keeps its budget; CI asks for them in their own step."""
+    if config.getoption("--emulated"):
+        return
+    emulated = [item for item in items if item.get_closest_marker("emulated")]
+    if emulated:
+        config.hook.pytest_deselected(items=emulated)
+        items[:] = [item for item in items if not item.get_closest_marker("emulated")]
+
+
 @pytest.fixture(name="aws_env", scope="session", autouse=True)
 def fx_aws_env() -> Iterator[None]:
     """Dummy credentials for every boto3 client the tests and the gateway make; never real ones."""

@@ -15,16 +15,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.conftest import require
+from tests.conftest import require, web
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINERS_CONF = Path(__file__).with_name("containers.conf")
 STANDIN = "localhost/python-standin:3.13-slim"
 SEAWEED_STANDIN = "localhost/seaweedfs-standin:test"
+ARM64_STANDIN = "localhost/python-standin:3.13-slim-arm64"
 IMAGE = "localhost/s3-manager:test"
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+CREDENTIALS = ["-e", "AWS_ACCESS_KEY_ID=s3manager", "-e", "AWS_SECRET_ACCESS_KEY=s3manager-local-secret-change-me"]
 
 pytestmark = pytest.mark.container
 
@@ -97,11 +101,12 @@ def make_standins() -> None:
             podman("build", "-t", SEAWEED_STANDIN, context)
 
 
-def make_python_standin() -> None:
-    """python:3.13-slim's stand-in: Debian 13's own Python 3.13, imported as an image (CONTAINERS.md)."""
+def make_python_standin(tag: str = STANDIN, arch: str = "amd64") -> None:
+    """python:3.13-slim's stand-in: Debian 13's own Python 3.13, imported as an image (CONTAINERS.md). For another
+    architecture, debootstrap's second stage runs under qemu (about 3 minutes for arm64)."""
     with tempfile.TemporaryDirectory() as root:
         subprocess.run(
-            ["debootstrap", "--variant=minbase", "--include=python3,python3-venv,ca-certificates",
+            ["debootstrap", f"--arch={arch}", "--variant=minbase", "--include=python3,python3-venv,ca-certificates",
              "trixie", root, "http://deb.debian.org/debian"],
             check=True, capture_output=True, timeout=900,
         )  # fmt: skip
@@ -109,9 +114,10 @@ def make_python_standin() -> None:
             os.symlink("/usr/bin/python3.13", f"{root}/usr/local/bin/{name}")
         tar = subprocess.Popen(["tar", "-C", root, "-c", "."], stdout=subprocess.PIPE)
         env = {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
+        platform = ["--os", "linux", "--arch", arch] + (["--variant", "v8"] if arch == "arm64" else [])
         subprocess.run(
-            ["podman", "import", "--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "--change", 'CMD ["python3"]',
-             "-", STANDIN],
+            ["podman", "import", *platform, "--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin",
+             "--change", 'CMD ["python3"]', "-", tag],
             stdin=tar.stdout, env=env, check=True, capture_output=True,
         )  # fmt: skip
         tar.wait()
@@ -131,3 +137,62 @@ def fx_network(podman_ready: None) -> Iterator[str]:
     podman("network", "create", name)
     yield name
     podman("network", "rm", "-f", name, check=False)
+
+
+@dataclass
+class Running:
+    name: str
+    url: str
+    s3_url: str
+
+
+@contextmanager
+def beside_seaweedfs(
+    image: str, network: str, start_limit: float = 30, run_options: tuple[str, ...] = ()
+) -> Iterator[Running]:
+    """SeaweedFS and the gateway's `image` in containers on one network, both published on 127.0.0.1 only; yields
+    once the gateway's own HEALTHCHECK passes, within `start_limit` seconds."""
+    s3_port, gateway_port = free_port(), free_port()
+    store = f"seaweedfs-{s3_port}"
+    gateway = f"s3m-{gateway_port}"
+    podman(
+        "run", "-d", "--name", store, "--network", network, "-p", f"127.0.0.1:{s3_port}:8333",
+        "-e", "WEED_MASTER_VOLUME_GROWTH_COPY_1=1",
+        "-v", f"{ROOT / 'docker/seaweedfs-s3.json'}:/etc/seaweedfs/s3.json:ro,z",
+        SEAWEED_STANDIN, "-logtostderr", "mini", "-dir=/data", "-ip.bind=0.0.0.0",
+        "-s3.config=/etc/seaweedfs/s3.json", "-admin.ui=false", "-webdav=false", "-master.telemetry=false",
+        "-s3.port.iceberg=0", "-s3.port.lance=0",
+    )  # fmt: skip
+    store_env = [*CREDENTIALS, "-e", f"S3_ENDPOINT_URL=http://{store}:8333", "-e", "S3_ADDRESSING_STYLE=path"]
+    try:
+        wait_for(f"http://127.0.0.1:{s3_port}/healthz")
+        # compose's one-shot step, with the same command
+        podman(
+            "run", "--rm", "--network", network, *store_env, image,
+            "python3", "-m", "gateway.cli", "bucket-setup", "uploads", "--origin", f"http://127.0.0.1:{gateway_port}",
+        )  # fmt: skip
+        started = time.monotonic()
+        podman(
+            "run", "-d", "--name", gateway, "--read-only", "--network", network,
+            "-p", f"127.0.0.1:{gateway_port}:8000", *store_env, "-e", "S3M_ALLOW_ANONYMOUS=true",
+            "-e", f"S3_PUBLIC_ENDPOINT_URL=http://127.0.0.1:{s3_port}", *run_options, image,
+        )  # fmt: skip
+        while podman("healthcheck", "run", gateway, check=False).returncode != 0:
+            assert time.monotonic() - started < start_limit, podman("logs", gateway, check=False).stdout
+            time.sleep(0.05)
+        print(f"\ncontainer start to healthy: {time.monotonic() - started:.2f} s")
+        yield Running(gateway, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{s3_port}")
+    finally:
+        podman("rm", "-f", "-t", "2", gateway, store, check=False)
+
+
+def wait_for(url: str, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if web.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
