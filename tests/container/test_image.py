@@ -74,7 +74,7 @@ def test_the_healthcheck_is_cheap(running: Running) -> None:
     command = json.loads(podman("image", "inspect", IMAGE).stdout)[0]["Healthcheck"]["Test"]
     started = time.monotonic()
     podman("exec", running.name, *command[1:])
-    print(f"\nhealthcheck: {took:.2f} s through podman, {time.monotonic() - started:.2f} s of it the command's exec")
+    print(f"\nhealthcheck run: {took:.2f} s; podman exec of its command: {time.monotonic() - started:.2f} s")
     refused = [part.replace("/healthz", "/no-such-page") for part in command[1:]]
     assert podman("exec", running.name, *refused, check=False).returncode == 1  # not 200: unhealthy
 

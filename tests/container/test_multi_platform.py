@@ -24,10 +24,9 @@ from tests.container.conftest import (
     STANDIN,
     Running,
     beside_seaweedfs,
-    exists,
-    make_python_standin,
     podman,
     podman_to_ourselves,
+    python_standin,
 )
 
 pytestmark = [pytest.mark.container, pytest.mark.emulated]
@@ -54,8 +53,7 @@ def fx_arm64_emulation() -> None:
 def fx_bases(podman_ready: None, arm64_emulation: None) -> str:
     """A manifest list of the amd64 and arm64 stand-ins, the FROM of a multi-platform build (kept between runs)."""
     with podman_to_ourselves():
-        if not exists(ARM64_STANDIN):
-            make_python_standin(ARM64_STANDIN, "arm64")
+        python_standin(ARM64_STANDIN, "arm64")
         podman("manifest", "rm", BASES, check=False)
         podman("manifest", "create", BASES)
         for standin in (STANDIN, ARM64_STANDIN):
