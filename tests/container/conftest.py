@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gateway import __version__
 from tests.conftest import require, web
 from tests.servers import free_port
 
@@ -54,7 +55,7 @@ def build(context: Path, tag: str) -> Build:
     start = time.monotonic()
     result = podman(
         "build", "--format", "docker", "--build-arg", f"PYTHON_IMAGE={STANDIN}",
-        "--secret", f"id=ca-bundle,src={CA_BUNDLE}", "-t", tag, str(context),
+        "--build-arg", f"VERSION={__version__}", "--secret", f"id=ca-bundle,src={CA_BUNDLE}", "-t", tag, str(context),
     )  # fmt: skip
     return Build(tag, time.monotonic() - start, result.stdout + result.stderr)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from gateway import __version__
 from tests.conftest import web
 from tests.container.conftest import IMAGE, ROOT, STANDIN, Build, Running, beside_seaweedfs, build, podman
 
@@ -35,6 +36,7 @@ def test_the_image_adds_little_to_its_base_and_carries_no_build_tools(image: Bui
     assert config["User"] == "65532:65532"
     assert "/healthz" in " ".join(inspected["Healthcheck"]["Test"])
     assert config["Labels"]["org.opencontainers.image.title"] == "s3-manager"
+    assert config["Labels"]["org.opencontainers.image.version"] == __version__
     assert config["Cmd"][:4] == ["python3", "-m", "gateway.cli", "serve"]
     absent = "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) for m in ('pip', 'faker', 'pygments')))"
     assert podman("run", "--rm", IMAGE, "python3", "-c", absent, check=False).returncode == 0
@@ -71,7 +73,10 @@ def test_the_healthcheck_is_cheap(running: Running) -> None:
     started = time.monotonic()
     podman("healthcheck", "run", running.name)
     took = time.monotonic() - started
-    command = json.loads(podman("image", "inspect", IMAGE).stdout)[0]["Healthcheck"]["Test"]
+    healthcheck = json.loads(podman("image", "inspect", IMAGE).stdout)[0]["Healthcheck"]
+    seconds = {name: healthcheck[name] / 1e9 for name in ("Interval", "Timeout", "StartPeriod")}
+    assert (seconds, healthcheck["Retries"]) == ({"Interval": 10, "Timeout": 3, "StartPeriod": 5}, 3)  # the seed's
+    command = healthcheck["Test"]
     started = time.monotonic()
     podman("exec", running.name, *command[1:])
     print(f"\nhealthcheck run: {took:.2f} s; podman exec of its command: {time.monotonic() - started:.2f} s")
