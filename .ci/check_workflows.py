@@ -18,7 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 ACTIONS: dict[str, dict[str, Any]] = json.loads((ROOT / ".ci/actions.json").read_text())
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
 STEP_OUTPUT = re.compile(r"steps\.([\w-]+)\.outputs\.([\w-]+)")
-GITLAB_KEYWORDS = {"stages", "variables", "default", "include", "workflow", "image", "services", "cache"}
+GITLAB_KEYWORDS = {
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+}
 
 
 def shell_problem(script: str, shell: str) -> str | None:
@@ -91,12 +102,12 @@ def gitlab_problems(path: Path) -> list[str]:
     return problems
 
 
+def problems_in(path: Path) -> list[str]:
+    return gitlab_problems(path) if path.name == ".gitlab-ci.yml" else github_problems(path)
+
+
 def main(paths: list[str]) -> int:
-    problems = []
-    for name in paths:
-        path = Path(name)
-        found = gitlab_problems(path) if path.name == ".gitlab-ci.yml" else github_problems(path)
-        problems += [f"{name}: {problem}" for problem in found]
+    problems = [f"{name}: {problem}" for name in paths for problem in problems_in(Path(name))]
     print("\n".join(problems) if problems else f"workflows checked: {', '.join(paths)}")
     return 1 if problems else 0
 

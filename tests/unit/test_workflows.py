@@ -28,47 +28,44 @@ def fx_checker() -> ModuleType:
 def test_the_repositorys_workflows_pass(checker: ModuleType) -> None:
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
     assert [path.name for path in workflows] == ["image.yml", "test.yml"]
-    for path in workflows:
-        assert checker.github_problems(path) == []
-    assert checker.gitlab_problems(GITLAB) == []
+    for path in [*workflows, GITLAB]:
+        assert checker.problems_in(path) == []
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "found"),
+    ("original", "before", "after", "found"),
     [
-        (BUILD_PUSH, "docker/build-push-action@v7", "docker/build-push-action@v7: pin it to 53b7df9"),
-        (BUILD_PUSH, BUILD_PUSH.replace(" # v7.3.0", ""), "say its version in a comment, `# v7.3.0`"),
-        (BUILD_PUSH, "docker/build-push-actions@v7", "docker/build-push-actions is not in .ci/actions.json"),
-        ("          sbom: true", "          sbom: true\n          plaforms: linux/arm64", "has no input 'plaforms'"),
-        ("steps.meta.outputs.tags", "steps.meta.outputs.tag", "step 'meta' (docker/metadata-action) has no output"),
-        ("steps.version.outputs.version", "steps.version.outputs.number", "does not write the output 'number'"),
-        ("steps.version.outputs.version", "steps.versions.outputs.version", "no step has the id 'versions'"),
-        ('          fi\n          echo "version', '          echo "version', "a script does not parse"),
+        (IMAGE_WORKFLOW, BUILD_PUSH, "docker/build-push-action@v7", "docker/build-push-action@v7: pin it to 53b7df9"),
+        (IMAGE_WORKFLOW, BUILD_PUSH, BUILD_PUSH.replace(" # v7.3.0", ""), "say its version in a comment, `# v7.3.0`"),
+        (IMAGE_WORKFLOW, BUILD_PUSH, "docker/build-push-actions@v7", "docker/build-push-actions is not in .ci/actions"),
+        (IMAGE_WORKFLOW, "          sbom: true", "          sbom: true\n          plaforms: x", "no input 'plaforms'"),
+        (IMAGE_WORKFLOW, "steps.meta.outputs.tags", "steps.meta.outputs.tag", "(docker/metadata-action) has no output"),
+        (
+            IMAGE_WORKFLOW,
+            "steps.version.outputs.version",
+            "steps.version.outputs.number",
+            "not write the output 'number'",
+        ),
+        (
+            IMAGE_WORKFLOW,
+            "steps.version.outputs.version",
+            "steps.versions.outputs.version",
+            "no step has the id 'versions'",
+        ),
+        (IMAGE_WORKFLOW, '          fi\n          echo "version', '          echo "version', "a script does not parse"),
+        (GITLAB, "needs: [version, build-image]", "needs: [version, image]", "needs 'image', which is not a job"),
+        (GITLAB, "  stage: release\n", "  stage: publish\n", "stage 'publish' is not in stages"),
+        (GITLAB, "      fi\n      docker buildx", "      docker buildx", "its script does not parse"),
     ],
 )
-def test_each_github_mistake_is_found(checker: ModuleType, tmp_path: Path, before: str, after: str, found: str) -> None:
-    text = IMAGE_WORKFLOW.read_text()
+def test_each_mistake_is_found(
+    checker: ModuleType, tmp_path: Path, original: Path, before: str, after: str, found: str
+) -> None:
+    text = original.read_text()
     assert before in text
-    broken = tmp_path / "image.yml"
+    broken = tmp_path / original.name
     broken.write_text(text.replace(before, after, 1))
-    problems = checker.github_problems(broken)
-    assert any(found in problem for problem in problems), problems
-
-
-@pytest.mark.parametrize(
-    ("before", "after", "found"),
-    [
-        ("needs: [version, build-image]", "needs: [version, image]", "needs 'image', which is not a job"),
-        ("  stage: release\n", "  stage: publish\n", "stage 'publish' is not in stages"),
-        ("      fi\n      docker buildx", "      docker buildx", "its script does not parse"),
-    ],
-)
-def test_each_gitlab_mistake_is_found(checker: ModuleType, tmp_path: Path, before: str, after: str, found: str) -> None:
-    text = GITLAB.read_text()
-    assert before in text
-    broken = tmp_path / ".gitlab-ci.yml"
-    broken.write_text(text.replace(before, after, 1))
-    problems = checker.gitlab_problems(broken)
+    problems = checker.problems_in(broken)
     assert any(found in problem for problem in problems), problems
 
 
