@@ -99,11 +99,11 @@ def test_one_manifest_list_holds_both_platforms_each_labelled_with_the_version(m
 
 @pytest.fixture(name="arm64_gateway", scope="module")
 def fx_arm64_gateway(multi: str, network: str) -> Iterator[Running]:
-    """The arm64 instance, run under qemu. Its start (importing the app) takes about 17 s rather than half a second,
-    and one health check about 2 s of the image's 3 s (podman's exec and the interpreter's start, emulated): this
-    run gets longer limits of its own, and the image keeps the seed's timing."""
+    """The arm64 instance, run under qemu. Its start (importing the app, checking the store) takes about a minute
+    rather than half a second, and one health check about 2.5 s of the image's 3 s (podman's exec and the
+    interpreter's start, emulated): this run gets longer limits of its own, and the image keeps the seed's timing."""
     arm64 = platforms(json.loads(podman("manifest", "inspect", multi).stdout))["arm64"]
-    with beside_seaweedfs(f"{multi}@{arm64}", network, 180, ("--health-timeout", "15s")) as running:
+    with beside_seaweedfs(f"{multi}@{arm64}", network, 300, ("--health-timeout", "15s")) as running:
         yield running
 
 
