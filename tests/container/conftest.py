@@ -124,7 +124,7 @@ def make_python_standin(tag: str, arch: str) -> None:
         subprocess.run(
             ["debootstrap", f"--arch={arch}", "--variant=minbase", "--include=python3,python3-venv,ca-certificates",
              "trixie", root, "http://deb.debian.org/debian"],
-            check=True, capture_output=True, timeout=900,
+            check=True, capture_output=True, timeout=1800,  # arm64 under qemu: 3 to 10 minutes
         )  # fmt: skip
         for name in ("python3", "python"):
             os.symlink("/usr/bin/python3.13", f"{root}/usr/local/bin/{name}")
