@@ -9,7 +9,7 @@ engine := `if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; 
 compose := if engine == "docker" { "docker compose" } else { "podman-compose" }
 image := "localhost/s3-manager:latest"
 # The one place the version is written is gateway/__init__.py; images get it as a tag and an OCI label
-version := `sed -n 's/^__version__ = "\(.*\)"$/\1/p' gateway/__init__.py`
+version := `python3 .ci/release.py version`
 platforms := "linux/amd64,linux/arm64"
 ca_bundle := "/etc/ssl/certs/ca-certificates.crt"
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
+from tests.conftest import wait_until_healthy
 from tests.servers import npm_install_once
 
 VERSION = "8.8.1"  # the 8 series supports Node 20, the machine's; 9 asks for Node 22
@@ -32,23 +30,12 @@ def oidc_provider(workdir: Path, port: int, client: dict[str, object]) -> Iterat
     process = subprocess.Popen(command, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
     issuer = f"http://127.0.0.1:{port}"
     try:
-        if not answers(f"{issuer}/.well-known/openid-configuration", process, 30):
-            raise RuntimeError(f"the OpenID provider did not start; see {workdir}/oidc.log")
+        try:
+            wait_until_healthy(f"{issuer}/.well-known/openid-configuration", process, 30)
+        except RuntimeError as exc:  # or ServerExited
+            raise RuntimeError(f"the OpenID provider did not start ({exc}); see {workdir}/oidc.log") from exc
         yield issuer
     finally:
         process.kill()
         process.wait()
         log.close()
-
-
-def answers(url: str, process: subprocess.Popen[bytes], seconds: float) -> bool:
-    """Whether `url` answers 200 before `process` exits or `seconds` pass."""
-    deadline = time.monotonic() + seconds
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            if httpx.get(url).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    return False

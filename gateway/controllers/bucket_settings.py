@@ -19,6 +19,7 @@ from gateway.responses import page_or_partial, page_origin
 from gateway.rules.buckets import ABORT_RULE_ID, abort_rule, cors_problems, with_upload_rule
 from gateway.rules.keys import check_key, check_prefix
 from gateway.rules.lifecycle import STORAGE_CLASSES, form_of, rule_from_form, rule_in_words
+from gateway.rules.limits import whole_number
 from gateway.rules.metadata import check_tags, parse_pairs
 from gateway.rules.policies import (
     diff,
@@ -220,12 +221,13 @@ class BucketSettingsController(Controller):
         allow(request, "admin", bucket)
         form = await request.form()
         mode, days = str(form.get("mode", "")), str(form.get("days", "")).strip()
+        retain_days = whole_number(days, 1, 36500)
         if mode and mode not in MODES:
             raise BadRequest("The retention mode is GOVERNANCE or COMPLIANCE (or none).")
-        if mode and (not days.isdigit() or not 1 <= int(days) <= 36500):
+        if mode and retain_days is None:
             raise BadRequest(f"Retain new objects for 1 to 36500 days, not {days!r}.")
         with audited(request, "bucket.object_lock", bucket=bucket, mode=mode, days=days):
-            await storage.set_default_retention(bucket, mode, int(days or 0))
+            await storage.set_default_retention(bucket, mode, retain_days or 0)
         notice = f"New objects are retained {days} days ({mode})." if mode else "New objects get no retention."
         return await settings_view(request, storage, bucket, notice=notice)
 

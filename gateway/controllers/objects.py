@@ -33,7 +33,13 @@ from gateway.rules.keys import (
     parent_of,
 )
 from gateway.rules.lifecycle import ARCHIVED, RESTORE_TIERS, STORAGE_CLASSES
-from gateway.rules.limits import MAX_FILES_PER_REQUEST, MAX_SELECTED_FOLDERS, MAX_SELECTED_KEYS, check_size
+from gateway.rules.limits import (
+    MAX_FILES_PER_REQUEST,
+    MAX_SELECTED_FOLDERS,
+    MAX_SELECTED_KEYS,
+    check_size,
+    whole_number,
+)
 from gateway.rules.metadata import check_metadata, check_tags, parse_pairs
 from gateway.rules.previews import PREVIEW_TEXT_BYTES, preview_kind, shown_as
 from gateway.rules.retention import needs_bypass, retain_until
@@ -235,12 +241,13 @@ class ObjectsController(Controller):
         form = await request.form()
         key, days, tier = check_key(str(form.get("key", ""))), str(form.get("days", "")), str(form.get("tier", ""))
         allow(request, "admin", bucket, key)
-        if not days.isdigit() or not 1 <= int(days) <= 365:
+        keep_days = whole_number(days, 1, 365)
+        if keep_days is None:
             raise BadRequest(f"Keep the restored copy 1 to 365 days, not {days!r}.")
         if tier not in RESTORE_TIERS:
             raise BadRequest(f"The restore tier is one of {', '.join(RESTORE_TIERS)}.")
-        with audited(request, "object.restore", bucket=bucket, key=key, days=int(days), tier=tier):
-            await storage.restore_archived(bucket, key, int(days), tier)
+        with audited(request, "object.restore", bucket=bucket, key=key, days=keep_days, tier=tier):
+            await storage.restore_archived(bucket, key, keep_days, tier)
         return await after_object_change(request, storage, bucket, key, f"Restore asked for ({tier}, {days} days).")
 
     @post("/legal-hold", name="object_legal_hold_set", status_code=200)

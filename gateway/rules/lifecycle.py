@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gateway.errors import BadRequest
+from gateway.rules.limits import whole_number
 from gateway.rules.metadata import parse_pairs
 
 STORAGE_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
@@ -31,17 +32,19 @@ def rule_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         text = str(form.get(name, "")).strip()
         if not text:
             continue
-        if not text.isdigit() or not 1 <= int(text) <= 36500:
+        number = whole_number(text, 1, 36500)
+        if number is None:
             problems.append(f"{label}: a number of days, 1 to 36500, not {text!r}.")
         else:
-            days[name] = int(text)
+            days[name] = number
     keep = str(form.get("keep_newest", "")).strip()
+    keep_newest = whole_number(keep, 1, 100)
     markers = form.get("expired_markers") == "on"
     try:
         tags = parse_pairs(str(form.get("tags", "")), "=", "Tags")
     except BadRequest as exc:  # naming the line
         tags, problems = {}, [*problems, exc.message]
-    if keep and (not keep.isdigit() or not 1 <= int(keep) <= 100):
+    if keep and keep_newest is None:
         problems.append(f"Keep the newest: 1 to 100 older versions, not {keep!r}.")
     if keep and "noncurrent_days" not in days:
         problems.append("Keeping the newest older versions goes with deleting the others after some days.")
@@ -67,8 +70,8 @@ def rule_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         rule["Expiration"] = {"ExpiredObjectDeleteMarker": True}
     if "noncurrent_days" in days:
         rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": days["noncurrent_days"]}
-        if keep and keep.isdigit():
-            rule["NoncurrentVersionExpiration"]["NewerNoncurrentVersions"] = int(keep)
+        if keep_newest is not None:
+            rule["NoncurrentVersionExpiration"]["NewerNoncurrentVersions"] = keep_newest
     if "transition_days" in days and target in STORAGE_CLASSES:
         rule["Transitions"] = [{"Days": days["transition_days"], "StorageClass": target}]
     if "abort_days" in days:

@@ -12,6 +12,12 @@ MAX_SELECTED_FOLDERS = 100  # each is counted before the confirmation, and walke
 ZIP_MEMORY_LIMIT = 1024**3  # the largest zip a browser builds in memory, where it cannot write a file as it goes
 
 
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """A count typed into a form (days, versions to keep): the number if it is ASCII digits from low to high, else
+    None, for the caller to say what it wanted."""
+    return int(text) if text.isascii() and text.isdigit() and low <= int(text) <= high else None
+
+
 def check_expires(requested: int | None, default: int, maximum: int) -> int:
     """A URL lifetime in seconds: the default when not asked, refused above the configured maximum."""
     if requested is None:

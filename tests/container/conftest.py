@@ -119,7 +119,7 @@ def python_standin(tag: str, arch: str) -> None:
 
 def make_python_standin(tag: str, arch: str) -> None:
     """python:3.13-slim's stand-in: Debian 13's own Python 3.13, imported as an image (CONTAINERS.md). For another
-    architecture, debootstrap's second stage runs under qemu (about 3 minutes for arm64)."""
+    architecture, debootstrap's second stage runs under qemu (3 to 10 minutes for arm64)."""
     with tempfile.TemporaryDirectory() as root:
         subprocess.run(
             ["debootstrap", f"--arch={arch}", "--variant=minbase", "--include=python3,python3-venv,ca-certificates",

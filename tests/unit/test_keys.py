@@ -19,7 +19,7 @@ from gateway.rules.keys import (
     new_folder_key,
     parent_of,
 )
-from gateway.rules.limits import check_parts, parse_part_numbers
+from gateway.rules.limits import check_parts, parse_part_numbers, whole_number
 from gateway.rules.previews import preview_kind
 from gateway.templating import human_size
 
@@ -114,6 +114,13 @@ def test_completion_parts_are_each_listed_once_and_in_range() -> None:
     for bad in ([], [(1, "a"), (1, "b")], [(0, "a")], [(10001, "a")]):
         with pytest.raises(BadRequest):
             check_parts(bad)
+
+
+def test_a_count_from_a_form_is_ascii_digits_within_its_range() -> None:
+    """Days and versions to keep: "²" and "٣" are digits to str.isdigit but not to int(), which raised (a 500)."""
+    assert [whole_number(text, 1, 365) for text in ("1", "365", "007")] == [1, 365, 7]
+    for bad in ["", "0", "366", "-1", "1.5", " 2", "²", "٣", "1e3"]:
+        assert whole_number(bad, 1, 365) is None
 
 
 def test_part_number_lists_expand_ranges() -> None:
